@@ -1,0 +1,129 @@
+"""`xxgk`: the one command for everything a user does."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+DEFAULT_DATA = "data"
+
+
+def data_dir_option(f):
+    return click.option(
+        "--data",
+        "data_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=lambda: os.environ.get("XXGK_DATA", DEFAULT_DATA),
+        show_default="data/ or $XXGK_DATA",
+        help="Archive directory (holds xxgk.db).",
+    )(f)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main():
+    """xxgk-archive: 政府信息公开工作年度报告 — crawl, parse, check, publish."""
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the canonical JSON (a list for several files).")
+@click.option("--debug", is_flag=True, help="Show tracebacks of unexpected errors.")
+def parse(files, as_json, debug):
+    """Parse local report files (HTML, PDF, text) into the canonical tables."""
+    from .errors import ParseError
+    from .parse import parse_file
+
+    outputs, failed = [], 0
+    for path in files:
+        try:
+            report = parse_file(path)
+        except ParseError as e:
+            failed += 1
+            click.echo(f"xxgk parse: {e}", err=True)
+            outputs.append({"file": str(path), "error": e.reason})
+            continue
+        except Exception as e:  # one bad file must not stop the others
+            if debug:
+                raise
+            failed += 1
+            click.echo(f"xxgk parse: {path}: internal error: {type(e).__name__}: {e}", err=True)
+            outputs.append({"file": str(path), "error": f"{type(e).__name__}: {e}"})
+            continue
+        doc = {"file": str(path), **report.to_json()}
+        outputs.append(doc)
+        if not as_json:
+            cells = sum(1 for _ in report.cells())
+            failed_checks = [c["check"] for c in report.checks if c["status"] == "failed"]
+            click.echo(
+                f"{path}: {report.organ or '?'} {report.year or '?'} template={report.template} "
+                f"cells={cells} unknown={len(report.unknown_cells)}"
+                + (f" failed-checks={','.join(failed_checks)}" if failed_checks else "")
+            )
+    if as_json:
+        payload = outputs[0] if len(outputs) == 1 else outputs
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=1))
+    sys.exit(1 if failed else 0)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8800, show_default=True, type=int)
+@click.option("--seed", default=2024, show_default=True, type=int, help="Seed of the generated portal.")
+def simulate(host, port, seed):
+    """Run the portal simulator alone and print its address."""
+    from crawler.simulator.server import Simulator
+
+    sim = Simulator(seed=seed, host=host, port=port)
+    sim.start()
+    click.echo(f"portal simulator at {sim.url}  (county column: {sim.url}{sim.world.start_path})")
+    click.echo("Ctrl-C to stop.")
+    try:
+        sim.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sim.stop()
+
+
+@main.command()
+@click.argument("urls", nargs=-1, required=True)
+@data_dir_option
+@click.option("--polite/--fast", default=True, help="--fast turns throttling off (local simulator only).")
+@click.option("-q", "--quiet", is_flag=True)
+def crawl(urls, data_dir, polite, quiet):
+    """Crawl portal column URLs into the archive."""
+    from crawler.run import run_crawl
+
+    stats = run_crawl(list(urls), data_dir, polite=polite, quiet=quiet)
+    click.echo(stats.summary())
+    sys.exit(0 if stats.ok else 1)
+
+
+@main.command()
+@data_dir_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8001, show_default=True, type=int)
+def serve(data_dir, host, port):
+    """Serve the archive with Datasette."""
+    from .publish import serve as serve_archive
+
+    serve_archive(data_dir, host=host, port=port)
+
+
+@main.command()
+@data_dir_option
+@click.option("--serve/--no-serve", default=True, help="--no-serve stops after building and prints what it archived.")
+@click.option("--port", default=8001, show_default=True, type=int)
+@click.option("--seed", default=2024, show_default=True, type=int)
+def demo(data_dir, serve, port, seed):
+    """Simulator → crawl → archive → Datasette at http://127.0.0.1:8001."""
+    from .demo import run_demo
+
+    sys.exit(run_demo(data_dir, serve=serve, port=port, seed=seed))
+
+
+if __name__ == "__main__":
+    main()

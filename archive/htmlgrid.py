@@ -1,0 +1,102 @@
+"""HTML tables expanded to grids, merged cells kept as one cell seen from every slot it covers.
+
+trafilatura drops rowspan/colspan, so the tables are read from the raw HTML with lxml. A cell
+that spans several slots appears in each of them as the *same* Cell object, which lets the
+table mapper tell "one printed value spanning two columns" from "two printed values".
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import lxml.html
+
+from .labels import clean_text
+
+MAX_SPAN = 200  # hostile HTML: rowspan="100000" must not allocate a giant grid
+
+
+@dataclass(eq=False)
+class Cell:
+    text: str
+    row: int
+    col: int
+    rowspan: int = 1
+    colspan: int = 1
+
+
+Grid = list[list[Cell | None]]
+
+
+def _span(el, name: str) -> int:
+    try:
+        return max(1, min(int(str(el.get(name, "1")).strip() or 1), MAX_SPAN))
+    except ValueError:
+        return 1
+
+
+def cell_text(el) -> str:
+    """Text of a cell with its <p>/<br>/<span> splits joined: labels are printed across them."""
+    parts = []
+    for node in el.iter():
+        if node.tag in ("br", "p", "div") and parts:
+            parts.append(" ")
+        if node.text and node.tag not in ("script", "style"):
+            parts.append(node.text)
+        if node is not el and node.tail:
+            parts.append(node.tail)
+    return clean_text("".join(parts))
+
+
+def table_grid(table) -> Grid:
+    """Expand one <table> element (nested tables excluded) to a rectangular grid."""
+    grid: dict[tuple[int, int], Cell] = {}
+    rows = [tr for tr in table.iter("tr") if _owner_table(tr) is table]
+    for r, tr in enumerate(rows):
+        c = 0
+        for td in tr:
+            if td.tag not in ("td", "th"):
+                continue
+            while (r, c) in grid:
+                c += 1
+            cell = Cell(cell_text(td), r, c, _span(td, "rowspan"), _span(td, "colspan"))
+            for dr in range(cell.rowspan):
+                if r + dr >= len(rows):
+                    break
+                for dc in range(cell.colspan):
+                    grid.setdefault((r + dr, c + dc), cell)
+            c += cell.colspan
+    if not grid:
+        return []
+    height = max(r for r, _ in grid) + 1
+    width = max(c for _, c in grid) + 1
+    return [[grid.get((r, c)) for c in range(width)] for r in range(height)]
+
+
+def _owner_table(tr):
+    node = tr.getparent()
+    while node is not None and node.tag != "table":
+        node = node.getparent()
+    return node
+
+
+def html_grids(html: str | bytes) -> list[Grid]:
+    """Every table of a document, in document order, as grids (empty tables left out)."""
+    doc = lxml.html.fromstring(html) if html else None
+    if doc is None:
+        return []
+    grids = []
+    for table in doc.iter("table"):
+        g = table_grid(table)
+        if g and any(cell is not None and cell.text for row in g for cell in row):
+            grids.append(g)
+    return grids
+
+
+def distinct(cells) -> list[Cell]:
+    """The cells of a row or column in order, each merged cell once."""
+    seen, out = set(), []
+    for cell in cells:
+        if cell is not None and id(cell) not in seen:
+            seen.add(id(cell))
+            out.append(cell)
+    return out

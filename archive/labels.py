@@ -1,0 +1,81 @@
+"""Normalising printed labels and reading printed values.
+
+Portals print the same label with full-width digits and brackets, stray spaces, `&nbsp;`,
+traditional characters and line breaks inside it; values with units, thousands separators,
+signs, blanks and dashes. Everything here is about reading what was printed, never inventing it.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+import opencc
+
+_t2s = opencc.OpenCC("t2s")
+_SPACE = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+
+
+@lru_cache(maxsize=65536)
+def normalise(text: str) -> str:
+    """Label text for matching: NFKC (full-width digits and brackets), simplified, no spaces."""
+    text = unicodedata.normalize("NFKC", text or "")
+    text = _SPACE.sub("", text)
+    return _t2s.convert(text)
+
+
+def clean_text(text: str) -> str:
+    """Printed text with its runs of white space folded: what a reader sees."""
+    return _SPACE.sub(" ", unicodedata.normalize("NFKC", text or "")).strip()
+
+
+# What a cell may carry besides its number. 元/万元 are units printed inside amount cells;
+# 件/个/项/条 are counts. Thousands separators occur in large numbers ("3,985,758").
+_UNIT = re.compile(r"(万元|元|件|个|项|条|次|人次|宗)$")
+_NUMBER = re.compile(r"^[+\-]?\d+(?:\.\d+)?$")
+_EMPTY_MARKS = {"", "/", "-", "—", "--", "——", "－", "─", "无", "空", "\\", "、"}
+
+
+@dataclass(frozen=True)
+class Value:
+    """One printed cell: its number (None when none was printed) and the raw text as printed."""
+
+    number: Decimal | None
+    raw: str
+    status: str  # "number", "blank" (nothing printed), "dash" (/ or —), "unreadable"
+
+    def json(self):
+        """The canonical-JSON form: int when whole, a string for decimals (kept exact)."""
+        if self.number is None:
+            return None
+        return number_json(self.number)
+
+
+def number_json(n: Decimal):
+    if n == n.to_integral_value() and "." not in str(n):
+        return int(n)
+    return str(n)
+
+
+def read_value(raw: str) -> Value:
+    """Read one printed cell. Anything that is not plainly a number is not turned into one."""
+    text = unicodedata.normalize("NFKC", raw or "")
+    compact = _SPACE.sub("", text)
+    if compact in _EMPTY_MARKS:
+        status = "blank" if compact == "" else "dash"
+        return Value(None, clean_text(raw), status)
+    body = _UNIT.sub("", compact).replace(",", "").replace("，", "")
+    body = body.replace("−", "-").replace("–", "-")
+    if _NUMBER.match(body):
+        try:
+            return Value(Decimal(body), clean_text(raw), "number")
+        except InvalidOperation:  # pragma: no cover - the regex admits only valid literals
+            pass
+    return Value(None, clean_text(raw), "unreadable")
+
+
+def looks_numeric(raw: str) -> bool:
+    v = read_value(raw)
+    return v.status in ("number", "dash", "blank")

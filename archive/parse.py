@@ -1,0 +1,123 @@
+"""Parsing one document (bytes of any supported kind) into a ParsedReport.
+
+The kind is decided from the bytes, not from the name: a portal's `.htm` may be a PDF and a
+`.pdf` may be an HTML error page.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import lxml.html
+from w3lib.encoding import html_to_unicode
+
+from . import tables
+from .errors import ParseError
+from .extract import main_text
+from .htmlgrid import html_grids
+from .labels import clean_text
+from .report import ParsedReport, statement_year, title_year_organ
+
+MAX_BYTES = 64 * 1024 * 1024
+
+
+def sniff(data: bytes) -> str:
+    head = data[:1024].lstrip()
+    if data.startswith(b"%PDF"):
+        return "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        return "zip"
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        return "ole"
+    if data.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8")):
+        return "image"
+    low = head[:512].lower()
+    if low.startswith((b"<!doctype html", b"<html", b"<?xml", b"<head", b"<meta", b"<body", b"<div", b"<table")) or (
+        b"<table" in data[:2_000_000].lower() and b"</td>" in data[:2_000_000].lower()
+    ):
+        return "html"
+    return "text"
+
+
+def decode_text(data: bytes, source: str) -> str:
+    """Plain text in UTF-8 (with or without BOM), UTF-16 or GB18030 (which covers GBK/GB2312)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise ParseError(source, "not text in UTF-8, UTF-16 or GB18030")
+
+
+def decode_html(data: bytes, content_type: str | None = None) -> str:
+    """HTML bytes to text, trusting BOM, then header, then <meta charset>; GB2312/GBK decode as
+    GB18030 because pages declared gb2312 carry GBK-only characters (喆, 堃)."""
+    enc, text = html_to_unicode(content_type, data)
+    return text
+
+
+def _title(doc) -> str:
+    for xpath in ("//meta[@name='ArticleTitle']/@content", "//h1", "//title"):
+        found = doc.xpath(xpath)
+        if found:
+            t = found[0] if isinstance(found[0], str) else found[0].text_content()
+            t = clean_text(t)
+            if t:
+                return t
+    return ""
+
+
+def parse_html(html: str, title: str | None = None, source: str = "<html>") -> ParsedReport:
+    try:
+        doc = lxml.html.fromstring(html)
+    except (ValueError, lxml.etree.ParserError) as e:
+        raise ParseError(source, f"not readable as HTML ({e})") from None
+    report = ParsedReport(source_format="html")
+    report.title = title or _title(doc)
+    report.text = main_text(html)
+    tables.read_grids(html_grids(html), report)
+    finish(report)
+    return report
+
+
+def finish(report: ParsedReport) -> None:
+    """What every format shares once the tables are read: template, year, organ."""
+    tables.decide_template(report)
+    year, organ = title_year_organ(report.title or "")
+    report.year = year or statement_year(report.text)
+    report.organ = organ
+
+
+def parse_bytes(data: bytes, source: str, content_type: str | None = None) -> ParsedReport:
+    if not data or not data.strip():
+        raise ParseError(source, "empty file")
+    if len(data) > MAX_BYTES:
+        raise ParseError(source, f"too large ({len(data) / 2**20:.0f} MiB > {MAX_BYTES // 2**20} MiB)")
+    kind = sniff(data)
+    if kind == "html":
+        return parse_html(decode_html(data, content_type), source=source)
+    if kind == "pdf":
+        from .pdfparse import parse_pdf
+
+        return parse_pdf(data, source)
+    if kind == "text":
+        from .textparse import parse_text
+
+        text = decode_text(data, source)
+        if "\x00" in text or sum(ch.isprintable() or ch in "\r\n\t" for ch in text[:4096]) < 0.95 * len(text[:4096]):
+            raise ParseError(source, "binary data, not a report")
+        return parse_text(text, source)
+    raise ParseError(source, f"unsupported document type ({kind})")
+
+
+def parse_file(path: str | Path) -> ParsedReport:
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise ParseError(str(path), f"too large ({size / 2**20:.0f} MiB > {MAX_BYTES // 2**20} MiB)")
+        data = path.read_bytes()
+    except OSError as e:
+        raise ParseError(str(path), e.strerror or str(e)) from None
+    return parse_bytes(data, str(path))

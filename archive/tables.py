@@ -1,0 +1,201 @@
+"""Mapping table grids to the canonical tables by their row and column labels, never by position.
+
+A grid comes from an HTML table (htmlgrid), a DOCX/XLSX table or a PDF table: rows of Cell
+objects in which a merged cell appears in every slot it covers. Which of the three tables a grid
+is, which rows are headers, which columns carry which applicant type or outcome: all of it is
+read from the labels printed in the grid.
+"""
+from __future__ import annotations
+
+from . import schema
+from .htmlgrid import Cell, Grid, distinct
+from .labels import looks_numeric, normalise, read_value
+from .report import ParsedReport
+
+
+def classify(grid: Grid) -> str | None:
+    """Which canonical table a grid holds, from its labels."""
+    text = normalise("".join(c.text for c in distinct(cell for row in grid for cell in row)))
+    if "本年新收" in text or "上年结转" in text or "予以公开" in text:
+        return "applications"
+    if "行政复议" in text and ("维持" in text or "纠正" in text or "审结" in text):
+        return "reviews"
+    if "信息内容" in text or "第二十条" in text or ("规章" in text and "规范性文件" in text):
+        return "active"
+    return None
+
+
+def _is_label(cell: Cell | None) -> bool:
+    return cell is not None and not looks_numeric(cell.text)
+
+
+def _column_keys(header_rows: Grid, width: int, rules) -> list[str | None]:
+    """Key of each grid column from the most specific header label above it."""
+    keys: list[str | None] = []
+    for c in range(width):
+        texts = [normalise(cell.text) for cell in distinct(row[c] for row in header_rows if c < len(row))]
+        texts = [t for t in texts if t]
+        keys.append(schema.match_rule(texts[-1], rules) if texts else None)
+    return keys
+
+
+def _values_by_column(row: list[Cell | None], keys: list[str | None]) -> dict[str, Cell]:
+    """Value cells of a data row under their column keys.
+
+    When the row's spans disagree with the header's (a value cell spanning two keyed columns,
+    say), the row's distinct value cells are matched in order to the distinct keys, which is
+    what a reader does; if even their counts differ the row is read by grid column only."""
+    keyed = [(k, cell) for k, cell in zip(keys, row) if k is not None]
+    order = list(dict.fromkeys(k for k, _ in keyed))
+    cells = distinct(cell for _, cell in keyed)
+    if len(cells) == len(order) and any(c.colspan > 1 for c in cells):
+        return dict(zip(order, cells))
+    out: dict[str, Cell] = {}
+    for k, cell in keyed:
+        if cell is not None:
+            out.setdefault(k, cell)
+    return out
+
+
+def _first_data_row(grid: Grid, is_data) -> int:
+    for i, row in enumerate(grid):
+        if is_data(row):
+            return i
+    return len(grid)
+
+
+# 表三 ----------------------------------------------------------------------------------------
+def application_row_key(labels: list[str]) -> str | None:
+    """Row key from a row's label cells, outermost first (三、本年度办理结果 | （六）其他处理 | 3.其他)."""
+    labels = [normalise(t) for t in labels if normalise(t)]
+    if not labels:
+        return None
+    specific = labels[-1]
+    key = schema.match_rule(specific, schema.APPLICATION_ROW_RULES)
+    if key is None and "其他" in specific and any("其他处理" in t for t in labels[:-1]):
+        return "other_misc"
+    return key
+
+
+def read_applications(grid: Grid, report: ParsedReport, carry: dict) -> None:
+    width = max(len(r) for r in grid)
+
+    def is_data(row):
+        labels = [c.text for c in distinct(row) if _is_label(c)]
+        return application_row_key(labels) in ("new_received", "carried_over") and any(
+            c is not None and not _is_label(c) for c in row
+        )
+
+    first = _first_data_row(grid, is_data)
+    if first < len(grid) and first > 0:
+        keys = _column_keys(grid[:first], width, schema.APPLICANT_COLUMN_RULES)
+        carry["applications"] = keys
+    else:
+        # A continuation table (split at a page break) carries no header of its own.
+        keys = carry.get("applications") or []
+        first = 0
+    if not any(keys):
+        report.warnings.append("表三: no column headers recognised")
+        return
+    for row in grid[first:]:
+        labels = [c.text for c in distinct(cell for k, cell in zip(keys + [None] * width, row) if k is None)]
+        key = application_row_key(labels)
+        if key is None:
+            continue
+        for col, cell in _values_by_column(row, keys).items():
+            report.put("applications", key, col, read_value(cell.text))
+
+
+# 表四 ----------------------------------------------------------------------------------------
+def read_reviews(grid: Grid, report: ParsedReport, carry: dict) -> None:
+    width = max(len(r) for r in grid)
+
+    def is_data(row):
+        return sum(1 for c in distinct(row) if c is not None and not _is_label(c) and c.text) >= 3
+
+    first = _first_data_row(grid, is_data)
+    if first >= len(grid) or first == 0:
+        report.warnings.append("表四: no value row recognised")
+        return
+    keys: list[str | None] = []
+    for c in range(width):
+        texts = [normalise(x.text) for x in distinct(row[c] for row in grid[:first] if c < len(row))]
+        texts = [t for t in texts if t]
+        if not texts:
+            keys.append(None)
+            continue
+        group = schema.match_rule("|".join(texts), schema.REVIEW_GROUP_RULES)
+        outcome = schema.match_rule(texts[-1], schema.REVIEW_COLUMN_RULES)
+        keys.append(f"{group}/{outcome}" if group and outcome else None)
+    for col, cell in _values_by_column(grid[first], keys).items():
+        group, outcome = col.split("/")
+        report.put("reviews", group, outcome, read_value(cell.text))
+
+
+# 表二 ----------------------------------------------------------------------------------------
+def read_active(grid: Grid, report: ParsedReport, carry: dict) -> None:
+    keys: list[str | None] = carry.get("active") or []
+    for row in grid:
+        cells = distinct(row)
+        if not cells:
+            continue
+        head = normalise(cells[0].text)
+        if head.startswith("第二十条") and len(cells) == 1:
+            continue
+        if head in ("信息内容", "内容", "项目") or (
+            len(cells) > 1 and all(_is_label(c) for c in cells)
+            and any(schema.match_rule(normalise(c.text), schema.ACTIVE_COLUMN_RULES) for c in cells[1:])
+        ):
+            keys = [None] + [
+                schema.match_rule(normalise(c.text), schema.ACTIVE_COLUMN_RULES) if c is not None else None
+                for c in row[1:]
+            ]
+            carry["active"] = keys
+            continue
+        key = schema.match_rule(head, schema.ACTIVE_ROW_RULES)
+        if key is None or not keys:
+            continue
+        for col, cell in _values_by_column([None] + list(row[1:]), keys).items():
+            if cell is not cells[0]:
+                report.put("active", key, col, read_value(cell.text))
+
+
+READERS = {"applications": read_applications, "reviews": read_reviews, "active": read_active}
+
+
+def read_grids(grids: list[Grid], report: ParsedReport) -> None:
+    """Map every recognisable grid of a document into ``report``; a grid with no label of its
+    own (a table continued after a page break) continues the table before it."""
+    carry: dict = {}
+    last = None
+    for grid in grids:
+        kind = classify(grid) or last
+        if kind is None:
+            continue
+        READERS[kind](grid, report, carry)
+        last = kind
+
+
+def decide_template(report: ParsedReport) -> None:
+    """2021, 2019 or mixed, from which rows and columns the tables actually carry."""
+    apps = report.tables.get("applications", {})
+    active = report.tables.get("active", {})
+    cols = {c for row in active.values() for c in row}
+    active_2021 = bool(cols & {"issued", "abolished", "in_force"}) or (
+        bool(active) and not cols & {"made", "published", "previous", "change", "projects"}
+    )
+    active_2019 = bool(cols & {"made", "published", "total_published", "previous", "change", "projects"})
+    apps_2021 = any(k in apps for k in schema.OTHER_2021)
+    apps_2019 = "other" in apps
+    if not apps and not report.tables.get("reviews"):
+        report.template = None
+        report.tables.pop("active", None)  # 表二 alone is not a 2019/2021 report
+        return
+    if apps_2021 or (active_2021 and not active_2019):
+        report.template = "2021"
+        if apps_2019:
+            report.template_variant = "mixed"
+    elif apps_2019 or active_2019:
+        report.template = "2019"
+    else:
+        report.template = "2021"
