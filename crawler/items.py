@@ -1,0 +1,20 @@
+"""What the spiders hand to the pipelines: one fetched report page."""
+from __future__ import annotations
+
+import scrapy
+
+
+class ReportItem(scrapy.Item):
+    url = scrapy.Field()  # the article URL as fetched (after redirects)
+    title = scrapy.Field()  # as listed on the column page
+    published = scrapy.Field()  # publication date (YYYY-MM-DD) from the list or the page meta
+    organ = scrapy.Field()  # the reporting body, from the title
+    year = scrapy.Field()  # the report year, from the title
+    body = scrapy.Field()  # raw bytes as fetched
+    content_type = scrapy.Field()
+    fetched_at = scrapy.Field()  # ISO 8601, UTC
+    site = scrapy.Field()  # SiteName of the portal
+    column = scrapy.Field()  # the column URL it was listed in
+    parsed = scrapy.Field()  # archive.report.ParsedReport, set by ParsePipeline
+
+    REQUIRED = ("url", "title", "body", "fetched_at")

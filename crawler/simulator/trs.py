@@ -1,0 +1,153 @@
+"""A county portal on TRS WCM, static publishing (portal-styles.md, style B).
+
+Column directories hold `index.html`, `index_1.html`, … paged by
+`<script>createPageHTML(N, i, "index", "html");</script>`; articles live at
+`./YYYYMM/tYYYYMMDD_NNNNNNN.html` with the TRS meta tags and the body in `div.TRS_Editor`.
+"""
+from __future__ import annotations
+
+import random
+from html import escape
+
+from archive import schema
+
+from .tables import active_table, applications_table, reviews_table
+from .world import COUNTY, Column, NewsItem, SimReport, World
+
+SITE_NAME = COUNTY.name
+SITE_DOMAIN = "www.yunxi.gov.cn"
+SITE_ID = "3501280001"
+
+PAGER_JS = """function createPageHTML(_nPageCount, _nCurrIndex, _sPageName, _sPageExt){
+  if(_nPageCount == null || _nPageCount<=1){ return; }
+  var nCurrIndex = _nCurrIndex || 0;
+  if(nCurrIndex == 0) document.write("<span>首页</span>&nbsp;");
+  else document.write("<a href=\\""+_sPageName+"."+_sPageExt+"\\">首页</a>&nbsp;");
+  for(var i=0; i<_nPageCount; i++){
+    var sName = i==0 ? _sPageName+"."+_sPageExt : _sPageName+"_"+i+"."+_sPageExt;
+    if(i==nCurrIndex) document.write("<span>"+(i+1)+"</span>&nbsp;");
+    else document.write("<a href=\\""+sName+"\\">"+(i+1)+"</a>&nbsp;");
+  }
+}
+"""
+
+
+def _page(title: str, body: str, meta: dict[str, str] | None = None) -> str:
+    metas = "".join(f'<meta name="{k}" content="{escape(v)}">\n' for k, v in (meta or {}).items())
+    return f"""<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8">
+<meta http-equiv="X-UA-Compatible" content="IE=edge">
+{metas}<title>{escape(title)}</title>
+<script src="/images/pagecount.js"></script>
+</head><body>
+<div class="header"><div class="logo"><a href="/">{escape(SITE_NAME)}</a></div>
+<ul class="nav"><li><a href="/">首页</a></li><li><a href="/zwgk/">政务公开</a></li>
+<li><a href="/hdjl/">互动交流</a></li><li><a href="/zwfw/">政务服务</a></li></ul></div>
+{body}
+<div class="footer">主办：{escape(SITE_NAME)}办公室 网站标识码：{SITE_ID} 闽ICP备05000000号</div>
+</body></html>"""
+
+
+def home_page(world: World) -> str:
+    links = "".join(
+        f'<li><a href="{c.path}">{escape(c.organ.name.removesuffix("人民政府"))}政府信息公开年报</a></li>' for c in world.columns
+    )
+    body = f"""<div class="main"><div class="zwgk"><h3>政府信息公开</h3><ul>
+<li><a href="/zwgk/zfxxgk/zfxxgkzn/">政府信息公开指南</a></li>
+<li><a href="/zwgk/zfxxgk/zfxxgkzd/">政府信息公开制度</a></li>
+<li><a href="/zwgk/zfxxgk/fdzdgknr/">法定主动公开内容</a></li>
+<li><a href="{world.columns[0].path}">政府信息公开年报</a></li></ul></div>
+<div class="xzjd"><h3>乡镇政府信息公开</h3><ul>{links}</ul></div></div>"""
+    return _page(SITE_NAME, body, {"SiteName": SITE_NAME, "SiteDomain": SITE_DOMAIN, "SiteIDCode": SITE_ID})
+
+
+def page_count(column: Column) -> int:
+    return max(1, -(-len(column.items) // column.per_page))
+
+
+def column_page(world: World, column: Column, index: int) -> str | None:
+    count = page_count(column)
+    if index >= count:
+        return None
+    items = column.items[index * column.per_page : (index + 1) * column.per_page]
+    rows = "".join(
+        f'<li><a href="./{i.month_dir}/{i.article_name}" target="_blank" title="{escape(i.title)}">{escape(i.title)}</a>'
+        f"<span>{i.pub_date:%Y-%m-%d}</span></li>\n"
+        for i in items
+    )
+    subsites = ""
+    if column is world.columns[0]:
+        subsites = '<div class="side"><h4>乡镇（街道）</h4><ul>' + "".join(
+            f'<li><a href="{c.path}index.html">{escape(c.organ.name.removeprefix("云溪县"))}政府信息公开年报</a></li>'
+            for c in world.columns[1:]
+        ) + "</ul></div>"
+    crumb = f'<a href="/">首页</a> &gt; <a href="/zwgk/">政务公开</a> &gt; <span>{escape(column.organ.name)}</span> &gt; {escape(column.name)}'
+    body = f"""<div class="crumb">当前位置：{crumb}</div>{subsites}
+<div class="list"><h2>{escape(column.name)}</h2><ul class="list-ul">
+{rows}</ul>
+<div class="page"><script>createPageHTML({count}, {index}, "index", "html");</script></div></div>"""
+    meta = {"SiteName": SITE_NAME, "SiteDomain": SITE_DOMAIN, "SiteIDCode": SITE_ID,
+            "ColumnName": column.name, "ColumnType": "政府信息公开年报"}
+    return _page(f"{column.name}_{column.organ.name}", body, meta)
+
+
+def report_body(r: SimReport) -> str:
+    rng = random.Random(r.doc_id)
+    apps, rv = r.values["applications"], r.values["reviews"]
+    year, organ = r.year, escape(r.organ.name)
+    fmt = "国办公开办函〔2021〕30号" if r.template == "2021" else "国办公开办函〔2019〕60号"
+    new_total, done = apps["new_received"]["total"], apps["total_processed"]["total"]
+    review_total = rv["review"]["total"]
+    lit_total = rv["litigation_direct"]["total"] + rv["litigation_after_review"]["total"]
+    paragraphs = [
+        f"本报告根据《中华人民共和国政府信息公开条例》和《{fmt}》要求编制。本报告所列数据统计期限为{year}年1月1日至{year}年12月31日。",
+        "一、总体情况",
+        f"{year}年，{organ}认真贯彻落实政务公开各项决策部署，持续深化政务公开，以公开促落实、助监督、强监管。",
+        f"（一）主动公开。全年通过政府门户网站主动公开政府信息{rng.randint(200, 9000)}条。",
+        f"（二）依申请公开。{year}年共收到政府信息公开申请{new_total}件，办结{done}件。",
+        f"（三）政府信息管理。（四）平台建设。（五）监督保障。全年因政府信息公开被申请行政复议{review_total}件，提起行政诉讼{lit_total}件。",
+        "二、主动公开政府信息情况",
+    ]
+    html = "".join(f"<p>{p}</p>" for p in paragraphs)
+    html += active_table(r, rng)
+    html += "<p>三、收到和处理政府信息公开申请情况</p>" + applications_table(r, rng)
+    html += "<p>四、政府信息公开行政复议、行政诉讼情况</p>" + reviews_table(r, rng)
+    html += "<p>五、存在的主要问题及改进情况</p><p>存在的问题：政务公开工作人员业务能力有待提升。改进措施：加强培训。</p>"
+    html += f"<p>六、其他需要报告的事项</p><p>本年度未收取信息处理费。</p><p>{organ}</p><p>{r.pub_date.year}年{r.pub_date.month}月{r.pub_date.day}日</p>"
+    return html
+
+
+def article_page(world: World, column: Column, item) -> str:
+    body_html = report_body(item) if isinstance(item, SimReport) else f"<p>{escape(item.body)}</p>"
+    pub = f"{item.pub_date:%Y-%m-%d} 09:{item.doc_id % 60:02d}"
+    source = f"{column.organ.name}办公室" if column.organ.level == "county" else column.organ.name
+    meta = {"SiteName": SITE_NAME, "SiteDomain": SITE_DOMAIN, "SiteIDCode": SITE_ID, "ColumnName": column.name,
+            "ColumnType": "政府信息公开年报", "ArticleTitle": item.title, "PubDate": pub, "ContentSource": source}
+    body = f"""<div class="crumb">当前位置：<a href="/">首页</a> &gt; <a href="../">{escape(column.name)}</a></div>
+<div class="article"><h2 class="title">{escape(item.title)}</h2>
+<div class="info"><span>发布时间：{pub}</span><span>来源：{escape(source)}</span></div>
+<div class="TRS_Editor">{body_html}</div></div>"""
+    return _page(item.title, body, meta)
+
+
+def robots_txt() -> str:
+    return "User-agent: *\nDisallow: /admin/\nDisallow: /_simulator/\n"
+
+
+def truth(world: World) -> dict:
+    """The ground truth as JSON: every report with its URL path and every value."""
+    out = []
+    for col in world.columns:
+        for item in col.items:
+            if isinstance(item, NewsItem):
+                continue
+            out.append({
+                "path": f"{col.path}{item.month_dir}/{item.article_name}",
+                "title": item.title, "organ": item.organ.name, "organ_code": item.organ.code,
+                "level": item.organ.level, "year": item.year, "template": item.template,
+                "pub_date": item.pub_date.isoformat(),
+                "values": {t: {r: {c: str(v) for c, v in cols.items()} for r, cols in rows.items()}
+                           for t, rows in item.values.items()},
+            })
+    return {"seed": world.seed, "reports": out, "news": len(world.news),
+            "tables": list(schema.TABLES)}

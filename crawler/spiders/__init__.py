@@ -1,0 +1,1 @@
+"""One base spider per portal platform (cf. Querido Diário); each portal is configuration."""
