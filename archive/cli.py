@@ -118,11 +118,12 @@ def serve(data_dir, host, port):
 @click.option("--serve/--no-serve", default=True, help="--no-serve stops after building and prints what it archived.")
 @click.option("--port", default=8001, show_default=True, type=int)
 @click.option("--seed", default=2024, show_default=True, type=int)
-def demo(data_dir, serve, port, seed):
+@click.option("--sim-port", default=8800, show_default=True, type=int, help="Port of the portal simulator.")
+def demo(data_dir, serve, port, seed, sim_port):
     """Simulator → crawl → archive → Datasette at http://127.0.0.1:8001."""
     from .demo import run_demo
 
-    sys.exit(run_demo(data_dir, serve=serve, port=port, seed=seed))
+    sys.exit(run_demo(data_dir, serve=serve, port=port, seed=seed, sim_port=sim_port))
 
 
 if __name__ == "__main__":

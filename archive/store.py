@@ -41,7 +41,7 @@ SCHEMA = {
     ),
     "cells": (
         {"id": str, "report_id": str, "table_name": str, "row_key": str, "col_key": str, "row_label": str,
-         "col_label": str, "value": float, "raw": str, "status": str, "unknown": int},
+         "col_label": str, "value": "ANY", "raw": str, "status": str, "unknown": int},
         "id",
     ),
     "checks": (

@@ -1,0 +1,47 @@
+"""`xxgk demo`: simulator → crawl → archive → Datasette, on this machine only."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .store import Archive
+
+
+def summary(data_dir: Path) -> str:
+    db = Archive(data_dir).db
+    lines = ["archived reports by organ and year:"]
+    years = [r[0] for r in db.execute("select distinct year from reports order by year")]
+    lines.append(f"  {'organ':<16}" + "".join(f"{y:>6}" for y in years))
+    for (organ,) in db.execute("select distinct organ from reports order by organ"):
+        counts = dict(db.execute("select year, count(*) from reports where organ = ? group by year", [organ]).fetchall())
+        lines.append(f"  {organ:<16}" + "".join(f"{counts.get(y, 0):>6}" for y in years))
+    n_reports = db["reports"].count
+    n_cells = db["cells"].count
+    failed = db.execute("select count(*) from reports where check_status = 'failed'").fetchone()[0]
+    lines.append(f"total: {n_reports} reports, {n_cells} cells, {failed} with failed checks")
+    return "\n".join(lines)
+
+
+def run_demo(data_dir: Path, serve: bool = True, port: int = 8001, seed: int = 2024, sim_port: int = 8800) -> int:
+    from crawler.run import run_crawl
+    from crawler.simulator.server import Simulator
+
+    from .publish import serve as serve_archive
+
+    try:
+        sim = Simulator(seed=seed, port=sim_port).start()
+    except OSError as e:
+        raise click.ClickException(f"cannot start the portal simulator on 127.0.0.1:{sim_port}: {e.strerror}")
+    click.echo(f"portal simulator at {sim.url}")
+    try:
+        stats = run_crawl([f"{sim.url}{sim.world.start_path}"], data_dir, polite=False, quiet=True)
+        click.echo(stats.summary())
+        click.echo(summary(data_dir))
+        if not serve:
+            return 0 if stats.ok else 1
+        # The simulator stays up while serving, so the archive's source links open.
+        click.echo(f"serving the archive at http://127.0.0.1:{port}/ (Ctrl-C to stop)")
+        return serve_archive(data_dir, port=port)
+    finally:
+        sim.stop()
