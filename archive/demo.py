@@ -9,13 +9,20 @@ from .store import Archive
 
 
 def summary(data_dir: Path) -> str:
-    db = Archive(data_dir).db
+    archive = Archive(data_dir)
+    try:
+        return _summary(archive.db)
+    finally:
+        archive.close()
+
+
+def _summary(db) -> str:
     lines = ["archived reports by organ and year:"]
     years = [r[0] for r in db.execute("select distinct year from reports order by year")]
-    lines.append(f"  {'organ':<16}" + "".join(f"{y:>6}" for y in years))
+    lines.append("  " + "".join(f"{y:>6}" for y in years) + "  organ")
     for (organ,) in db.execute("select distinct organ from reports order by organ"):
         counts = dict(db.execute("select year, count(*) from reports where organ = ? group by year", [organ]).fetchall())
-        lines.append(f"  {organ:<16}" + "".join(f"{counts.get(y, 0):>6}" for y in years))
+        lines.append("  " + "".join(f"{counts.get(y, 0):>6}" for y in years) + f"  {organ}")
     n_reports = db["reports"].count
     n_cells = db["cells"].count
     failed = db.execute("select count(*) from reports where check_status = 'failed'").fetchone()[0]
@@ -32,7 +39,9 @@ def run_demo(data_dir: Path, serve: bool = True, port: int = 8001, seed: int = 2
     try:
         sim = Simulator(seed=seed, port=sim_port).start()
     except OSError as e:
-        raise click.ClickException(f"cannot start the portal simulator on 127.0.0.1:{sim_port}: {e.strerror}")
+        # Another program holds the port: any free one will do, the crawl is told where.
+        click.echo(f"port {sim_port} is taken ({e.strerror}); the simulator takes a free port instead")
+        sim = Simulator(seed=seed, port=0).start()
     click.echo(f"portal simulator at {sim.url}")
     try:
         stats = run_crawl([f"{sim.url}{sim.world.start_path}"], data_dir, polite=False, quiet=True)

@@ -183,5 +183,11 @@ class Archive:
     def finish_run(self, run_id: int, **counts) -> None:
         self.db["crawl_runs"].update(run_id, {"finished_at": now(), **counts})
 
+    def close(self) -> None:
+        """Fold the write-ahead log into the database file: Datasette serves it immutable, and an
+        immutable reader does not see what is still in the WAL."""
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self.db.conn.close()
+
     def counts(self) -> dict[str, int]:
         return {name: self.db[name].count for name in SCHEMA}

@@ -53,6 +53,9 @@ class StorePipeline(_Pipeline):
     def open_spider(self):
         self.archive = Archive(self.crawler.settings.get("XXGK_DATA"))
 
+    def close_spider(self):
+        self.archive.close()
+
     def process_item(self, item):
         a = ItemAdapter(item)
         outcome = self.archive.store(

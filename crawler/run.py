@@ -70,5 +70,6 @@ def run_crawl(urls: list[str], data_dir: Path, polite: bool = True, quiet: bool 
         stats.errors.append(f"{s['log_count/ERROR']} errors logged")
     archive.finish_run(run_id, pages=stats.pages, reports_seen=stats.seen, reports_new=stats.new,
                        reports_changed=stats.changed, reports_unchanged=stats.unchanged, failed=stats.failed, blocked=0)
+    archive.close()
     logging.getLogger(__name__).info(stats.summary())
     return stats

@@ -7,3 +7,40 @@ def test_demo_no_serve(tmp_path):
     assert "63 reports seen: 63 new" in p.stdout
     assert "total: 63 reports, 12564 cells" in p.stdout
     assert (tmp_path / "data" / "xxgk.db").exists()
+
+
+def test_demo_serves_every_report(tmp_path):
+    """`xxgk demo` (the README's first command) ends with Datasette answering with all 63 reports."""
+    import signal
+    import subprocess
+
+    import httpx
+
+    from .conftest import ROOT, XXGK, wait_http
+
+    port = free_port()
+    proc = subprocess.Popen([*XXGK, "demo", "--data", tmp_path / "data", "--port", str(port), "--sim-port", str(free_port())],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        wait_http(f"http://127.0.0.1:{port}/-/versions.json", timeout=120)
+        rows = httpx.get(f"http://127.0.0.1:{port}/xxgk.json",
+                         params={"sql": "select count(*) as n from reports", "_shape": "array"}).json()
+        assert rows == [{"n": 63}]
+        csv_text = httpx.get(f"http://127.0.0.1:{port}/xxgk/reports.csv", params={"_size": "max", "_col": "title"}).text
+        assert len(csv_text.strip().splitlines()) == 64
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            code = proc.wait(20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            raise
+    assert code == 0, proc.stdout.read()
+    assert not _datasette_running(tmp_path)
+
+
+def _datasette_running(tmp_path) -> bool:
+    import subprocess
+
+    out = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
+    return str(tmp_path) in out
