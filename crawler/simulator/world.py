@@ -23,8 +23,23 @@ class Organ:
     parent: str | None = None
 
 
+class _Article:
+    """Where a TRS site files an article: ./YYYYMM/tYYYYMMDD_NNNNNNN.html."""
+
+    pub_date: date
+    doc_id: int
+
+    @property
+    def article_name(self) -> str:
+        return f"t{self.pub_date:%Y%m%d}_{self.doc_id:07d}.html"
+
+    @property
+    def month_dir(self) -> str:
+        return f"{self.pub_date:%Y%m}"
+
+
 @dataclass
-class SimReport:
+class SimReport(_Article):
     organ: Organ
     year: int
     template: str  # "2019" or "2021"
@@ -35,29 +50,13 @@ class SimReport:
     values: dict[str, dict[str, dict[str, Decimal]]]
     raw: dict[tuple[str, str, str], str] = field(default_factory=dict)  # printed text where not plain
 
-    @property
-    def article_name(self) -> str:
-        return f"t{self.pub_date:%Y%m%d}_{self.doc_id:07d}.html"
-
-    @property
-    def month_dir(self) -> str:
-        return f"{self.pub_date:%Y%m}"
-
 
 @dataclass
-class NewsItem:
+class NewsItem(_Article):
     title: str
     pub_date: date
     doc_id: int
     body: str
-
-    @property
-    def article_name(self) -> str:
-        return f"t{self.pub_date:%Y%m%d}_{self.doc_id:07d}.html"
-
-    @property
-    def month_dir(self) -> str:
-        return f"{self.pub_date:%Y%m}"
 
 
 @dataclass
