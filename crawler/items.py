@@ -15,6 +15,8 @@ class ReportItem(scrapy.Item):
     fetched_at = scrapy.Field()  # ISO 8601, UTC
     site = scrapy.Field()  # SiteName of the portal
     column = scrapy.Field()  # the column URL it was listed in
+    portal = scrapy.Field()  # the registry entry of the portal it came from: dict with name, code
+    # (行政区划代码), level, parent, platform (None for a bare URL crawl)
     parsed = scrapy.Field()  # archive.report.ParsedReport, set by ParsePipeline
 
     REQUIRED = ("url", "title", "body", "fetched_at")
