@@ -115,6 +115,20 @@ def serve(data_dir, host, port):
 
 @main.command()
 @data_dir_option
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where to write the CSV files (default: DATA/export).")
+def export(data_dir, out_dir):
+    """Write prebuilt CSV files per table and per year (UTF-8 with BOM, for Excel)."""
+    from .publish import export as export_csv
+
+    out_dir = out_dir or Path(data_dir) / "export"
+    written = export_csv(data_dir, out_dir)
+    click.echo(f"wrote {len(written)} CSV files to {out_dir}: " + ", ".join(
+        f"{name} ({rows})" for name, rows in written.items() if "_" not in name.removesuffix(".csv")[-5:]))
+
+
+@main.command()
+@data_dir_option
 @click.option("--serve/--no-serve", default=True, help="--no-serve stops after building and prints what it archived.")
 @click.option("--port", default=8001, show_default=True, type=int)
 @click.option("--seed", default=2024, show_default=True, type=int)

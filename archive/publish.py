@@ -1,24 +1,55 @@
-"""Publishing the archive with Datasette."""
+"""Publishing the archive with Datasette, and exporting it as CSV files."""
 from __future__ import annotations
 
+import csv
+import json
 import signal
 import subprocess
 import sys
 from pathlib import Path
 
-from .store import DB_NAME, Archive
+import yaml
 
-METADATA = Path(__file__).resolve().parent.parent / "metadata.yml"
+from . import schema
+from .store import DB_NAME, Archive, wide_columns
+
+ROOT = Path(__file__).resolve().parent.parent
+METADATA = ROOT / "metadata.yml"
+WEB = Path(__file__).resolve().parent / "web"
+
+
+def wide_column_labels(table: str) -> dict[str, str]:
+    """Chinese description of every column of a wide table: 「一、本年新收政府信息公开申请数量 · 总计」."""
+    rows, cols = schema.ROW_LABELS[table], schema.COLUMN_LABELS[table]
+    return {name: f"{rows.get(r, r)} · {cols.get(c, c)}" for name, r, c in wide_columns(table)}
+
+
+def build_metadata(data_dir: Path) -> Path:
+    """metadata.yml with the generated column descriptions of the wide tables, as JSON in the
+    archive directory (what `datasette --metadata` reads)."""
+    meta = yaml.safe_load(METADATA.read_text(encoding="utf-8"))
+    tables = meta.setdefault("databases", {}).setdefault("xxgk", {}).setdefault("tables", {})
+    for table in schema.TABLES:
+        entry = tables.setdefault(f"{table}_wide", {})
+        columns = entry.setdefault("columns", {})
+        columns.update({"report_id": "报告编号", "organ": "报告机关", "province": "省", "city": "市", "county": "县",
+                        "year": "报告年度", "template": "格式版本", "check_status": "校验状态"})
+        columns.update(wide_column_labels(table))
+    out = Path(data_dir) / "metadata.json"
+    out.write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+    return out
 
 
 def datasette_command(data_dir: Path, host: str = "127.0.0.1", port: int = 8001) -> list[str]:
-    db = Path(data_dir) / DB_NAME
-    cmd = [sys.executable, "-m", "datasette", "serve", "-i", str(db), "--host", host, "--port", str(port),
-           "--setting", "default_page_size", "50", "--setting", "max_returned_rows", "5000",
-           "--setting", "sql_time_limit_ms", "5000", "--setting", "allow_download", "off"]
-    if METADATA.exists():
-        cmd += ["--metadata", str(METADATA)]
-    return cmd
+    data_dir = Path(data_dir)
+    db = data_dir / DB_NAME
+    return [sys.executable, "-m", "datasette", "serve", "-i", str(db), "--host", host, "--port", str(port),
+            "--metadata", str(build_metadata(data_dir)),
+            "--plugins-dir", str(WEB / "plugins"), "--template-dir", str(WEB / "templates"),
+            "--static", f"xxgk-static:{WEB / 'static'}",
+            "--setting", "default_page_size", "50", "--setting", "max_returned_rows", "5000",
+            "--setting", "sql_time_limit_ms", "5000", "--setting", "allow_download", "off",
+            "--setting", "facet_time_limit_ms", "1000"]
 
 
 def serve(data_dir: Path, host: str = "127.0.0.1", port: int = 8001) -> int:
@@ -43,3 +74,43 @@ def serve(data_dir: Path, host: str = "127.0.0.1", port: int = 8001) -> int:
 
 def _raise_interrupt(signum, frame):
     raise KeyboardInterrupt
+
+
+# Export --------------------------------------------------------------------------------------
+EXPORT_TABLES = ("reports", "organs", "sources", "cells", "checks", "active_wide", "applications_wide", "reviews_wide")
+PER_YEAR = ("reports", "active_wide", "applications_wide", "reviews_wide")
+HEAVY = {"reports": ["text"]}  # the full text is searchable in Datasette; CSV keeps the numbers light
+
+
+def export(data_dir: Path, out_dir: Path) -> dict[str, int]:
+    """CSV files per table and, for the report tables, per year; UTF-8 with BOM so that Excel
+    opens the Chinese text correctly. Returns rows written per file name."""
+    archive = Archive(data_dir)
+    db = archive.db
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: dict[str, int] = {}
+    for table in EXPORT_TABLES:
+        columns = [c.name for c in db[table].columns if c.name not in HEAVY.get(table, [])]
+        select = ", ".join(f"[{c}]" for c in columns)
+        written[f"{table}.csv"] = _write_csv(out_dir / f"{table}.csv", columns, db.execute(f"select {select} from [{table}] order by rowid"))
+        if table in PER_YEAR:
+            for (year,) in db.execute(f"select distinct year from [{table}] where year is not null order by year").fetchall():
+                name = f"{table}_{year}.csv"
+                written[name] = _write_csv(out_dir / name, columns, db.execute(
+                    f"select {select} from [{table}] where year = ? order by rowid", [year]))
+    archive.close()
+    return written
+
+
+def _write_csv(path: Path, columns: list[str], rows) -> int:
+    n = 0
+    tmp = path.with_suffix(".csv.part")
+    with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow(row)
+            n += 1
+    tmp.replace(path)  # a reader never sees half a file
+    return n

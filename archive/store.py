@@ -15,19 +15,24 @@ from pathlib import Path
 
 import sqlite_utils
 
-from . import schema
+from . import regions, schema
 from .report import ParsedReport
+from .search import bigrams
+from .snapshots import Snapshot
 
 DB_NAME = "xxgk.db"
 
 SCHEMA = {
     "organs": (
-        {"id": str, "name": str, "level": str, "region_code": str, "parent_id": str},
+        {"id": str, "name": str, "level": str, "region_code": str, "parent_id": str,
+         "province": str, "city": str, "county": str},
         "id",
     ),
+    "regions": ({"code": str, "name": str, "level": str}, "code"),
     "reports": (
         {
-            "id": str, "organ_id": str, "organ": str, "year": int, "title": str, "template": str,
+            "id": str, "organ_id": str, "organ": str, "level": str, "province": str, "city": str,
+            "county": str, "region_code": str, "year": int, "title": str, "template": str,
             "template_variant": str, "published": str, "url": str, "fetched_at": str, "source_format": str,
             "check_status": str, "flagged": int, "unknown_cells": int, "cell_count": int, "text": str,
             "warnings": str,
@@ -36,7 +41,7 @@ SCHEMA = {
     ),
     "sources": (
         {"url": str, "report_id": str, "title": str, "published": str, "fetched_at": str, "sha256": str,
-         "format": str, "site": str, "column": str},
+         "format": str, "site": str, "column": str, "warc_file": str, "warc_offset": int, "warc_record_id": str},
         "url",
     ),
     "cells": (
@@ -63,7 +68,7 @@ FOREIGN_KEYS = {
     "checks": [("report_id", "reports", "id")],
 }
 INDEXES = {
-    "reports": [["year"], ["organ_id"], ["template"], ["check_status"]],
+    "reports": [["year"], ["organ_id"], ["template"], ["check_status"], ["province"], ["city"], ["county"]],
     "cells": [["report_id"], ["table_name", "row_key", "col_key"]],
     "checks": [["report_id"], ["status"]],
     "sources": [["report_id"]],
@@ -85,7 +90,7 @@ def _id(*parts) -> str:
 def organ_level(name: str) -> str:
     if re.search(r"(镇|乡|街道|街道办事处)(人民政府)?$", name):
         return "town"
-    if re.search(r"(局|委员会|委|办公室|办|中心|院|队|所|署)$", name):
+    if re.search(r"(局|委员会|委|办公室|办公厅|办|中心|院|队|所|署)$", name):
         return "department"
     if re.search(r"省(人民政府)?$", name):
         return "province"
@@ -94,6 +99,27 @@ def organ_level(name: str) -> str:
     if re.search(r"市(人民政府)?$", name):
         return "city"
     return "other"
+
+
+def wide_columns(table: str) -> list[tuple[str, str, str]]:
+    """(column name, row key, column key) of the download table with one column per cell."""
+    if table == "applications":
+        pairs = [(r, c) for r, _, _ in schema.APPLICATION_ROWS for c, _ in schema.APPLICANT_COLUMNS]
+    elif table == "reviews":
+        pairs = [(r, c) for r, _ in schema.REVIEW_ROWS for c, _ in schema.REVIEW_COLUMNS]
+    else:
+        pairs = list(dict.fromkeys(
+            (r, c) for layout in (schema.ACTIVE_2021, schema.ACTIVE_2019) for r, cols in layout.items() for c in cols))
+    return [(f"{r}__{c}", r, c) for r, c in pairs]
+
+
+WIDE_KEYS = ("report_id", "organ", "province", "city", "county", "year", "template", "check_status")
+
+
+def _number(v):
+    if v is None:
+        return None
+    return int(v) if v == v.to_integral_value() else float(v)
 
 
 class Archive:
@@ -112,60 +138,109 @@ class Archive:
                 table.create(columns, pk=pk, foreign_keys=FOREIGN_KEYS.get(name), not_null={pk})
                 for cols in INDEXES.get(name, []):
                     table.create_index(cols, if_not_exists=True)
-        if not self.db["reports_fts"].exists():
-            self.db["reports"].enable_fts(["title", "organ", "text"], tokenize="trigram", create_triggers=True)
+        if not self.db["regions"].count:
+            self.db["regions"].insert_all(
+                ({"code": c, "name": n, "level": "province"} for c, n in regions.PROVINCES.items()), pk="code")
+        for table in schema.TABLES:
+            wide = self.db[f"{table}_wide"]
+            if not wide.exists():
+                cols = {k: (int if k == "year" else str) for k in WIDE_KEYS}
+                cols.update({name: "ANY" for name, _, _ in wide_columns(table)})
+                wide.create(cols, pk="report_id", foreign_keys=[("report_id", "reports", "id")])
+                wide.create_index(["year"])
+                wide.create_index(["province", "city", "county"])
+        if not self.db["search_index"].exists():
+            # Contentless: the text lives in reports; the index holds only the pairs.
+            self.db.execute(
+                "CREATE VIRTUAL TABLE search_index USING fts5(title, organ, body, content='', "
+                "contentless_delete=1, tokenize='unicode61')")
+
+    # Reading -----------------------------------------------------------------------------------
+    def known_digest(self, url: str) -> str | None:
+        row = self.db.execute("select sha256 from sources where url = ?", [url]).fetchone()
+        return row[0] if row else None
+
+    def _known_regions(self) -> dict[str, str]:
+        return dict(self.db.execute("select code, name from regions"))
 
     # Writing -----------------------------------------------------------------------------------
     def store(self, parsed: ParsedReport, *, url: str, body: bytes, fetched_at: str,
-              published: str | None = None, site: str | None = None, column: str | None = None) -> str:
+              published: str | None = None, site: str | None = None, column: str | None = None,
+              portal: dict | None = None, snapshot: Snapshot | None = None) -> str:
         """Store one fetched report; returns "new", "unchanged", "new-source" or "changed"."""
         digest = sha256(body)
-        old = self.db.execute("select sha256, report_id from sources where url = ?", [url]).fetchone()
-        if old and old[0] == digest:
+        old = self.known_digest(url)
+        if old == digest:
             return "unchanged"
-        organ = parsed.organ or site or "未知机关"
+        organ = parsed.organ or (portal or {}).get("name") or site or "未知机关"
         report_id = _id(organ, parsed.year) if parsed.year else _id("url", url)
         exists = self.db.execute("select 1 from reports where id = ?", [report_id]).fetchone()
         with self.db.conn:
-            self._store_organ(organ, site)
+            place = self._store_organ(organ, site, portal)
             self.db["sources"].upsert(
                 {"url": url, "report_id": report_id, "title": parsed.title, "published": published,
                  "fetched_at": fetched_at, "sha256": digest, "format": parsed.source_format,
-                 "site": site, "column": column}, pk="url")
+                 "site": site, "column": column,
+                 "warc_file": snapshot.warc_file if snapshot else None,
+                 "warc_offset": snapshot.offset if snapshot else None,
+                 "warc_record_id": snapshot.record_id if snapshot else None}, pk="url")
             if exists and not old:
                 return "new-source"  # the same report listed again elsewhere: one report, two sources
-            self._store_report(report_id, organ, parsed, url=url, fetched_at=fetched_at, published=published)
+            self._store_report(report_id, organ, place, parsed, url=url, fetched_at=fetched_at, published=published)
         return "changed" if old else "new"
 
-    def _store_organ(self, name: str, site: str | None) -> None:
-        parent = site if site and site != name else None
+    def _store_organ(self, name: str, site: str | None, portal: dict | None) -> dict:
+        """Insert the organ (and its portal's body) with its place; returns the place."""
+        portal = portal or {}
+        known = self._known_regions()
+        parent = portal.get("name") or site
+        parent = parent if parent and parent != name else None
+        code = regions.digits(portal.get("code"))
+        if portal.get("name") and code and portal.get("level") in ("city", "county", "province"):
+            prefix = code[: regions.LEVEL_PREFIX[portal["level"]]]
+            if prefix not in known:
+                self.db["regions"].insert({"code": prefix, "name": regions.region_name(portal["name"]),
+                                           "level": portal["level"]}, pk="code", ignore=True)
+                known[prefix] = regions.region_name(portal["name"])
+        place = regions.place_from_code(code, known)
+        for key in ("province", "city", "county"):
+            if portal.get(key):
+                place[key] = portal[key]
+        by_name = regions.place_from_name(name if not parent else parent)
+        for key, value in by_name.items():
+            place[key] = place[key] or value
+        level = portal.get("level") if portal.get("name") == name and portal.get("level") else organ_level(name)
         if parent:
-            self.db["organs"].insert({"id": parent, "name": parent, "level": organ_level(parent)}, pk="id", ignore=True)
-        self.db["organs"].insert(
-            {"id": name, "name": name, "level": organ_level(name), "parent_id": parent}, pk="id", ignore=True)
+            self.db["organs"].insert({"id": parent, "name": parent, "level": portal.get("level") or organ_level(parent),
+                                      "region_code": code or None, "parent_id": portal.get("parent"), **place},
+                                     pk="id", ignore=True)
+        self.db["organs"].insert({"id": name, "name": name, "level": level, "region_code": code or None,
+                                  "parent_id": parent, **place}, pk="id", ignore=True)
+        return {"level": level, "region_code": code or None, **place}
 
-    def _store_report(self, report_id: str, organ: str, parsed: ParsedReport, *, url, fetched_at, published):
+    def _store_report(self, report_id: str, organ: str, place: dict, parsed: ParsedReport, *, url, fetched_at,
+                      published):
         checks = parsed.checks
         statuses = {c["status"] for c in checks}
         check_status = ("failed" if "failed" in statuses else "passed" if "passed" in statuses
                         else "not_checkable" if statuses else "unchecked")
         cells = list(parsed.cells())
         self.db["reports"].upsert({
-            "id": report_id, "organ_id": organ, "organ": organ, "year": parsed.year, "title": parsed.title,
-            "template": parsed.template, "template_variant": parsed.template_variant, "published": published,
-            "url": url, "fetched_at": fetched_at, "source_format": parsed.source_format,
+            "id": report_id, "organ_id": organ, "organ": organ, **place, "year": parsed.year,
+            "title": parsed.title, "template": parsed.template, "template_variant": parsed.template_variant,
+            "published": published, "url": url, "fetched_at": fetched_at, "source_format": parsed.source_format,
             "check_status": check_status, "flagged": int(parsed.flagged), "unknown_cells": len(parsed.unknown_cells),
             "cell_count": len(cells), "text": parsed.text, "warnings": json.dumps(parsed.warnings, ensure_ascii=False),
         }, pk="id")
-        self.db.execute("delete from cells where report_id = ?", [report_id])
-        self.db.execute("delete from checks where report_id = ?", [report_id])
+        for table in ("cells", "checks"):
+            self.db.execute(f"delete from {table} where report_id = ?", [report_id])
         unknown = set(parsed.unknown_cells)
         self.db["cells"].insert_all(({
             "id": f"{report_id}/{table}/{row}/{col}", "report_id": report_id, "table_name": table,
             "row_key": row, "col_key": col,
             "row_label": schema.ROW_LABELS[table].get(row, row), "col_label": schema.COLUMN_LABELS[table].get(col, col),
-            "value": None if v.number is None else (int(v.number) if v.number == v.number.to_integral_value() else float(v.number)),
-            "raw": v.raw, "status": v.status, "unknown": int(f"{table}.{row}.{col}" in unknown),
+            "value": _number(v.number), "raw": v.raw, "status": v.status,
+            "unknown": int(f"{table}.{row}.{col}" in unknown),
         } for table, row, col, v in cells), pk="id")
         self.db["checks"].insert_all(({
             "id": f"{report_id}/{i}", "report_id": report_id, "check_name": c["check"],
@@ -174,6 +249,26 @@ class Archive:
             "actual": None if c.get("actual") is None else str(c["actual"]),
             "status": c["status"], "detail": c.get("detail"),
         } for i, c in enumerate(checks)), pk="id")
+        self._store_wide(report_id, organ, place, parsed, check_status)
+        rowid = self.db.execute("select rowid from reports where id = ?", [report_id]).fetchone()[0]
+        self.db.execute("delete from search_index where rowid = ?", [rowid])
+        self.db.execute("insert into search_index (rowid, title, organ, body) values (?, ?, ?, ?)",
+                        [rowid, bigrams(parsed.title or ""), bigrams(organ), bigrams(parsed.text or "")])
+
+    def _store_wide(self, report_id, organ, place, parsed: ParsedReport, check_status) -> None:
+        base = {"report_id": report_id, "organ": organ, "province": place.get("province"), "city": place.get("city"),
+                "county": place.get("county"), "year": parsed.year, "template": parsed.template,
+                "check_status": check_status}
+        for table in schema.TABLES:
+            rows = parsed.tables.get(table)
+            if not rows:
+                self.db.execute(f"delete from {table}_wide where report_id = ?", [report_id])
+                continue
+            record = dict(base)
+            for name, row, col in wide_columns(table):
+                v = rows.get(row, {}).get(col)
+                record[name] = _number(v.number) if v is not None else None
+            self.db[f"{table}_wide"].upsert(record, pk="report_id")
 
     # Crawl runs --------------------------------------------------------------------------------
     def start_run(self, start_urls: list[str]) -> int:

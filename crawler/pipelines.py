@@ -4,11 +4,13 @@ from __future__ import annotations
 import logging
 
 from itemadapter import ItemAdapter
+from scrapy import signals
 from scrapy.exceptions import DropItem
 
 from archive.errors import ParseError
 from archive.parse import decode_html, parse_bytes, parse_html, sniff
-from archive.store import Archive
+from archive.snapshots import SnapshotWriter
+from archive.store import Archive, sha256
 
 log = logging.getLogger(__name__)
 
@@ -48,19 +50,42 @@ class ParsePipeline(_Pipeline):
 
 
 class StorePipeline(_Pipeline):
-    """Upserts each report into the archive; counts what was new, changed and unchanged."""
+    """Snapshots each new or changed report to WARC, then upserts it into the archive; counts
+    what was new, changed and unchanged."""
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        pipeline = super().from_crawler(crawler)
+        pipeline.responses = {}
+        # Items carry the body; the status line and headers of the response are taken here so
+        # the snapshot holds the response as fetched.
+        crawler.signals.connect(pipeline.response_received, signal=signals.response_received)
+        return pipeline
+
+    def response_received(self, response, request, spider=None):
+        headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, vs in response.headers.items() for v in vs]
+        self.responses[response.url] = (response.status, headers)
 
     def open_spider(self):
-        self.archive = Archive(self.crawler.settings.get("XXGK_DATA"))
+        data = self.crawler.settings.get("XXGK_DATA")
+        self.archive = Archive(data)
+        self.snapshots = SnapshotWriter(data)
 
     def close_spider(self):
+        self.snapshots.close()
         self.archive.close()
 
     def process_item(self, item):
         a = ItemAdapter(item)
+        status, headers = self.responses.pop(a["url"], (200, [("Content-Type", a.get("content_type") or "")]))
+        snapshot = None
+        if self.archive.known_digest(a["url"]) != sha256(a["body"]):
+            snapshot = self.snapshots.write(a["url"], a["body"], status=status, headers=headers,
+                                            fetched_at=a["fetched_at"])
         outcome = self.archive.store(
             a["parsed"], url=a["url"], body=a["body"], fetched_at=a["fetched_at"],
             published=a.get("published"), site=a.get("site"), column=a.get("column"),
+            portal=a.get("portal"), snapshot=snapshot,
         )
         self.stats.inc_value("xxgk/reports_seen")
         self.stats.inc_value(f"xxgk/reports_{outcome.replace('-', '_')}")

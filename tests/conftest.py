@@ -73,3 +73,69 @@ def copy_archive(crawled, tmp_path):
     data = tmp_path / "data"
     shutil.copytree(crawled[0], data)
     return data
+
+
+HOSTILE_REPORT = """<html><head><title>云溪县测试镇2024年政府信息公开工作年度报告</title></head><body>
+<h1>云溪县测试镇2024年政府信息公开工作年度报告</h1><div class="TRS_Editor">
+<p>一、总体情况。本镇认真落实政务公开。&lt;script&gt;alert("xss")&lt;/script&gt; 页面上的脚本必须作为文字显示。</p>
+<p>&lt;img src=x onerror=alert(2)&gt; 复议 诉讼 不予公开。</p>
+<script>alert("raw")</script>
+<table><tr><td>本年新收政府信息公开申请数量</td><td>1</td></tr></table>
+</div></body></html>"""
+
+SIM_PORTAL = {"name": "云溪县人民政府", "code": "350128000000", "level": "county", "parent": None, "platform": "trs"}
+CORPUS_PORTALS = {
+    "shanghai_city_govoffice_2019.html": {"name": "上海市人民政府", "code": "310000000000", "level": "province"},
+    "pingtan_zone_2024.html": {"name": "平潭综合实验区管委会", "code": "350128000000", "level": "county",
+                               "province": "福建省", "city": "福州市"},
+}
+
+
+def build_web_archive(data: Path) -> Path:
+    """An archive for the browser tests, stored through the same Archive.store as a crawl: every
+    simulator report (seed 2024) under its county portal, the corpus HTML reports under theirs
+    (where ../shared/corpus is present), and one report whose text carries <script>."""
+    from archive.parse import parse_html
+    from archive.store import Archive, now
+    from crawler.simulator import trs
+    from crawler.simulator.world import SimReport, build_world
+
+    archive = Archive(data)
+    world = build_world(2024)
+    for col in world.columns:
+        for item in col.items:
+            if isinstance(item, SimReport):
+                html = trs.article_page(world, col, item)
+                archive.store(parse_html(html), url=f"http://sim.test{world.url_of(item)}", body=html.encode(),
+                              fetched_at=now(), published=item.pub_date.isoformat(), portal=SIM_PORTAL)
+    if CORPUS.is_dir():
+        for name, portal in CORPUS_PORTALS.items():
+            body = (CORPUS / "reports" / name).read_bytes()
+            archive.store(parse_html(body.decode("utf-8")), url=f"http://corpus.test/{name}", body=body,
+                          fetched_at=now(), portal=portal)
+    archive.store(parse_html(HOSTILE_REPORT), url="http://sim.test/hostile.html", body=HOSTILE_REPORT.encode(),
+                  fetched_at=now(), portal=SIM_PORTAL)
+    archive.close()
+    return data
+
+
+@pytest.fixture(scope="session")
+def web_archive(tmp_path_factory):
+    return build_web_archive(tmp_path_factory.mktemp("web"))
+
+
+@pytest.fixture(scope="session")
+def web_site(web_archive):
+    """Datasette serving the web archive exactly as `xxgk serve` does."""
+    from archive.publish import datasette_command
+
+    port = free_port()
+    proc = subprocess.Popen(datasette_command(web_archive, port=port), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_http(base + "/-/versions.json")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(10)

@@ -1,0 +1,75 @@
+"""Every archived report as fetched, in WARC files (warcio), with SHA-256 digests.
+
+A record is written before the database row that points at it, so a row never names a record
+that is not on disk; each record is a complete gzip member, flushed as it is written.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+WARC_DIR = "warc"
+_DROP = {"content-encoding", "transfer-encoding", "content-length"}  # the body is stored decoded
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    warc_file: str  # relative to the archive directory
+    offset: int
+    record_id: str
+    sha256: str
+
+
+class SnapshotWriter:
+    def __init__(self, data_dir: str | Path):
+        self.data_dir = Path(data_dir)
+        (self.data_dir / WARC_DIR).mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+        self.name = f"{WARC_DIR}/xxgk-{stamp}-{os.getpid()}.warc.gz"
+        self._fh = None
+
+    def write(self, url: str, body: bytes, *, status: int = 200, headers: list[tuple[str, str]] | None = None,
+              fetched_at: str | None = None) -> Snapshot:
+        if self._fh is None:
+            self._fh = open(self.data_dir / self.name, "ab")
+            self._writer = WARCWriter(self._fh, gzip=True)
+        kept = [(k, v) for k, v in (headers or []) if k.lower() not in _DROP]
+        kept.append(("Content-Length", str(len(body))))
+        http = StatusAndHeaders(f"{status} {'OK' if status == 200 else ''}".strip(), kept, protocol="HTTP/1.1")
+        digest = hashlib.sha256(body).hexdigest()
+        warc_headers = {"WARC-Payload-Digest": f"sha256:{digest}"}
+        if fetched_at:
+            warc_headers["WARC-Date"] = fetched_at.replace("+00:00", "Z")
+        record = self._writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=http,
+                                                 warc_headers_dict=warc_headers)
+        offset = self._fh.tell()
+        self._writer.write_record(record)
+        self._fh.flush()
+        os.fsync(self._fh.fileno())
+        return Snapshot(self.name, offset, record.rec_headers.get_header("WARC-Record-ID"), digest)
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+
+
+def read_snapshot(data_dir: str | Path, warc_file: str, offset: int) -> tuple[str, list[tuple[str, str]], bytes]:
+    """(URL, HTTP headers, body) of the record at ``offset``."""
+    path = (Path(data_dir) / warc_file).resolve()
+    if Path(data_dir).resolve() not in path.parents:
+        raise ValueError(f"{warc_file}: outside the archive")
+    with open(path, "rb") as fh:
+        fh.seek(offset)
+        for record in ArchiveIterator(fh):
+            headers = record.http_headers.headers if record.http_headers else []
+            return record.rec_headers.get_header("WARC-Target-URI"), headers, record.content_stream().read()
+    raise ValueError(f"{warc_file}@{offset}: no record")

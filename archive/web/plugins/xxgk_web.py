@@ -1,0 +1,50 @@
+"""Datasette plugin of xxgk-archive: Chinese search (`q` on the reports table), report pages,
+archived copies served from WARC. Loaded with --plugins-dir (see archive/publish.py)."""
+from datasette import hookimpl
+from datasette.filters import FilterArguments
+
+from archive.search import bigrams, fts_query, snippet
+from archive.web import views
+
+
+@hookimpl
+def prepare_connection(conn):
+    conn.create_function("cjk_bigrams", 1, bigrams, deterministic=True)
+    conn.create_function("cjk_query", 1, lambda q: fts_query(q) or '""', deterministic=True)
+
+
+@hookimpl
+def filters_from_request(request, database, table, datasette):
+    q = (request.args.get("_search") or "").strip()
+    if table not in ("reports",) or not q:
+        return None
+    query = fts_query(q)
+    if query is None:
+        return FilterArguments(["0"], human_descriptions=[f"全文包含“{q}”"])
+    return FilterArguments(
+        ["rowid in (select rowid from search_index where search_index match :xxgk_q)"],
+        {"xxgk_q": query},
+        [f"全文包含“{q}”"],
+    )
+
+
+@hookimpl
+def extra_template_vars(template, database, table, request):
+    q = (request.args.get("_search") or "").strip() if request else ""
+    return {
+        "xxgk_q": q,
+        "xxgk_snippet": lambda text, width=60: snippet(text or "", q, width),
+    }
+
+
+@hookimpl
+def register_routes(datasette):
+    return [
+        (r"^/report/(?P<report_id>[0-9a-f]{16})$", views.report_page),
+        (r"^/report/(?P<report_id>[0-9a-f]{16})/snapshot$", views.snapshot),
+    ]
+
+
+@hookimpl
+def extra_css_urls(datasette):
+    return ["/xxgk-static/xxgk.css"]

@@ -1,0 +1,96 @@
+"""Pages that Datasette's generic views do not give: one report with its three tables as
+tables, its checks and its sources; the archived copy of a source, served from WARC."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from datasette.utils.asgi import NotFound, Response
+
+from archive import schema
+from archive.snapshots import read_snapshot
+
+DB = "xxgk"
+
+# The archived page is the portal's HTML: shown sandboxed, so none of its scripts run here.
+SANDBOX = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+
+GROUP_LABELS = {"denied": "（三）不予公开", "unavailable": "（四）无法提供", "unprocessed": "（五）不予处理",
+                "other": "（六）其他处理"}
+
+
+def _layout(template: str | None, table: str, present: set[tuple[str, str]]):
+    """(row key, row label, [(column key, column label)], group) in printed order for one table;
+    group is (label, rowspan) on the first sub-row of a group, "" on the others, None outside."""
+    if table == "applications":
+        cols = list(schema.APPLICANT_COLUMNS)
+        rows = [(k, label, g) for k, label, g in schema.APPLICATION_ROWS
+                if not ((template == "2019" and k in schema.OTHER_2021) or (template != "2019" and k == "other"))
+                or any(r == k for r, _ in present)]
+        out = []
+        for i, (k, label, g) in enumerate(rows):
+            if g is None:
+                out.append((k, label, cols, None))
+            elif i == 0 or rows[i - 1][2] != g:
+                out.append((k, label, cols, (GROUP_LABELS[g], sum(1 for r in rows if r[2] == g))))
+            else:
+                out.append((k, label, cols, ""))
+        return out
+    if table == "reviews":
+        return [(k, label, list(schema.REVIEW_COLUMNS), None) for k, label in schema.REVIEW_ROWS]
+    layout = schema.ACTIVE_2019 if template == "2019" else schema.ACTIVE_2021
+    col_labels = dict(schema.ACTIVE_COLUMNS)
+    col_labels.update({"decisions": "本年处理决定数量" if template != "2019" else "处理决定数量",
+                       "amount": "本年收费金额（万元）" if template != "2019" else "采购总金额"})
+    out = []
+    for key, label in schema.ACTIVE_ROWS:
+        if key not in layout:
+            continue
+        if key == "normative_docs" and template != "2019":
+            label = "行政规范性文件"
+        out.append((key, label, [(c, col_labels[c]) for c in layout[key]], None))
+    return out
+
+
+async def report_page(datasette, request):
+    report_id = request.url_vars["report_id"]
+    db = datasette.get_database(DB)
+    rows = (await db.execute("select * from reports where id = ?", [report_id])).rows
+    if not rows:
+        raise NotFound(f"没有编号为 {report_id} 的报告")
+    report = dict(rows[0])
+    cells = {}
+    for c in (await db.execute("select * from cells where report_id = ?", [report_id])).rows:
+        cells.setdefault(c["table_name"], {})[(c["row_key"], c["col_key"])] = dict(c)
+    tables = []
+    for table in schema.TABLES:
+        present = set(cells.get(table, {}))
+        if not present:
+            continue
+        tables.append({"key": table, "label": schema.TABLE_LABELS[table],
+                       "rows": _layout(report["template"], table, present), "cells": cells[table]})
+    checks = [dict(r) for r in (await db.execute(
+        "select check_name, subject, expected, actual, status, detail from checks where report_id = ? "
+        "order by status = 'failed' desc, check_name", [report_id])).rows]
+    sources = [dict(r) for r in (await db.execute(
+        "select url, fetched_at, sha256, warc_file, warc_record_id, site from sources where report_id = ?",
+        [report_id])).rows]
+    return Response.html(await datasette.render_template(
+        "report.html", {"report": report, "tables": tables, "checks": checks, "sources": sources,
+                        "db": DB}, request=request))
+
+
+async def snapshot(datasette, request):
+    report_id = request.url_vars["report_id"]
+    db = datasette.get_database(DB)
+    rows = (await db.execute(
+        "select warc_file, warc_offset from sources where report_id = ? and warc_file is not null "
+        "order by fetched_at desc limit 1", [report_id])).rows
+    if not rows:
+        raise NotFound("该报告没有存档副本")
+    data_dir = Path(db.path).parent
+    url, headers, body = read_snapshot(data_dir, rows[0]["warc_file"], rows[0]["warc_offset"])
+    content_type = next((v for k, v in headers if k.lower() == "content-type"), "application/octet-stream")
+    return Response(body, content_type=content_type, headers={
+        "Content-Security-Policy": SANDBOX, "X-Content-Type-Options": "nosniff",
+        "X-Archived-From": url.encode("ascii", "backslashreplace").decode("ascii")})
