@@ -12,11 +12,21 @@ import trafilatura
 logging.getLogger("trafilatura").setLevel(logging.ERROR)
 
 
-def main_text(html: str) -> str:
-    text = trafilatura.extract(
-        html, include_tables=True, include_comments=False, favor_recall=True, deduplicate=False
-    )
-    return text or ""
+MIN_PROSE = 200  # characters: less than this from a page with tables means a table layout
+
+
+def main_text(html, source_html: str | None = None) -> str:
+    """The report's prose (``html`` as text or an lxml tree, which is consumed). Its statistical tables are stored cell by cell, so they are left out
+    here (ten times faster, and the narrative checks then see only the narrative); a page that
+    lays out its whole article in a <table>, as old portals do, is read with its tables."""
+    source_html = source_html if source_html is not None else html
+    text = trafilatura.extract(html, include_tables=False, include_comments=False, favor_recall=True,
+                               deduplicate=False, fast=True) or ""
+    if len(text) < MIN_PROSE and isinstance(source_html, str) and "<table" in source_html[:2_000_000].lower():
+        # trafilatura prunes the tree it is given: the second reading starts from the text.
+        text = trafilatura.extract(source_html, include_tables=True, include_comments=False, favor_recall=True,
+                                   deduplicate=False, fast=True) or text
+    return text
 
 
 def page_metadata(html: str) -> dict:

@@ -28,8 +28,11 @@ Grid = list[list[Cell | None]]
 
 
 def _span(el, name: str) -> int:
+    value = el.get(name)
+    if value is None:
+        return 1
     try:
-        return max(1, min(int(str(el.get(name, "1")).strip() or 1), MAX_SPAN))
+        return max(1, min(int(value.strip() or 1), MAX_SPAN))
     except ValueError:
         return 1
 
@@ -79,11 +82,12 @@ def _owner_table(tr):
     return node
 
 
-def html_grids(html: str | bytes) -> list[Grid]:
-    """Every table of a document, in document order, as grids (empty tables left out)."""
-    doc = lxml.html.fromstring(html) if html else None
-    if doc is None:
+def html_grids(html) -> list[Grid]:
+    """Every table of a document (HTML text or an lxml tree), in document order, as grids
+    (empty tables left out)."""
+    if html is None or (isinstance(html, (str, bytes)) and not html):
         return []
+    doc = lxml.html.fromstring(html) if isinstance(html, (str, bytes)) else html
     grids = []
     for table in doc.iter("table"):
         g = table_grid(table)

@@ -59,6 +59,7 @@ def number_json(n: Decimal):
     return str(n)
 
 
+@lru_cache(maxsize=65536)
 def read_value(raw: str) -> Value:
     """Read one printed cell. Anything that is not plainly a number is not turned into one."""
     text = unicodedata.normalize("NFKC", raw or "")

@@ -11,11 +11,12 @@ import lxml.html
 from w3lib.encoding import html_to_unicode
 
 from . import tables
+from .checks import check_report
 from .errors import ParseError
 from .extract import main_text
 from .htmlgrid import html_grids
 from .labels import clean_text
-from .report import ParsedReport, statement_year, title_year_organ
+from .report import ParsedReport, organ_in_text, statement_year, title_year_organ
 
 MAX_BYTES = 64 * 1024 * 1024
 
@@ -75,18 +76,19 @@ def parse_html(html: str, title: str | None = None, source: str = "<html>") -> P
         raise ParseError(source, f"not readable as HTML ({e})") from None
     report = ParsedReport(source_format="html")
     report.title = title or _title(doc)
-    report.text = main_text(html)
-    tables.read_grids(html_grids(html), report)
+    tables.read_grids(html_grids(doc), report)
+    report.text = main_text(doc, source_html=html)  # last: trafilatura prunes the tree
     finish(report)
     return report
 
 
 def finish(report: ParsedReport) -> None:
-    """What every format shares once the tables are read: template, year, organ."""
+    """What every format shares once the tables are read: template, year, organ, checks."""
     tables.decide_template(report)
     year, organ = title_year_organ(report.title or "")
     report.year = year or statement_year(report.text)
-    report.organ = organ
+    report.organ = organ_in_text(organ, report.text)
+    check_report(report)  # identities A1–A4, A6: failures flag the report, values stay as printed
 
 
 def parse_bytes(data: bytes, source: str, content_type: str | None = None) -> ParsedReport:

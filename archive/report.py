@@ -120,3 +120,17 @@ def is_report_title(title: str) -> bool:
     if _NEWS_WORDS.search(t):
         return False
     return year_from(t) is not None
+
+
+_COMPILED_BY = re.compile(r"本报告由([^，。,（(《]{2,40}?)(?:办公室|办公厅|根据|依据|编制)")
+
+
+def organ_in_text(organ: str | None, text: str) -> str | None:
+    """The organ with the place names the report itself gives it: a title printing 洪泽区人民政府
+    over 「本报告由淮安市洪泽区人民政府办公室…编制」 names 淮安市洪泽区人民政府."""
+    if not organ:
+        return organ
+    m = _COMPILED_BY.search(normalise((text or "")[:3000]))
+    if m and m.group(1).endswith(organ) and len(m.group(1)) <= len(organ) + 6:
+        return m.group(1)
+    return organ

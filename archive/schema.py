@@ -6,6 +6,8 @@ keyword of one alternative occurs in it. Rules are tried in order, so the more s
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 TABLES = ("active", "applications", "reviews")
 
 TABLE_LABELS = {
@@ -195,6 +197,7 @@ ROW_LABELS = {
 }
 
 
+@lru_cache(maxsize=65536)
 def match_rule(text: str, rules) -> str | None:
     """First key whose keyword alternatives all occur in ``text`` (already normalised)."""
     for key, alternatives in rules:

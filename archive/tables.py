@@ -178,18 +178,27 @@ def read_grids(grids: list[Grid], report: ParsedReport) -> None:
 
 def decide_template(report: ParsedReport) -> None:
     """2021, 2019 or mixed, from which rows and columns the tables actually carry."""
-    apps = report.tables.get("applications", {})
-    active = report.tables.get("active", {})
+    apps = dict(report.tables.get("applications", {}))
+    active = dict(report.tables.get("active", {}))
     cols = {c for row in active.values() for c in row}
+    # A cell whose digits could not be split was still printed under a recognised label.
+    for cell in report.unknown_cells:
+        table, row, col = cell.split(".")
+        if table == "applications":
+            apps.setdefault(row, {})
+        elif table == "active":
+            active.setdefault(row, {})
+            cols.add(col)
     active_2021 = bool(cols & {"issued", "abolished", "in_force"}) or (
         bool(active) and not cols & {"made", "published", "previous", "change", "projects"}
     )
     active_2019 = bool(cols & {"made", "published", "total_published", "previous", "change", "projects"})
     apps_2021 = any(k in apps for k in schema.OTHER_2021)
     apps_2019 = "other" in apps
-    if not apps and not report.tables.get("reviews"):
+    if not apps and not report.tables.get("reviews") and not any(c.startswith("reviews.") for c in report.unknown_cells):
         report.template = None
         report.tables.pop("active", None)  # 表二 alone is not a 2019/2021 report
+        report.unknown_cells = [c for c in report.unknown_cells if not c.startswith("active.")]
         return
     if apps_2021 or (active_2021 and not active_2019):
         report.template = "2021"

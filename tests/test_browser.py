@@ -35,7 +35,8 @@ def db(web_archive):
 
 def like_count(web_archive, word, where="1"):
     return db(web_archive).execute(
-        f"select count(*) from reports where (title like ?1 or organ like ?1 or text like ?1) and {where}",
+        "select count(*) from reports r join report_texts t on t.report_id = r.id"
+        f" where (r.title like ?1 or r.organ like ?1 or t.text like ?1) and {where}",
         [f"%{word}%"]).fetchone()[0]
 
 

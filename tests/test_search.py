@@ -37,7 +37,8 @@ def test_snippet_escapes_and_marks():
 
 def like_ids(db, word):
     return {r for (r,) in db.execute(
-        "select id from reports where title like ?1 or organ like ?1 or text like ?1", [f"%{word}%"])}
+        "select r.id from reports r join report_texts t on t.report_id = r.id"
+        " where r.title like ?1 or r.organ like ?1 or t.text like ?1", [f"%{word}%"])}
 
 
 def search_ids(site, word):

@@ -59,6 +59,8 @@ async def report_page(datasette, request):
     if not rows:
         raise NotFound(f"没有编号为 {report_id} 的报告")
     report = dict(rows[0])
+    text = (await db.execute("select text from report_texts where report_id = ?", [report_id])).rows
+    report["text"] = text[0]["text"] if text else ""
     cells = {}
     for c in (await db.execute("select * from cells where report_id = ?", [report_id])).rows:
         cells.setdefault(c["table_name"], {})[(c["row_key"], c["col_key"])] = dict(c)

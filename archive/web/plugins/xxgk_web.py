@@ -29,11 +29,19 @@ def filters_from_request(request, database, table, datasette):
 
 
 @hookimpl
-def extra_template_vars(template, database, table, request):
+def extra_template_vars(template, database, table, request, datasette):
     q = (request.args.get("_search") or "").strip() if request else ""
+
+    async def text_snippet(report_id, width=60):
+        # Jinja runs async here: the template awaits this for each displayed row only.
+        rows = (await datasette.get_database(views.DB).execute(
+            "select text from report_texts where report_id = ?", [report_id])).rows
+        return snippet(rows[0]["text"] if rows else "", q, width)
+
     return {
         "xxgk_q": q,
         "xxgk_snippet": lambda text, width=60: snippet(text or "", q, width),
+        "xxgk_text_snippet": text_snippet,
     }
 
 

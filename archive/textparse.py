@@ -1,0 +1,421 @@
+"""Reading the tables of a report from plain text, whatever layout the text came in.
+
+The text layouts seen in the wild (PDF text layers with wrapped cells, tab-separated, markdown
+pipe tables broken at page breaks, one cell per line, crawler dumps with no separator at all)
+differ in how cells are separated, never in the order of what is printed. So the reader is a
+*label-anchored stream*: it finds each known row label in reading order and reads the values
+printed between that label and the next one. Which row a value belongs to comes from the label,
+which column from its place among the values of that row in the official column order (the
+header labels are checked, they cannot be laid out the same way in a stream). Where the values
+of a row run together, archive.glued recovers the boundaries the identities allow.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from . import glued, schema
+from .errors import ParseError
+from .labels import Value, _t2s, read_value
+from .report import ParsedReport
+
+# Preparing the text ------------------------------------------------------------------------------
+SEP = r"[\s|]*"  # what may stand between the characters of a printed label: spaces, breaks, pipes
+_FOOTER = re.compile(r"(?m)^[ \t]*(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?)[ \t]*$")
+# A markdown table rule `|----|--|---|`: only pipes, dashes, colons and spaces.
+_MD_RULE = re.compile(r"(?m)^[ \t]*\|?(?:[ \t]*:?-+:?[ \t]*\|)+[ \t]*(?::?-+:?)?[ \t]*$")
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+# 第二十条第（一）项: a block heading of 表二; its ordinal may be printed as a digit.
+_ARTICLE = re.compile(r"第[\s|]*二[\s|]*十[\s|]*条[\s|]*第?[\s|]*[(（]?[\s|]*[\d一二三四五六七八九十]+[\s|]*[)）]?[\s|]*项")
+_UNIT = re.compile(r"(?<=\d)[\s|]*(?:万元|元)")
+
+
+def prepare(text: str) -> str:
+    """Text as a reader sees it: full-width forms folded (NFKC), simplified characters, and
+    what is not part of the report removed: page footers such as `- 4 -`, markdown table rules,
+    HTML comments leaked by Word. Line breaks and other separators are kept: they are the only
+    cell boundaries some layouts have."""
+    text = unicodedata.normalize("NFKC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _t2s.convert(text)
+    text = _COMMENT.sub(" ", text)
+    text = _FOOTER.sub("", text)
+    return _MD_RULE.sub("", text)
+
+
+@lru_cache(maxsize=None)
+def fuzzy(words: str) -> re.Pattern:
+    """A pattern for label words (`|` for alternatives) that allows separators between any two
+    characters, since layouts break labels anywhere (`本年度办 理结果`, `公开出版` / `物`)."""
+    return re.compile("|".join(SEP.join(map(re.escape, w)) for w in words.split("|")))
+
+
+# Segments: the printed cells of a stretch of text --------------------------------------------
+_TOKEN = re.compile(
+    r"(?P<num>-?\d+(?:\.\d+)*)|(?P<dash>[—–\-/\\－─]+)|(?P<sep>[\s|,，;；]+)|(?P<text>[^\s|\d—–\-/\\－─,，;；]+)"
+)
+
+
+def segments(region: str) -> list[str]:
+    """The runs of number characters in ``region`` up to the first text after them. A dash or
+    slash on its own is a printed blank (glued.DASH); text before the numbers is the rest of a
+    wrapped label and is skipped."""
+    out: list[str] = []
+    for m in _TOKEN.finditer(_UNIT.sub(" ", region)):
+        kind = m.lastgroup
+        if kind == "num":
+            out.append(m.group())
+        elif kind == "dash":
+            out.append(glued.DASH)
+        elif kind == "text" and out:
+            break
+    return out
+
+
+@dataclass
+class Cells:
+    """The cells of one row: the values when certain, else None where the split is unknown."""
+
+    cands: list[tuple[str, ...]]
+    segs: list[str]
+
+    @property
+    def unreadable(self) -> bool:
+        return not self.cands
+
+
+def row_cells(segs: list[str], n: int, may_split: bool = True, prune=None, splitter=None) -> Cells:
+    """The candidate readings of a row's segments as ``n`` cells (one when they are plain).
+
+    In a layout that separates its cells, a row with fewer values than columns has blank cells,
+    not glued ones, and which column is blank cannot be told from a stream: it is unreadable
+    rather than split."""
+    if len(segs) == n and all(glued.is_cell(s) for s in segs):
+        return Cells([tuple(segs)], segs)
+    if not may_split:
+        return Cells([], segs)
+    try:
+        if splitter is not None:
+            return Cells(splitter(segs), segs)
+        cands = glued.row_splits(segs, n, prune)
+        if not cands and prune is not None:
+            # The printed row breaks its own identity: the identity cannot choose a split.
+            cands = glued.row_splits(segs, n)
+    except glued.TooMany:
+        return Cells([], segs)
+    return Cells(cands, segs)
+
+
+def runs_together(rows: list[list[str]], n: int) -> bool:
+    """Whether the layout glues cells: most rows print fewer separate values than columns."""
+    short = sum(1 for segs in rows if len(segs) < n)
+    return short > len(rows) - short
+
+
+def put_row(report: ParsedReport, table: str, row: str, cols: list[str], cells: Cells) -> None:
+    """Store the cells every candidate agrees on; the others are unknown, never guessed."""
+    if cells.unreadable:
+        report.warnings.append(f"{table}.{row}: cannot read {''.join(cells.segs)!r} as {len(cols)} cells")
+        report.unknown_cells.extend(f"{table}.{row}.{c}" for c in cols)
+        return
+    for col, cell in zip(cols, glued.agreed(cells.cands, len(cols))):
+        if cell is None:
+            report.unknown_cells.append(f"{table}.{row}.{col}")
+        else:
+            report.put(table, row, col, _value(cell))
+    if len(cells.cands) > 1:
+        report.warnings.append(
+            f"{table}.{row}: {''.join(cells.segs)!r} splits {len(cells.cands)} ways; cells on which they differ left unknown"
+        )
+
+
+# 表三 ------------------------------------------------------------------------------------------
+# (key, label words, ordinal printed before the label, optional): in printed order. The words
+# include the first characters of each label, so that a label broken by a page break
+# (`要求提供公开出版` / `物`) is still found by its head.
+APPLICATION_STREAM = (
+    ("new_received", "本年新收", None, False),
+    ("carried_over", "上年结转", None, False),
+    ("granted", "予以公开", None, False),
+    ("partial", "部分公开", None, False),
+    ("denied_state_secret", "属于国家|国家秘密", 1, False),
+    ("denied_law_prohibited", "其他法律|法规禁止|行政止公开", 2, False),
+    ("denied_three_security", "危及|三安全", 3, False),
+    ("denied_third_party", "保护第三|第三方", 4, False),
+    ("denied_internal_affairs", "三类内部|内部事务", 5, False),
+    ("denied_process_info", "四类过程|过程性", 6, False),
+    ("denied_enforcement_file", "行政执法|执法案卷", 7, False),
+    ("denied_query_matter", "行政查询|查询事项", 8, False),
+    ("unavailable_not_held", "本机关不|不掌握", 1, False),
+    ("unavailable_needs_creation", "没有现成|另行制作", 2, False),
+    ("unavailable_unclear", "补正后|仍不明确", 3, False),
+    ("unprocessed_petition", "信访", 1, False),
+    ("unprocessed_repeat", "重复申", 2, False),
+    ("unprocessed_publication", "要求提供公开|公开出版|出版物", 3, False),
+    ("unprocessed_excessive", "无正当理由大量|大量反复", 4, False),
+    ("unprocessed_confirmation", "要求行政机关确认|重新出具|确认", 5, False),
+    ("other", "其他处理", None, True),
+    ("other_no_correction", "申请人无正当理由|逾期不补正|不补正", 1, True),
+    ("other_no_fee", "申请人逾期未按|缴纳费用|收费通知", 2, True),
+    ("other_misc", "3.其他|3、其他|3,其他|3,其他", None, True),
+    ("total_processed", "总计", None, False),
+    ("carried_forward", "结转下年|下年度继续", None, False),
+)
+APPLICANT_KEYS = tuple(k for k, _ in schema.APPLICANT_COLUMNS)
+MAX_GAP = 2500  # characters between two row labels: wrapped labels, values, a page break
+# `5.属于三类内部事务`: the ordinal, its dot, and up to six label characters before the words.
+_ORDINAL_BEFORE = re.compile(r"(\d)[\s|]*[.、,，][\s|]*(?:[^\d\s|][\s|]*){0,6}$")
+
+
+@dataclass
+class Label:
+    key: str
+    start: int  # where the label (with its ordinal) starts
+    end: int  # where its words end: the values follow
+
+
+def _find_label(text: str, words: str, ordinal: int | None, pos: int, limit: int) -> Label | None:
+    m = fuzzy(words).search(text, pos, limit)
+    if not m:
+        return None
+    start = m.start()
+    if ordinal is not None:
+        # `2.其他法律…`: the ordinal belongs to this label, not to the values before it.
+        o = _ORDINAL_BEFORE.search(text, max(pos, start - 24), start)
+        if o and int(o.group(1)) == ordinal:
+            start = o.start()
+    return Label("", start, m.end())
+
+
+def _table3_start(text: str) -> int | None:
+    """The 一、本年新收 row that starts 表三: followed closely by 二、上年结转."""
+    for m in fuzzy("本年新收").finditer(text):
+        if fuzzy("上年结转").search(text, m.end(), m.end() + 400):
+            return m.start()
+    return None
+
+
+def find_application_labels(text: str, start: int) -> list[Label]:
+    labels: list[Label] = []
+    pos = start
+    mandatory = [r for r in APPLICATION_STREAM if not r[3]]
+    for key, words, ordinal, optional in APPLICATION_STREAM:
+        limit = min(len(text), pos + MAX_GAP)
+        if optional:
+            nxt = next(r for r in mandatory if r[0] == "total_processed")
+            bound = _find_label(text, nxt[1], None, pos, limit)
+            limit = bound.start if bound else pos
+            if key == "other_misc" and (not labels or labels[-1].key != "other_no_fee"):
+                continue
+        found = _find_label(text, words, ordinal, pos, limit)
+        if found is None:
+            continue
+        found.key = key
+        labels.append(found)
+        pos = found.end
+    return labels
+
+
+def read_applications(text: str, report: ParsedReport) -> tuple[int | None, bool]:
+    """表三; returns where it ends (for 表四), or None when the text has no such table, and
+    whether the layout runs cells together."""
+    start = _table3_start(text)
+    if start is None:
+        return None, True
+    header = text[max(0, start - 600) : start]
+    if not (fuzzy("自然人").search(header) and fuzzy("总计").search(header)):
+        report.warnings.append("表三: applicant column header not recognised")
+        return None, True
+    labels = find_application_labels(text, start)
+    keys = {lab.key for lab in labels}
+    if not {"new_received", "carried_over", "total_processed"} <= keys:
+        report.warnings.append("表三: row labels not found in order")
+        return None, True
+    end = _table3_end(text, labels[-1].end)
+    printed = {}
+    for lab, nxt in zip(labels, labels[1:] + [Label("", end, end)]):
+        segs = segments(text[lab.end : nxt.start])
+        if segs:  # a label with no values is a group heading such as （六）其他处理
+            printed[lab.key] = segs
+    glued_layout = runs_together(list(printed.values()), len(APPLICANT_KEYS))
+    rows: dict[str, Cells] = {}
+    for key, segs in printed.items():
+        cells = row_cells(segs, len(APPLICANT_KEYS), glued_layout, splitter=glued.applicant_splits)
+        rows[key] = cells
+    results = schema.RESULT_ROWS_2021 if any(k in rows for k in schema.OTHER_2021) else schema.RESULT_ROWS_2019
+    readable = {k: c.cands for k, c in rows.items() if not c.unreadable}
+    resolved = glued.resolve_applications(readable, results)
+    for key, cells in rows.items():
+        if key in resolved:
+            cells.cands = resolved[key]
+        put_row(report, "applications", key, list(APPLICANT_KEYS), cells)
+    return end, glued_layout
+
+
+def _table3_end(text: str, pos: int) -> int:
+    m = fuzzy("行政复议").search(text, pos, pos + 3000)
+    return m.start() if m else min(len(text), pos + 400)
+
+
+# 表四 ------------------------------------------------------------------------------------------
+REVIEW_KEYS = tuple((g, c) for g, _ in schema.REVIEW_ROWS for c, _ in schema.REVIEW_COLUMNS)
+_FIRST_DIGIT = re.compile(r"-?\d")
+
+
+def read_reviews(text: str, report: ParsedReport, pos: int, may_split: bool = True) -> None:
+    """表四: the header labels, then one row of 15 values in the official order."""
+    head = fuzzy("行政复议").search(text, pos, pos + 3000)
+    if not head:
+        return
+    first = _FIRST_DIGIT.search(text, head.end(), head.end() + 1500)
+    if not first:
+        return
+    header = text[head.start() : first.start()]
+    if not all(fuzzy(w).search(header) for w in ("维持", "纠正", "审结", "行政诉讼")):
+        report.warnings.append("表四: header not recognised")
+        return
+    segs = segments(text[first.start() : first.start() + 400])
+    cells = row_cells(segs, len(REVIEW_KEYS), may_split, splitter=glued.review_splits)
+    if cells.unreadable:
+        report.warnings.append(f"reviews: cannot read {''.join(segs)!r} as 15 cells")
+        report.unknown_cells.extend(f"reviews.{g}.{c}" for g, c in REVIEW_KEYS)
+        return
+    for (group, col), cell in zip(REVIEW_KEYS, glued.agreed(cells.cands, len(REVIEW_KEYS))):
+        if cell is None:
+            report.unknown_cells.append(f"reviews.{group}.{col}")
+        else:
+            report.put("reviews", group, col, _value(cell))
+    if len(cells.cands) > 1:
+        report.warnings.append(f"reviews: {''.join(segs)!r} splits {len(cells.cands)} ways")
+
+
+def _value(cell: str) -> Value:
+    return Value(None, "—", "dash") if cell == glued.DASH else read_value(cell)
+
+
+# 表二 ------------------------------------------------------------------------------------------
+ACTIVE_ROW_WORDS = (
+    ("normative_docs", "规范性文件"),
+    ("rules", "规章"),
+    ("licensing", "行政许可"),
+    ("other_services", "其他对外管理服务事项|对外管理服务"),
+    ("punishment", "行政处罚"),
+    ("enforcement", "行政强制"),
+    ("fees", "行政事业性收费|事业性收费"),
+    ("procurement", "政府集中采购|集中采购"),
+)
+# Header words in the order they are tried at one place: the longer first, so that
+# 上一年项目数量 is one column and not 上一年 + 项目数量.
+ACTIVE_COLUMN_WORDS = (
+    ("previous", "上一年项目数量|上一年项目数|上一年"),
+    ("projects", "采购项目数量|项目数量"),
+    ("issued", "制发"),
+    ("abolished", "废止"),
+    ("in_force", "现行有效"),
+    ("made", "新制作"),
+    ("published", "新公开"),
+    ("total_published", "公开总数"),
+    ("change", "增/减|增减|增/减"),
+    ("decisions", "处理决定"),
+    ("amount", "金额"),
+)
+
+
+@lru_cache(maxsize=None)
+def _alternation(table: tuple) -> re.Pattern:
+    parts = [f"(?P<{key}>{fuzzy(words).pattern})" for key, words in table]
+    return re.compile("|".join(parts))
+
+
+def read_active(text: str, report: ParsedReport, end: int, may_split: bool = True) -> None:
+    """表二: blocks of a header row (信息内容 + column labels) and rows labelled 规章, 行政许可…"""
+    start = _active_start(text, end)
+    if start is None:
+        return
+    rows = _alternation(ACTIVE_ROW_WORDS)
+    heads = fuzzy("信息内容")
+    cols: list[str] = []
+    pos = start
+    while pos < end:
+        h = heads.search(text, pos, end)
+        r = rows.search(text, pos, end)
+        if h and (not r or h.start() < r.start()):
+            nr = rows.search(text, h.end(), end)
+            cols = _header_columns(text[h.end() : nr.start() if nr else end])
+            pos = nr.start() if nr else end
+            continue
+        if not r:
+            break
+        nxt = [m.start() for m in (heads.search(text, r.end(), end), rows.search(text, r.end(), end)) if m]
+        stop = min(nxt) if nxt else end
+        if cols:
+            cells = row_cells(segments(_ARTICLE.sub("\n§\n", text[r.end() : stop])), len(cols), may_split)
+            put_row(report, "active", r.lastgroup, cols, cells)
+        pos = stop
+
+
+def _active_start(text: str, end: int) -> int | None:
+    """The first 信息内容 that heads a block of 表二 columns (and not one in the narrative)."""
+    cols = _alternation(ACTIVE_COLUMN_WORDS)
+    for m in fuzzy("信息内容").finditer(text, 0, end):
+        if cols.search(text, m.end(), m.end() + 40):
+            return m.start()
+    return None
+
+
+def _header_columns(header: str) -> list[str]:
+    out: list[str] = []
+    for m in _alternation(ACTIVE_COLUMN_WORDS).finditer(header):
+        if not out or out[-1] != m.lastgroup:
+            out.append(m.lastgroup)
+    return out
+
+
+# The document ----------------------------------------------------------------------------------
+_META_TITLE = re.compile(r"(?m)^\s*(?:标题|题目|title)\s*[:：]\s*(.+?)\s*$", re.I)
+_YEAR_IN = re.compile(r"(?:19|20)\d{2}\s*年|[〇○零一二][〇○零一二三四五六七八九]{3}年")
+
+
+def find_title(text: str) -> str:
+    """The title: a metadata header line (`标题: …`), else the first lines up to 报告, joined
+    (PDF and DOCX text break long titles: `…工作年` / `度报告`)."""
+    m = _META_TITLE.search(text[:2000])
+    if m:
+        return m.group(1)
+    lines = [ln.strip().lstrip("#").strip() for ln in text[:3000].splitlines()]
+    lines = [ln for ln in lines if ln]
+    for i, line in enumerate(lines[:8]):
+        joined = ""
+        for part in lines[i : i + 3]:
+            joined += part
+            if "报告" in part or "年报" in part:
+                break
+        if _YEAR_IN.search(joined) and ("报告" in joined or "年报" in joined) and len(joined) <= 80:
+            return joined
+    return lines[0] if lines else ""
+
+
+def read_tables(text: str, report: ParsedReport) -> None:
+    """Read 表二, 表三 and 表四 from prepared text into ``report``."""
+    start3 = _table3_start(text)
+    end3, glued_layout = read_applications(text, report)
+    read_active(text, report, start3 if start3 is not None else len(text), glued_layout)
+    if end3 is not None:
+        read_reviews(text, report, end3, glued_layout)
+
+
+def parse_text(text: str, source: str, source_format: str = "text") -> ParsedReport:
+    from .parse import finish
+
+    report = ParsedReport(source_format=source_format)
+    text = prepare(text)
+    report.title = re.sub(r"\s+", "", find_title(text)) or None
+    report.text = text
+    read_tables(text, report)
+    finish(report)
+    if not report.tables and report.year is None and not report.unknown_cells:
+        # Text with neither a dated title nor a table (decodable garbage, a stray page) is not
+        # a report: say so rather than archive an empty one.
+        raise ParseError(source, "no report found (no dated title, no tables)")
+    return report

@@ -1,0 +1,72 @@
+"""Parsing speed on the report corpus, one core: reports per second for HTML, text and PDF
+inputs, beside a baseline that only reads and decodes the same files (so the parser's own cost
+shows), and PDF pages per second.
+
+    python bench/parse.py [--corpus ../shared/corpus/reports] [--seconds 2]
+
+Prints figures only; the tests make no timing assertions.
+"""
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import pypdfium2 as pdfium
+
+from archive.parse import decode_html, decode_text, parse_bytes, sniff
+
+DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "reports"
+
+
+def decode_only(data: bytes, source: str) -> int:
+    """The baseline: what any reader must do before parsing: decode the bytes to text."""
+    kind = sniff(data)
+    if kind == "pdf":
+        doc = pdfium.PdfDocument(data)
+        n = sum(len(doc[i].get_textpage().get_text_range()) for i in range(len(doc)))
+        doc.close()
+        return n
+    return len(decode_html(data) if kind == "html" else decode_text(data, source))
+
+
+def rate(fn, blobs, seconds: float) -> tuple[float, int]:
+    """Documents per second of ``fn`` over ``blobs``, repeated for at least ``seconds``."""
+    done, start = 0, time.perf_counter()
+    while True:
+        for name, data in blobs:
+            fn(data, name)
+        done += len(blobs)
+        elapsed = time.perf_counter() - start
+        if elapsed >= seconds:
+            return done / elapsed, done
+
+
+def pdf_pages(blobs) -> int:
+    return sum(len(pdfium.PdfDocument(data)) for _, data in blobs)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--corpus", type=Path, default=DEFAULT)
+    ap.add_argument("--seconds", type=float, default=2.0)
+    args = ap.parse_args()
+    files = sorted(p for p in args.corpus.iterdir() if p.is_file())
+    groups: dict[str, list] = {"html": [], "text": [], "pdf": []}
+    for p in files:
+        data = p.read_bytes()
+        groups.setdefault(sniff(data), []).append((p.name, data))
+    print(f"{'input':6} {'files':>5} {'decode only /s':>15} {'parse /s':>10} {'parse pages/s':>14}")
+    for kind in ("html", "text", "pdf"):
+        blobs = groups.get(kind) or []
+        if not blobs:
+            continue
+        parse_bytes(*blobs[0][::-1])  # warm caches (opencc, regexes) outside the timing
+        base, _ = rate(decode_only, blobs, args.seconds)
+        parsed, _ = rate(parse_bytes, blobs, args.seconds)
+        pages = f"{parsed * pdf_pages(blobs) / len(blobs):14.1f}" if kind == "pdf" else f"{'':14}"
+        print(f"{kind:6} {len(blobs):5} {base:15.1f} {parsed:10.1f} {pages}")
+
+
+if __name__ == "__main__":
+    main()

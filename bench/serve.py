@@ -1,0 +1,185 @@
+"""Latency of the published archive at scale: search, facet and CSV-export requests against a
+real Datasette serving >= 100,000 synthetic reports, beside a plain LIKE scan of the same data.
+
+    python bench/serve.py [--reports 100000] [--requests 40] [--keep DIR]
+
+The archive is built with the project's own schema (archive.store.Archive) and index form
+(archive.search.bigrams), in bulk. It holds reports, the three wide tables and the search index,
+which are what the measured requests read; per-cell rows are left out to keep the build in minutes.
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from archive import regions, schema  # noqa: E402
+from archive.publish import datasette_command  # noqa: E402
+from archive.search import bigrams  # noqa: E402
+from archive.store import Archive, wide_columns  # noqa: E402
+
+COMMON = "的一是了我不在人有这中大为上个国以要他时来用们生到作地于出就分对成会可也你对生能而子那得于着下自之年过发后作里用道行所然家种事成方多经么去法学如都同现当没动面起看定天分还进好小部其些主样理心她本前开但因只从想实"
+
+
+def place_names(rng: random.Random, n: int) -> list[str]:
+    names = set()
+    while len(names) < n:
+        names.add("".join(rng.choice(COMMON) for _ in range(2)) + rng.choice("镇乡街道县区"))
+    return sorted(names)
+
+
+def narrative(rng: random.Random, organ: str, year: int, apps: int, reviews: int) -> str:
+    parts = [
+        f"本报告根据《中华人民共和国政府信息公开条例》编制。本报告所列数据统计期限为{year}年1月1日至{year}年12月31日。",
+        f"一、总体情况。{year}年，{organ}持续深化政务公开，全年主动公开政府信息{rng.randint(100, 9000)}条。",
+        f"（二）依申请公开。共收到政府信息公开申请{apps}件，依法予以公开{rng.randint(0, apps)}件。",
+    ]
+    if rng.random() < 0.3:
+        parts.append(f"其中不予公开{rng.randint(1, 9)}件，主要为属于国家秘密和三类内部事务信息。")
+    parts.append(f"全年因政府信息公开被申请行政复议{reviews}件，提起行政诉讼{rng.randint(0, 5)}件。")
+    parts.append("五、存在的主要问题及改进情况。" + "".join(rng.choice(COMMON) for _ in range(rng.randint(150, 500))))
+    return "".join(parts)
+
+
+def build(data: Path, n: int, seed: int = 1) -> dict:
+    rng = random.Random(seed)
+    archive = Archive(data)
+    db = archive.db
+    provinces = list(regions.PROVINCES.items())[:31]
+    places = place_names(rng, max(200, n // 50))
+    wide_cols = {t: wide_columns(t) for t in schema.TABLES}
+    reports, texts, search, wides = [], [], [], {t: [] for t in schema.TABLES}
+    rare_place = places[7]
+    for i in range(n):
+        code, province = rng.choice(provinces)
+        place = places[i % len(places)]
+        organ = f"{province}{place}人民政府" if rng.random() < 0.3 else f"{place}"
+        year = rng.randint(2019, 2025)
+        template = "2019" if year < 2021 else "2021"
+        apps, reviews = rng.randint(0, 300), rng.randint(0, 20)
+        text = narrative(rng, organ, year, apps, reviews)
+        rid = f"{i:016x}"
+        title = f"{organ}{year}年政府信息公开工作年度报告"
+        status = rng.choice(("passed", "passed", "passed", "failed", "not_checkable"))
+        reports.append((i + 1, rid, organ, organ, "town", province, f"{province[:2]}某市", place, code, year, title,
+                        template, f"{year + 1}-01-{rng.randint(10, 28):02d}", f"http://portal{i % 997}.test/{rid}.html",
+                        "2026-01-01T00:00:00+00:00", "html", status, int(status == "failed"), 0, 200))
+        texts.append((rid, text))
+        search.append((i + 1, bigrams(title), bigrams(organ), bigrams(text)))
+        for table in schema.TABLES:
+            values = [rng.randint(0, 50) if rng.random() < 0.5 else 0 for _ in wide_cols[table]]
+            wides[table].append((rid, organ, province, f"{province[:2]}某市", place, year, template, status, *values))
+        if len(reports) >= 5000 or i == n - 1:
+            _flush(db, reports, texts, search, wides, wide_cols)
+            reports, texts, search, wides = [], [], [], {t: [] for t in schema.TABLES}
+    archive.close()
+    return {"rare_place": rare_place}
+
+
+def _flush(db, reports, texts, search, wides, wide_cols):
+    with db.conn:
+        db.conn.executemany(
+            "insert into reports (rowid, id, organ_id, organ, level, province, city, county, region_code, year, title,"
+            " template, published, url, fetched_at, source_format, check_status, flagged, unknown_cells, cell_count)"
+            " values (" + ",".join("?" * 20) + ")", reports)
+        db.conn.executemany("insert into report_texts (report_id, text) values (?, ?)", texts)
+        db.conn.executemany("insert into search_index (rowid, title, organ, body) values (?, ?, ?, ?)", search)
+        for table, rows in wides.items():
+            names = ["report_id", "organ", "province", "city", "county", "year", "template", "check_status"]
+            names += [c for c, _, _ in wide_cols[table]]
+            db.conn.executemany(
+                f"insert into {table}_wide ({', '.join(names)}) values ({','.join('?' * len(names))})", rows)
+
+
+LIKE = ("select r.id, r.title from reports r join report_texts t on t.report_id = r.id"
+        " where r.title like '%{w}%' or r.organ like '%{w}%' or t.text like '%{w}%'")
+
+
+def timed(client: httpx.Client, url: str, params: dict, n: int) -> tuple[list[float], int]:
+    times, size = [], 0
+    for _ in range(n):
+        t = time.perf_counter()
+        r = client.get(url, params=params)
+        r.raise_for_status()
+        size = len(r.content)
+        times.append((time.perf_counter() - t) * 1000)
+    return times, size
+
+
+def p95(xs: list[float]) -> float:
+    return sorted(xs)[max(0, int(round(0.95 * len(xs))) - 1)]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--reports", type=int, default=100_000)
+    ap.add_argument("--requests", type=int, default=40)
+    ap.add_argument("--keep", type=Path, help="build (or reuse) the archive in this directory")
+    args = ap.parse_args()
+    data = args.keep or Path(tempfile.mkdtemp(prefix="xxgk-bench-"))
+    t0 = time.perf_counter()
+    if not (data / "xxgk.db").exists():
+        info = build(data, args.reports)
+    else:
+        info = {"rare_place": place_names(random.Random(1), max(200, args.reports // 50))[7]}
+    built = time.perf_counter() - t0
+    db_mb = (data / "xxgk.db").stat().st_size / 2**20
+    print(f"archive: {args.reports:,} synthetic reports, {db_mb:,.0f} MiB, built in {built:.0f} s")
+
+    port = 8765
+    proc = subprocess.Popen(datasette_command(data, port=port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        with httpx.Client(timeout=120) as client:
+            for _ in range(300):
+                try:
+                    client.get(base + "/-/versions.json")
+                    break
+                except httpx.HTTPError:
+                    time.sleep(0.2)
+            rare = info["rare_place"]
+            cases = [
+                ("search 2 chars 复议 (page + count + facets)", "/xxgk/reports.json", {"_search": "复议"}),
+                ("search 3 chars place name " + rare, "/xxgk/reports.json", {"_search": rare}),
+                ("search 4 chars 不予公开", "/xxgk/reports.json", {"_search": "不予公开"}),
+                ("facets province+year, all reports", "/xxgk/reports.json", {"_facet": ["province", "year"], "_size": "0"}),
+                ("facets on a search (复议, year=2023)", "/xxgk/reports.json", {"_search": "复议", "year": "2023"}),
+                ("CSV export, one province-year (applications_wide)", "/xxgk/applications_wide.csv",
+                 {"province": "江苏省", "year": "2023", "_size": "max"}),
+                ("CSV export, search results (reports)", "/xxgk/reports.csv", {"_search": rare, "_size": "max"}),
+            ]
+            baseline = [
+                ("baseline LIKE scan 复议, first page", {"sql": LIKE.format(w="复议") + " limit 51"}),
+                ("baseline LIKE scan 复议, count", {"sql": "select count(*) from (" + LIKE.format(w="复议") + ")"}),
+                (f"baseline LIKE scan {rare}, all matches", {"sql": LIKE.format(w=rare)}),
+                ("baseline LIKE scan 不予公开, count", {"sql": "select count(*) from (" + LIKE.format(w="不予公开") + ")"}),
+            ]
+            print(f"{'request':<52} {'median ms':>10} {'p95 ms':>8} {'bytes':>10}")
+            for name, path, params in cases:
+                client.get(base + path, params=params)  # warm the page cache
+                times, size = timed(client, base + path, params, args.requests)
+                print(f"{name:<52} {statistics.median(times):>10.1f} {p95(times):>8.1f} {size:>10,}")
+            for name, params in baseline:
+                client.get(base + "/xxgk.json", params=params)
+                times, size = timed(client, base + "/xxgk.json", params, max(5, args.requests // 4))
+                print(f"{name:<52} {statistics.median(times):>10.1f} {p95(times):>8.1f} {size:>10,}")
+    finally:
+        proc.terminate()
+        proc.wait(10)
+        if not args.keep:
+            shutil.rmtree(data, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
