@@ -18,7 +18,7 @@ from .htmlgrid import html_grids
 from .labels import clean_text
 from .report import ParsedReport, organ_in_text, statement_year, title_year_organ
 
-MAX_BYTES = 64 * 1024 * 1024
+from .formats.limits import MAX_BYTES
 
 
 def sniff(data: bytes) -> str:
@@ -100,9 +100,9 @@ def parse_bytes(data: bytes, source: str, content_type: str | None = None) -> Pa
     if kind == "html":
         return parse_html(decode_html(data, content_type), source=source)
     if kind == "pdf":
-        from .pdfparse import parse_pdf
+        from .formats.pdftables import parse_pdf_document
 
-        return parse_pdf(data, source)
+        return parse_pdf_document(data, source)
     if kind == "text":
         from .textparse import parse_text
 
@@ -110,6 +110,18 @@ def parse_bytes(data: bytes, source: str, content_type: str | None = None) -> Pa
         if "\x00" in text or sum(ch.isprintable() or ch in "\r\n\t" for ch in text[:4096]) < 0.95 * len(text[:4096]):
             raise ParseError(source, "binary data, not a report")
         return parse_text(text, source)
+    if kind == "zip":
+        from .formats import parse_zip
+
+        return parse_zip(data, source)
+    if kind == "ole":
+        from .formats import parse_ole
+
+        return parse_ole(data, source)
+    if kind == "image":
+        from .formats.ocr import parse_image
+
+        return parse_image(data, source)
     raise ParseError(source, f"unsupported document type ({kind})")
 
 

@@ -1,0 +1,83 @@
+"""DOCX reports: python-docx tables as grids, merged cells as one Cell seen from every slot.
+
+python-docx repeats a merged cell in ``row.cells`` (the same <w:tc> for a horizontal span, the
+top <w:tc> for a vertical one), so identity of the underlying element is what tells one printed
+value spanning slots from several printed values.
+"""
+from __future__ import annotations
+
+import io
+
+from ..errors import ParseError
+from ..htmlgrid import Cell, Grid
+from ..labels import clean_text
+from ..report import ParsedReport
+from . import limits, report_from_grids
+
+
+def _cell_text(cell) -> str:
+    # Paragraphs inside a cell are the label's printed line breaks (商业\n企业).
+    return clean_text(" ".join(p.text for p in cell.paragraphs))
+
+
+def table_grid(table) -> Grid:
+    rows: list[list[Cell | None]] = []
+    seen: dict[object, Cell] = {}
+    for r, row in enumerate(table.rows):
+        out: list[Cell | None] = [None] * row.grid_cols_before
+        for cell in row.cells:
+            tc = cell._tc
+            found = seen.get(tc)
+            if found is None:
+                found = seen[tc] = Cell(_cell_text(cell), r, len(out))
+            out.append(found)
+        out += [None] * row.grid_cols_after
+        rows.append(out)
+    width = max((len(r) for r in rows), default=0)
+    grid = [r + [None] * (width - len(r)) for r in rows]
+    set_spans(grid)
+    return grid
+
+
+def set_spans(grid: Grid) -> None:
+    """rowspan/colspan of each Cell from the slots it occupies (the mapper reads colspan to
+    match a row's values to its header when their spans disagree)."""
+    for cell in {id(c): c for row in grid for c in row if c is not None}.values():
+        cell.rowspan = sum(1 for row in grid if any(c is cell for c in row))
+        cell.colspan = sum(1 for c in grid[cell.row] if c is cell)
+
+
+def docx_grids_and_text(data: bytes, source: str):
+    import docx
+
+    limits.open_zip(data, source)
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception:  # KeyError, lxml's XMLSyntaxError, PackageNotFoundError… from damaged parts
+        raise ParseError(source, "not a readable Word document (damaged)") from None
+    grids: list[Grid] = []
+    lines: list[str] = []
+
+    def walk(container):
+        for block in container.iter_inner_content():
+            if hasattr(block, "rows"):
+                grid = table_grid(block)
+                grids.append(grid)
+                for row in grid:
+                    lines.append("\n".join(dict.fromkeys(c.text for c in row if c is not None)))
+                for row in block.rows:  # nested tables, after their parent
+                    for cell in {c._tc: c for c in row.cells}.values():
+                        for nested in cell.tables:
+                            grids.append(table_grid(nested))
+            else:
+                lines.append(block.text)
+
+    walk(document)
+    title = document.core_properties.title or None
+    return grids, "\n".join(lines), title
+
+
+def parse_docx(data: bytes, source: str) -> ParsedReport:
+    grids, text, title = docx_grids_and_text(data, source)
+    grids = [g for g in grids if any(c is not None and c.text for row in g for c in row)]
+    return report_from_grids(grids, text, source, "docx", title=title)

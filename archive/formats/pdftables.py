@@ -1,0 +1,183 @@
+"""PDF reports: the text layer first, pdfplumber's ruled tables where the text layer cannot say
+which column a value is in, OCR where there is no text layer at all.
+
+A text layer prints the values of a row in order but not where they stand: a row of 表三 with
+two cells left blank prints five numbers for seven columns, and the stream reader rightly leaves
+it unknown. pdfplumber finds the ruled table on the page and its cells by position, blanks
+included. It is slower (the page's drawing is analysed), so it runs only on the pages that hold
+a table, and only when the text layer left a cell unknown or a table unread. Where both read a
+cell they must agree; a cell on which they differ is unknown, not chosen.
+"""
+from __future__ import annotations
+
+import io
+import re
+
+from .. import tables
+from ..checks import check_report
+from ..errors import ParseError
+from ..htmlgrid import Cell, Grid
+from ..labels import clean_text
+from ..report import ParsedReport
+
+_TABLE_WORDS = re.compile(r"本\s*年\s*新\s*收|上\s*年\s*结\s*转|行\s*政\s*复\s*议|信\s*息\s*内\s*容|第\s*二\s*十\s*条")
+MAX_TABLE_PAGES = 12
+
+
+def parse_pdf_document(data: bytes, source: str) -> ParsedReport:
+    from ..pdfparse import pdf_text
+    from ..textparse import parse_text
+
+    _refuse_password(data, source)
+    text, meta = pdf_text(data, source)
+    if not text.strip():
+        from .ocr import parse_scanned_pdf
+
+        return parse_scanned_pdf(data, source)
+    report = parse_text(text, source, source_format="pdf")
+    if not report.title and meta.get("Title"):
+        report.warnings.append(f"no title in the text; PDF metadata title: {meta['Title']}")
+    if _complete(report):
+        return report
+    try:
+        grid_report = read_table_pages(data, source)
+    except ParseError as e:
+        report.warnings.append(f"PDF tables not read by position: {e.reason}")
+        return report
+    merge(report, grid_report)
+    return report
+
+
+def _refuse_password(data: bytes, source: str) -> None:
+    """A PDF that needs a password to open gets its own status, not 'damaged'."""
+    import pypdfium2 as pdfium
+
+    try:
+        pdfium.PdfDocument(data).close()
+    except pdfium.PdfiumError as e:
+        if getattr(e, "err_code", None) == pdfium.raw.FPDF_ERR_PASSWORD:
+            raise ParseError(source, "password-protected PDF") from None
+        # Anything else is reported by the text-layer reader in its own words.
+
+
+def _complete(report: ParsedReport) -> bool:
+    return not report.unknown_cells and all(report.tables.get(t) for t in ("active", "applications", "reviews"))
+
+
+def table_grids(data: bytes, source: str) -> list[Grid]:
+    """The ruled tables of the pages that hold a report table, as grids, in page order."""
+    import pdfplumber
+
+    grids: list[Grid] = []
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            seen = 0
+            for page in pdf.pages:
+                words = page.extract_text() or ""
+                if not _TABLE_WORDS.search(words) and not grids:
+                    continue
+                seen += 1
+                if seen > MAX_TABLE_PAGES:
+                    break
+                for table in page.find_tables():
+                    grid = table_grid(table)
+                    if grid:
+                        grids.append(grid)
+    except ParseError:
+        raise
+    except Exception as e:  # pdfminer raises many kinds on damaged content streams
+        raise ParseError(source, f"PDF tables not readable ({type(e).__name__})") from None
+    return grids
+
+
+def table_grid(table) -> Grid:
+    """A pdfplumber table as a grid: each printed cell one Cell, and a slot that pdfplumber
+    leaves empty (covered by a merged cell) given the Cell whose box covers it."""
+    texts = table.extract()
+    rows = table.rows
+    if not rows:
+        return []
+    boxes: list[tuple[tuple, Cell]] = []
+    grid: list[list[Cell | None]] = []
+    for r, row in enumerate(rows):
+        out: list[Cell | None] = []
+        for c, bbox in enumerate(row.cells):
+            if bbox is None:
+                out.append(None)
+                continue
+            text = texts[r][c] if r < len(texts) and c < len(texts[r]) else ""
+            cell = Cell(clean_text(text or ""), r, c)
+            boxes.append((bbox, cell))
+            out.append(cell)
+        grid.append(out)
+    # Slot edges from the cells' own corners: a column's bbox in pdfplumber spans the widest
+    # cell that starts in it, so it cannot locate a slot.
+    xs = sorted({round(b[0], 1) for b, _ in boxes}) + [max(b[2] for b, _ in boxes)]
+    ys = sorted({round(b[1], 1) for b, _ in boxes}) + [max(b[3] for b, _ in boxes)]
+    for r in range(len(grid)):
+        for c in range(len(grid[r])):
+            if grid[r][c] is not None or c + 1 >= len(xs) or r + 1 >= len(ys):
+                continue
+            x, y = (xs[c] + xs[c + 1]) / 2, (ys[r] + ys[r + 1]) / 2
+            for (x0, top, x1, bottom), cell in boxes:
+                if x0 <= x <= x1 and top <= y <= bottom:
+                    grid[r][c] = cell
+                    break
+    width = max(len(r) for r in grid)
+    grid = [r + [None] * (width - len(r)) for r in grid]
+    from .docx import set_spans
+
+    set_spans(grid)
+    return grid
+
+
+def read_table_pages(data: bytes, source: str) -> ParsedReport:
+    report = ParsedReport(source_format="pdf")
+    tables.read_grids(table_grids(data, source), report)
+    return report
+
+
+def merge(report: ParsedReport, by_position: ParsedReport) -> None:
+    """Cells the text layer left unknown or did not find, taken from the tables read by
+    position; cells read both ways kept only where the two agree."""
+    unknown = set(report.unknown_cells)
+    filled = conflicts = 0
+    for table, row, col, value in list(by_position.cells()):
+        key = f"{table}.{row}.{col}"
+        have = report.tables.get(table, {}).get(row, {}).get(col)
+        if have is None:
+            report.tables.setdefault(table, {}).setdefault(row, {})[col] = value
+            unknown.discard(key)
+            filled += 1
+        elif have.number != value.number or have.status != value.status:
+            if have.status == "dash" and value.status in ("dash", "blank"):
+                continue
+            del report.tables[table][row][col]
+            unknown.add(key)
+            conflicts += 1
+            report.warnings.append(f"{key}: text layer {have.raw!r}, table by position {value.raw!r}: left unknown")
+    report.unknown_cells = [c for c in _order(unknown)]
+    if filled:
+        report.warnings.append(f"{filled} cells placed by position from the PDF's ruled tables (pdfplumber)")
+    _recheck(report)
+
+
+def _order(keys) -> list[str]:
+    from .. import schema
+
+    rank = {t: i for i, t in enumerate(schema.TABLES)}
+    return sorted(keys, key=lambda k: (rank.get(k.split(".")[0], 9), k))
+
+
+def _recheck(report: ParsedReport) -> None:
+    from .. import schema
+
+    # Rows in canonical order (the text reader stores them so; cells filled later must not
+    # reorder the JSON).
+    order = [k for k, _, _ in schema.APPLICATION_ROWS]
+    apps = report.tables.get("applications")
+    if apps:
+        report.tables["applications"] = {k: apps[k] for k in sorted(apps, key=lambda k: order.index(k) if k in order else 99)}
+    report.template = report.template_variant = None
+    tables.decide_template(report)
+    check_report(report)
