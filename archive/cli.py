@@ -70,15 +70,25 @@ def parse(files, as_json, debug):
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8800, show_default=True, type=int)
-@click.option("--seed", default=2024, show_default=True, type=int, help="Seed of the generated portal.")
-def simulate(host, port, seed):
-    """Run the portal simulator alone and print its address."""
+@click.option("--port", default=8800, show_default=True, type=int, help="Port of the first portal (云溪县); the others take free ports.")
+@click.option("--seed", default=2024, show_default=True, type=int, help="Seed of the generated portals.")
+@click.option("--registry-out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write a registry of the simulated portals (for `xxgk crawl --registry`).")
+def simulate(host, port, seed, registry_out):
+    """Run the portal simulator alone and print its portals' addresses."""
+    from crawler.registry import dump
     from crawler.simulator.server import Simulator
 
     sim = Simulator(seed=seed, host=host, port=port)
     sim.start()
+    if registry_out:
+        dump(sim.registry(), registry_out)
     click.echo(f"portal simulator at {sim.url}  (county column: {sim.url}{sim.world.start_path})")
+    for p in sim.portals:
+        click.echo(f"  {sim.base(p.key)}{p.start_path}  {p.platform:<8} {p.name}"
+                   + (f"  [obstacle: {p.obstacle}]" if p.obstacle else ""))
+    if registry_out:
+        click.echo(f"registry of the simulated portals written to {registry_out}")
     click.echo("Ctrl-C to stop.")
     try:
         sim.wait()
@@ -89,17 +99,75 @@ def simulate(host, port, seed):
 
 
 @main.command()
-@click.argument("urls", nargs=-1, required=True)
+@click.argument("urls", nargs=-1)
 @data_dir_option
+@click.option("--registry", "registry_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Portal registry (YAML); default crawler/portals.yml when --portal is given.")
+@click.option("--portal", "names", multiple=True, help="Crawl only this registry portal (repeatable).")
 @click.option("--polite/--fast", default=True, help="--fast turns throttling off (local simulator only).")
+@click.option("--timeout", type=float, help="Seconds to wait for an answer (default 60, or 2 with --fast).")
 @click.option("-q", "--quiet", is_flag=True)
-def crawl(urls, data_dir, polite, quiet):
-    """Crawl portal column URLs into the archive."""
+def crawl(urls, data_dir, registry_path, names, polite, timeout, quiet):
+    """Crawl portals of the registry and/or bare URLs (home pages or 年报 columns) into the archive."""
+    from crawler import registry
     from crawler.run import run_crawl
 
-    stats = run_crawl(list(urls), data_dir, polite=polite, quiet=quiet)
+    portals = None
+    if registry_path or names:
+        try:
+            portals = registry.select(registry.load(registry_path), list(names))
+        except registry.RegistryError as e:
+            raise click.UsageError(str(e))
+    if not urls and not portals:
+        raise click.UsageError("give URLs, --registry FILE or --portal NAME")
+    bad = [u for u in urls if not u.startswith(("http://", "https://"))]
+    if bad:
+        raise click.UsageError(f"not an http(s) URL: {bad[0]}")
+    stats = run_crawl(list(urls), data_dir, polite=polite, quiet=quiet, portals=portals, timeout=timeout)
     click.echo(stats.summary())
+    click.echo(stats.portal_lines())
     sys.exit(0 if stats.ok else 1)
+
+
+@main.command()
+@click.argument("urls", nargs=-1, required=True)
+@click.option("--polite/--fast", default=True)
+def discover(urls, polite):
+    """Recognise the platform of portal home pages and find their 年报 columns."""
+    from crawler.run import run_discovery
+
+    for url, found in run_discovery(list(urls), polite=polite).items():
+        click.echo(f"{url}: platform {found['platform'] or '?'}" + (f"  error: {found['error']}" if found["error"] else ""))
+        for c in found["columns"]:
+            click.echo(f"  {c}")
+
+
+@main.command()
+@click.option("--registry", "registry_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@data_dir_option
+@click.option("--status", is_flag=True, help="Show the per-portal status of the last crawls instead.")
+def portals(registry_path, data_dir, status):
+    """List the portal registry, or the per-portal crawl status."""
+    if status:
+        import sqlite_utils
+
+        db = sqlite_utils.Database(Path(data_dir) / "xxgk.db")
+        if not db["portal_status"].exists():
+            raise click.ClickException("no crawl has recorded a portal status yet")
+        for r in db.query("select * from portal_status order by portal"):
+            click.echo(f"{r['status']:<10} {r['reports_found']:>4} found  last success {r['last_success'] or '-':<25} "
+                       f"{r['portal']}" + (f"  ({r['reason']})" if r["reason"] else "")
+                       + (f"  WARNING: {r['warning']}" if r["warning"] else ""))
+        return
+    from crawler import registry
+
+    try:
+        entries = registry.load(registry_path)
+    except registry.RegistryError as e:
+        raise click.ClickException(str(e))
+    for e in entries:
+        click.echo(f"{e['name']}\t{e.get('code') or '-'}\t{e['level']}\t{e.get('platform') or '?'}\t"
+                   f"{' '.join(e['start_urls'])}\t{'verified' if e.get('verified') else 'unverified'}")
 
 
 @main.command()

@@ -42,10 +42,12 @@ def run_demo(data_dir: Path, serve: bool = True, port: int = 8001, seed: int = 2
         # Another program holds the port: any free one will do, the crawl is told where.
         click.echo(f"port {sim_port} is taken ({e.strerror}); the simulator takes a free port instead")
         sim = Simulator(seed=seed, port=0).start()
-    click.echo(f"portal simulator at {sim.url}")
+    click.echo(f"portal simulator: {len(sim.portals)} portals, the first at {sim.url}")
     try:
-        stats = run_crawl([f"{sim.url}{sim.world.start_path}"], data_dir, polite=False, quiet=True)
+        # The whole simulator, through its registry: every platform and every obstacle.
+        stats = run_crawl([], data_dir, polite=False, quiet=True, portals=sim.registry())
         click.echo(stats.summary())
+        click.echo("per portal:\n" + stats.portal_lines())
         click.echo(summary(data_dir))
         if not serve:
             return 0 if stats.ok else 1

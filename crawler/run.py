@@ -1,14 +1,38 @@
-"""Running a crawl in this process and reporting what it did."""
+"""Running a crawl in this process and reporting what it did.
+
+One crawler per portal (its own stats, its own blocking), all in one reactor: portals whose
+platform is known start at once; the others (bare URLs, registry entries without a platform)
+go first through discovery, which recognises the platform and finds the 年报 columns, and are
+crawled when it has. Each portal's outcome goes to the `portal_status` table.
+"""
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.utils.project import get_project_settings
+from twisted.internet.defer import DeferredList
 
 from archive.store import Archive
+
+from . import monitor
+from .registry import bare_entry
+
+log = logging.getLogger(__name__)
+
+
+def spider_classes() -> dict:
+    from .spiders.gkmlpt import GkmlptSpider
+    from .spiders.hanweb import HanwebSpider
+    from .spiders.kaipu import KaipuSpider
+    from .spiders.longtail import LongtailSpider
+    from .spiders.lonsun import LonsunSpider
+    from .spiders.trs import TrsSpider
+
+    return {s.platform: s for s in (HanwebSpider, TrsSpider, LonsunSpider, GkmlptSpider, KaipuSpider, LongtailSpider)}
 
 
 @dataclass
@@ -20,10 +44,14 @@ class CrawlStats:
     changed: int = 0
     unchanged: int = 0
     failed: int = 0
+    blocked: int = 0
     errors: list[str] = field(default_factory=list)
+    portals: list[dict] = field(default_factory=list)  # the portal_status rows written
 
     @property
     def ok(self) -> bool:
+        """Every fetched report was archived and nothing unexpected happened; a portal that is
+        blocked or gone is a recorded status, not a failure of the crawl."""
         return self.failed == 0 and not self.errors
 
     def summary(self) -> str:
@@ -31,45 +59,137 @@ class CrawlStats:
                 f"{self.changed} changed, {self.unchanged} unchanged, {self.new_source} more sources of "
                 f"known reports, {self.failed} failed")
 
+    def portal_lines(self) -> str:
+        lines = []
+        for r in self.portals:
+            line = f"  {r['status']:<10} {r['reports_found']:>4} found {r['reports_new']:>4} new  {r['portal']}"
+            if r["status"] != "ok" and r["reason"]:
+                line += f"  ({r['reason']})"
+            if r["warning"]:
+                line += f"  WARNING: {r['warning']}"
+            lines.append(line)
+        return "\n".join(lines)
 
-def crawl_settings(data_dir: Path, polite: bool, quiet: bool):
-    import os
+    def add(self, s: dict) -> None:
+        self.pages += s.get("response_received_count", 0)
+        self.seen += s.get("xxgk/reports_seen", 0)
+        self.new += s.get("xxgk/reports_new", 0)
+        self.new_source += s.get("xxgk/reports_new_source", 0)
+        self.changed += s.get("xxgk/reports_changed", 0)
+        self.unchanged += s.get("xxgk/reports_unchanged", 0)
+        self.failed += s.get("xxgk/failed", 0)
+        if s.get("spider_exceptions/count"):
+            self.errors.append(f"{s['spider_exceptions/count']} spider errors")
 
+
+def crawl_settings(data_dir: Path, polite: bool, quiet: bool, timeout: float | None = None):
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     settings = get_project_settings()
     settings.set("XXGK_DATA", str(data_dir))
     if not polite:
         settings.setdict(settings.getdict("FAST"), priority="cmdline")
+    if timeout:
+        settings.set("DOWNLOAD_TIMEOUT", timeout, priority="cmdline")
     if os.environ.get("XXGK_HTTPCACHE"):
         settings.set("HTTPCACHE_ENABLED", True)
     settings.set("LOG_LEVEL", "WARNING" if quiet else "INFO")
     return settings
 
 
-def run_crawl(urls: list[str], data_dir: Path, polite: bool = True, quiet: bool = False) -> CrawlStats:
-    from crawler.spiders.trs import TrsSpider
-
+def run_crawl(urls: list[str] = (), data_dir: Path = Path("data"), polite: bool = True, quiet: bool = False,
+              portals: list[dict] | None = None, timeout: float | None = None) -> CrawlStats:
+    """Crawl registry entries (`portals`) and bare URLs (grouped by host into one portal each)."""
     data_dir = Path(data_dir)
+    entries = list(portals or [])
+    by_host: dict[str, list[str]] = {}
+    for u in urls:
+        by_host.setdefault(bare_entry([u])["name"], []).append(u)
+    entries += [bare_entry(us) for us in by_host.values()]
     archive = Archive(data_dir)
-    run_id = archive.start_run(urls)
-    process = CrawlerProcess(crawl_settings(data_dir, polite, quiet))
-    crawler = process.create_crawler(TrsSpider)
-    process.crawl(crawler, start_urls=urls)
+    run_id = archive.start_run([u for e in entries for u in e["start_urls"]])
+    process = CrawlerProcess(crawl_settings(data_dir, polite, quiet, timeout))
+    spiders = spider_classes()
+    launched: list[tuple[dict, object]] = []
+    unreachable: list[tuple[dict, str, str, int]] = []  # (entry, status, reason, pages) found by discovery
+    stats = CrawlStats()
+
+    def launch(group):
+        ds = []
+        for e in group:
+            crawler = process.create_crawler(spiders[e["platform"]])
+            launched.append((e, crawler))
+            ds.append(process.crawl(crawler, start_urls=e["start_urls"], portal=None if e.get("bare") else e))
+        return DeferredList(ds)
+
+    launch([e for e in entries if e.get("platform")])
+    undiscovered = [e for e in entries if not e.get("platform")]
+    if undiscovered:
+        from .spiders.discovery import DiscoverySpider
+
+        dcrawler = process.create_crawler(DiscoverySpider)
+        starts = [u for e in undiscovered for u in e["start_urls"]]
+
+        def discovered(_):
+            spider = dcrawler.spider
+            stats.pages += dcrawler.stats.get_value("response_received_count", 0)
+            ready = []
+            for e in undiscovered:
+                found = [spider.found[u] for u in e["start_urls"]]
+                columns = list(dict.fromkeys(c for f in found for c in f["columns"]))
+                platform = next((f["platform"] for f in found if f["platform"]), None)
+                if columns and platform:
+                    ready.append({**e, "platform": platform, "start_urls": columns})
+                    continue
+                errors = [spider.errors[u] for u in e["start_urls"] if u in spider.errors]
+                reason = "; ".join(errors) or "no 年报 column found from the start URLs"
+                status = "blocked" if any(k in reason for k in ("challenge", "WAF", "HTTP 521")) else (
+                    "disallowed" if "robots.txt" in reason else "failed")
+                unreachable.append(({**e, "platform": platform}, status, reason, 0))
+            return launch(ready)
+
+        process.crawl(dcrawler, start_urls=starts).addCallback(discovered)
     process.start()
-    s = crawler.stats.get_stats()
-    stats = CrawlStats(
-        pages=s.get("response_received_count", 0),
-        seen=s.get("xxgk/reports_seen", 0),
-        new=s.get("xxgk/reports_new", 0),
-        new_source=s.get("xxgk/reports_new_source", 0),
-        changed=s.get("xxgk/reports_changed", 0),
-        unchanged=s.get("xxgk/reports_unchanged", 0),
-        failed=s.get("xxgk/failed", 0),
-    )
-    if s.get("log_count/ERROR"):
-        stats.errors.append(f"{s['log_count/ERROR']} errors logged")
+
+    for e, crawler in launched:
+        s = crawler.stats.get_stats()
+        stats.add(s)
+        outcome = crawler.spider.outcome
+        status, reason = outcome.status()
+        if status == "ok" and s.get("xxgk/failed"):
+            reason = "; ".join(filter(None, [reason, f"{s['xxgk/failed']} reports could not be parsed"]))
+        events = [("start_failed", e["start_urls"][0], r) for r in outcome.start_errors]
+        events += [("error", url, r) for url, r in outcome.errors]
+        events += [("note", e["start_urls"][0], n) for n in outcome.notes]
+        if outcome.blocked:
+            events.append(("blocked", e["start_urls"][0], outcome.blocked))
+        if outcome.robots_refusal or outcome.forbidden:
+            events.append(("disallowed", (outcome.forbidden or e["start_urls"])[0],
+                           outcome.robots_refusal or "robots.txt forbids it"))
+        stats.portals.append(monitor.record(
+            archive.db, run_id, e, status, reason, found=s.get("xxgk/reports_seen", 0), new=s.get("xxgk/reports_new", 0),
+            failed=s.get("xxgk/failed", 0) + len(outcome.errors), pages=s.get("response_received_count", 0),
+            events=events))
+    for e, status, reason, pages in unreachable:
+        stats.portals.append(monitor.record(archive.db, run_id, e, status, reason, events=[(status, e["start_urls"][0], reason)]))
+    stats.blocked = sum(1 for r in stats.portals if r["status"] == "blocked")
     archive.finish_run(run_id, pages=stats.pages, reports_seen=stats.seen, reports_new=stats.new,
-                       reports_changed=stats.changed, reports_unchanged=stats.unchanged, failed=stats.failed, blocked=0)
+                       reports_changed=stats.changed, reports_unchanged=stats.unchanged, failed=stats.failed,
+                       blocked=stats.blocked)
     archive.close()
-    logging.getLogger(__name__).info(stats.summary())
+    log.info(stats.summary())
     return stats
+
+
+def run_discovery(urls: list[str], quiet: bool = True, polite: bool = True, timeout: float | None = None) -> dict:
+    """For each URL: {"platform", "columns", "error"} as discovery finds them."""
+    from .spiders.discovery import DiscoverySpider
+
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        process = CrawlerProcess(crawl_settings(Path(tmp), polite, quiet, timeout))
+        crawler = process.create_crawler(DiscoverySpider)
+        process.crawl(crawler, start_urls=list(urls))
+        process.start()
+    spider = crawler.spider
+    return {u: {**spider.found[u], "error": spider.errors.get(u)} for u in urls}

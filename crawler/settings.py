@@ -6,7 +6,8 @@ SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 
 # Identify honestly, with a way to reach us.
-USER_AGENT = "xxgk-archive/0.1 (+https://github.com/xxgk-archive/xxgk-archive; archive of 政府信息公开年度报告)"
+# ASCII only: the header is re-encoded with the charset of the page a link was found on (GBK).
+USER_AGENT = "xxgk-archive/0.1 (+https://github.com/xxgk-archive/xxgk-archive; archive of annual reports on government information disclosure)"
 ROBOTSTXT_OBEY = True
 
 # One or two requests at a time per domain, adapting to the portal's latency.
@@ -20,6 +21,8 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 
 RETRY_ENABLED = True
 RETRY_TIMES = 3
+RETRY_BACKOFF_BASE = 5.0  # seconds before the first retry, doubling for each next one
+RETRY_BACKOFF_MAX = 120.0
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 DOWNLOAD_TIMEOUT = 60
 DOWNLOAD_MAXSIZE = 64 * 1024 * 1024
@@ -36,13 +39,24 @@ HTTPCACHE_ENABLED = False
 HTTPCACHE_DIR = "httpcache"
 HTTPCACHE_EXPIRATION_SECS = 24 * 3600
 
+DOWNLOADER_MIDDLEWARES = {
+    # robots.txt obeyed, with 401/403 on robots.txt meaning refusal
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.RobotsMiddleware": 100,
+    "crawler.middlewares.BackoffMiddleware": 120,
+    # sees responses before RetryMiddleware (550) and after redirects (600)
+    "crawler.middlewares.ChallengeMiddleware": 560,
+}
+
 ITEM_PIPELINES = {
     "crawler.pipelines.ParsePipeline": 300,
     "crawler.pipelines.StorePipeline": 800,
 }
 
-FAST = {  # the local simulator: no reason to wait between requests
+FAST = {  # the local simulator: no reason to wait between requests, nor long for an answer
     "DOWNLOAD_DELAY": 0,
     "AUTOTHROTTLE_ENABLED": False,
     "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
+    "RETRY_BACKOFF_BASE": 0,
+    "DOWNLOAD_TIMEOUT": 2,
 }

@@ -62,6 +62,19 @@ def crawled(simulator, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def universe(simulator, tmp_path_factory):
+    """An archive built by one real crawl of every simulated portal, through the registry."""
+    from crawler.registry import dump
+
+    tmp = tmp_path_factory.mktemp("universe")
+    dump(simulator.registry(), tmp / "portals.yml")
+    start = len(simulator.requests)
+    out = run_xxgk("crawl", "--data", tmp / "data", "--fast", "-q", "--registry", tmp / "portals.yml")
+    # The requests of this crawl alone: other tests crawl the same simulator.
+    return tmp / "data", out, simulator.requests[start:]
+
+
+@pytest.fixture(scope="session")
 def corpus():
     if not CORPUS.is_dir():
         pytest.skip("../shared/corpus is not beside this checkout")

@@ -151,3 +151,95 @@ def truth(world: World) -> dict:
             })
     return {"seed": world.seed, "reports": out, "news": len(world.news),
             "tables": list(schema.TABLES)}
+
+
+# Any TRS portal of the universe (universe.SimPortal): the 云溪县 portal is served by the
+# functions above, exactly as before; the others (a legacy GBK district, obstacle portals) by
+# these, with the old 首页/上一页/下一页/尾页 pager beside createPageHTML and `_wap` twins.
+import re as _re
+
+from .common import Reply, article_meta, body_of, frame, li, not_found
+
+_PAGE = _re.compile(r"^index(?:_(\d+))?\.html$")
+_ART = _re.compile(r"^(\d{6})/(t\d{8}_\d{7})(_wap)?\.html$")
+
+
+def col_path(portal, col) -> str:
+    return col.key
+
+
+def route(portal, req) -> Reply:
+    world = portal.extra.get("world")
+    path = req.path
+    if path in ("/", "/index.html"):
+        return Reply(200, home_page(world) if world else _home(portal))
+    if path == "/images/pagecount.js":
+        return Reply(200, PAGER_JS, "application/javascript")
+    for i, col in enumerate(portal.columns):
+        if not path.startswith(col.key):
+            continue
+        rest = path[len(col.key):]
+        m = _PAGE.match(rest or "index.html")
+        if m:
+            index = int(m.group(1) or 0)
+            page = column_page(world, world.columns[i], index) if world else _column(portal, col, index)
+            if page is not None:
+                return Reply(200, page)
+        m = _ART.match(rest)
+        if m:
+            for item in col.items:
+                if item.month_dir == m.group(1) and item.article_name == m.group(2) + ".html":
+                    if world:
+                        return Reply(200, article_page(world, world.columns[i], item))
+                    return Reply(200, _article(portal, col, item, wap=bool(m.group(3))))
+    return not_found(portal)
+
+
+def _home(portal) -> str:
+    links = "".join(f'<li><a href="{c.key}">{escape(c.organ.name.removesuffix("人民政府"))}政府信息公开年报</a></li>'
+                    for c in portal.columns)
+    body = f"""<div class="main"><div class="zwgk"><h3>政府信息公开</h3><ul>
+<li><a href="/zwgk/zfxxgk/zfxxgkzn/">政府信息公开指南</a></li><li><a href="/zwgk/zfxxgk/fdzdgknr/">法定主动公开内容</a></li>
+{links}</ul></div><div class="news"><h3>工作动态</h3><ul><li><a href="/xwzx/">新闻中心</a></li></ul></div></div>"""
+    return frame(portal, portal.name, body, head='<script src="/images/pagecount.js"></script>')
+
+
+def _column(portal, col, index: int) -> str | None:
+    count = max(1, -(-len(col.items) // col.per_page))
+    if index >= count:
+        return None
+    items = col.items[index * col.per_page:(index + 1) * col.per_page]
+    rows = "".join(li(f"./{i.month_dir}/{i.article_name}", i,
+                      f' <a href="./{i.month_dir}/{i.article_name[:-5]}_wap.html" title="{escape(i.title)}">手机版</a>')
+                   for i in items)
+    name = lambda k: "index.html" if k == 0 else f"index_{k}.html"
+    pager = f'<a href="{name(0)}">首页</a> '
+    if index > 0:
+        pager += f'<a href="{name(index - 1)}">上一页</a> '
+    if index + 1 < count:
+        pager += f'<a href="{name(index + 1)}">下一页</a> '
+    pager += f'<a href="{name(count - 1)}">尾页</a>'
+    subs = ""
+    if col is portal.columns[0] and len(portal.columns) > 1:
+        subs = '<div class="side"><h4>乡镇（街道）</h4><ul>' + "".join(
+            f'<li><a href="{c.key}index.html">{escape(c.organ.name.removeprefix(portal.name.removesuffix("人民政府")))}政府信息公开年报</a></li>'
+            for c in portal.columns[1:]) + "</ul></div>"
+    body = f"""<div class="crumb">当前位置：<a href="/">首页</a> &gt; {escape(col.organ.name)} &gt; {escape(col.name)}</div>{subs}
+<div class="list"><h2>{escape(col.name)}</h2><ul class="list-ul">
+{rows}</ul><div class="page"><script>createPageHTML({count}, {index}, "index", "html");</script>
+<noscript>{pager}</noscript></div></div>"""
+    return frame(portal, f"{col.name}_{col.organ.name}", body, {"ColumnName": col.name, "ColumnType": "政府信息公开年报"},
+                 head='<script src="/images/pagecount.js"></script>')
+
+
+def _article(portal, col, item, wap: bool = False) -> str:
+    pub = f"{item.pub_date:%Y-%m-%d} 09:{item.doc_id % 60:02d}"
+    body = f"""<div class="crumb">当前位置：<a href="/">首页</a> &gt; <a href="../">{escape(col.name)}</a></div>
+<div class="article"><h2 class="title">{escape(item.title)}</h2>
+<div class="info"><span>发布时间：{pub}</span><span>来源：{escape(col.organ.name)}</span></div>
+<div class="{'wap_content' if wap else 'TRS_Editor'}">{body_of(item)}</div></div>"""
+    return frame(portal, item.title, body, article_meta(portal, col, item, pub))
+
+
+def item_path(portal, col, item) -> str:
+    return f"{col.key}{item.month_dir}/{item.article_name}"

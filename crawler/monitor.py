@@ -1,0 +1,57 @@
+"""The per-portal status table of the archive (`portal_status`, one row per portal, rewritten by
+each crawl) and its log (`portal_events`, one row per thing that went wrong), both shown by
+Datasette. A portal that used to yield reports and yields none gets a warning."""
+from __future__ import annotations
+
+import json
+import logging
+
+from archive.store import now
+
+log = logging.getLogger(__name__)
+
+STATUS_COLUMNS = {
+    "portal": str, "code": str, "level": str, "parent": str, "platform": str, "start_urls": str,
+    "status": str, "reason": str, "reports_found": int, "reports_new": int, "failed": int, "blocked": int,
+    "pages": int, "last_run_id": int, "last_crawl": str, "last_success": str, "most_found": int, "warning": str,
+}
+EVENT_COLUMNS = {"id": int, "run_id": int, "portal": str, "at": str, "url": str, "kind": str, "reason": str}
+
+
+def ensure_tables(db) -> None:
+    if not db["portal_status"].exists():
+        db["portal_status"].create(STATUS_COLUMNS, pk="portal", not_null={"portal"})
+        db["portal_status"].create_index(["status"], if_not_exists=True)
+    if not db["portal_events"].exists():
+        db["portal_events"].create(EVENT_COLUMNS, pk="id")
+        db["portal_events"].create_index(["portal"], if_not_exists=True)
+        db["portal_events"].create_index(["run_id"], if_not_exists=True)
+
+
+def record(db, run_id: int, entry: dict, status: str, reason: str | None, *, found: int = 0, new: int = 0,
+           failed: int = 0, pages: int = 0, events: list[tuple[str, str, str]] = ()) -> dict:
+    """Write one portal's outcome of run `run_id`; returns the row (with any warning)."""
+    ensure_tables(db)
+    name = entry["name"]
+    old = next(db.query("select * from portal_status where portal = ?", [name]), None) or {}
+    at = now()
+    warning = None
+    most = max(old.get("most_found") or 0, found)
+    if found == 0 and (old.get("most_found") or 0) > 0:
+        warning = (f"yielded {old['most_found']} reports before (last success {old.get('last_success')}), "
+                   f"none now: {status}" + (f" ({reason})" if reason else ""))
+        log.warning("portal %s: %s", name, warning)
+    row = {
+        "portal": name, "code": entry.get("code"), "level": entry.get("level"), "parent": entry.get("parent"),
+        "platform": entry.get("platform"), "start_urls": json.dumps(entry.get("start_urls") or [], ensure_ascii=False),
+        "status": status, "reason": reason, "reports_found": found, "reports_new": new, "failed": failed,
+        "blocked": int(status == "blocked"), "pages": pages, "last_run_id": run_id, "last_crawl": at,
+        "last_success": at if status == "ok" and found else old.get("last_success"), "most_found": most,
+        "warning": warning,
+    }
+    with db.conn:
+        db["portal_status"].upsert(row, pk="portal")
+        db["portal_events"].insert_all(
+            ({"run_id": run_id, "portal": name, "at": at, "url": url, "kind": kind, "reason": why}
+             for kind, url, why in events), pk="id")
+    return row
