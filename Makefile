@@ -28,6 +28,10 @@ system:
 
 bench: setup
 	$(BIN)/python bench/parse.py
+	$(BIN)/python bench/documents.py
+	$(BIN)/python bench/crawl.py
+	$(BIN)/python bench/recrawl.py
+	$(BIN)/python bench/serve.py
 
 clean:
 	rm -rf $(VENV) data .pytest_cache

@@ -183,6 +183,45 @@ def serve(data_dir, host, port):
 
 @main.command()
 @data_dir_option
+@click.option("--registry", "registry", default="crawler/portals.yml", show_default=True,
+              help="The portal registry the scheduled crawls read.")
+def schedule(data_dir, registry):
+    """Print ready cron and systemd-timer lines for the monthly and the yearly re-crawl."""
+    root = Path(__file__).resolve().parent.parent
+    xxgk = Path(sys.executable).with_name("xxgk")
+    data = Path(data_dir).resolve()
+    reg = (root / registry) if not Path(registry).is_absolute() else Path(registry)
+    cmd = f"{xxgk} crawl --registry {reg} --data {data}"
+    log = data / "crawl.log"
+    click.echo(f"""# Reports appear from mid-January to March, each for the year before: crawl every Monday
+# then, and on the first of every other month for corrections and late postings. A re-crawl
+# fetches only what is new or changed; a killed run resumes where it stopped.
+
+# crontab -e
+30 2 * 1-3 1  cd {root} && {cmd} >> {log} 2>&1
+15 3 1 4-12 *  cd {root} && {cmd} >> {log} 2>&1
+
+# or systemd: /etc/systemd/system/xxgk-crawl.service
+[Unit]
+Description=xxgk-archive re-crawl of the portal registry
+[Service]
+Type=oneshot
+WorkingDirectory={root}
+ExecStart={cmd}
+
+# /etc/systemd/system/xxgk-crawl.timer   (then: systemctl enable --now xxgk-crawl.timer)
+[Unit]
+Description=xxgk-archive re-crawls: weekly in January-March, monthly after
+[Timer]
+OnCalendar=Mon *-01..03-* 02:30:00
+OnCalendar=*-04..12-01 03:15:00
+Persistent=true
+[Install]
+WantedBy=timers.target""")
+
+
+@main.command()
+@data_dir_option
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where to write the CSV files (default: DATA/export).")
 def export(data_dir, out_dir):

@@ -91,7 +91,20 @@ def finish(report: ParsedReport) -> None:
     check_report(report)  # identities A1–A4, A6: failures flag the report, values stay as printed
 
 
-def parse_bytes(data: bytes, source: str, content_type: str | None = None) -> ParsedReport:
+def parse_bytes(data: bytes, source: str, content_type: str | None = None, title: str | None = None) -> ParsedReport:
+    """`title`, when the caller knows it (a crawler knows the title a portal lists the file
+    under), names the report instead of the document's own title: its organ and year are the
+    report's identity, and a picture's OCR or a file's properties misname them (云溪县 → 云深县)."""
+    report = _parse_bytes(data, source, content_type)
+    if title and title.strip():
+        year, organ = title_year_organ(title)
+        report.title = clean_text(title)
+        report.year = year or report.year
+        report.organ = organ_in_text(organ, report.text) if organ else report.organ
+    return report
+
+
+def _parse_bytes(data: bytes, source: str, content_type: str | None = None) -> ParsedReport:
     if not data or not data.strip():
         raise ParseError(source, "empty file")
     if len(data) > MAX_BYTES:

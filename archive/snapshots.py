@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -17,6 +18,44 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 WARC_DIR = "warc"
+OPEN: set[str] = set()  # WARC files being written by this process
+_SERIAL = itertools.count(1)
+
+
+def closed_marker(path: Path) -> Path:
+    """An empty file beside a WARC file that was closed properly: one without it was being
+    written when its process died, and may end in a torn record."""
+    return path.with_name(path.name + ".closed")
+
+
+def repair(data_dir: str | Path, referenced: dict[str, int]) -> list[str]:
+    """Cut every WARC file left open by a killed process back to the end of the last record the
+    archive refers to (``referenced``: file → largest offset in use), so that no torn record
+    breaks reading and no record the database never committed is left behind. Returns the
+    files repaired."""
+    repaired = []
+    for path in sorted((Path(data_dir) / WARC_DIR).glob("*.warc.gz")):
+        name = f"{WARC_DIR}/{path.name}"
+        if name in OPEN or closed_marker(path).exists():
+            continue
+        offset = referenced.get(name)
+        end = 0
+        if offset is not None:
+            with open(path, "rb") as fh:
+                fh.seek(offset)
+                it = ArchiveIterator(fh)
+                record = next(iter(it))
+                record.content_stream().read()
+                it.read_to_end(record)
+                end = offset + it.get_record_length()
+        with open(path, "r+b") as fh:
+            fh.truncate(end)
+        if end == 0:
+            path.unlink()
+        else:
+            closed_marker(path).touch()
+        repaired.append(name)
+    return repaired
 _DROP = {"content-encoding", "transfer-encoding", "content-length"}  # the body is stored decoded
 
 
@@ -33,12 +72,14 @@ class SnapshotWriter:
         self.data_dir = Path(data_dir)
         (self.data_dir / WARC_DIR).mkdir(parents=True, exist_ok=True)
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
-        self.name = f"{WARC_DIR}/xxgk-{stamp}-{os.getpid()}.warc.gz"
+        # One file per writer: several crawlers of one process must never append to one file.
+        self.name = f"{WARC_DIR}/xxgk-{stamp}-{os.getpid()}-{next(_SERIAL)}.warc.gz"
         self._fh = None
 
     def write(self, url: str, body: bytes, *, status: int = 200, headers: list[tuple[str, str]] | None = None,
               fetched_at: str | None = None) -> Snapshot:
         if self._fh is None:
+            OPEN.add(self.name)
             self._fh = open(self.data_dir / self.name, "ab")
             self._writer = WARCWriter(self._fh, gzip=True)
         kept = [(k, v) for k, v in (headers or []) if k.lower() not in _DROP]
@@ -60,6 +101,8 @@ class SnapshotWriter:
         if self._fh is not None:
             self._fh.close()
             self._fh = None
+            closed_marker(self.data_dir / self.name).touch()
+        OPEN.discard(self.name)
 
 
 def read_snapshot(data_dir: str | Path, warc_file: str, offset: int) -> tuple[str, list[tuple[str, str]], bytes]:

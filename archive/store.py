@@ -35,6 +35,7 @@ SCHEMA = {
             "county": str, "region_code": str, "year": int, "title": str, "template": str,
             "template_variant": str, "published": str, "url": str, "fetched_at": str, "source_format": str,
             "check_status": str, "flagged": int, "unknown_cells": int, "cell_count": int, "warnings": str,
+            "version": int, "version_id": str, "online": int,
         },
         "id",
     ),
@@ -43,23 +44,40 @@ SCHEMA = {
     "report_texts": ({"report_id": str, "text": str}, "report_id"),
     "sources": (
         {"url": str, "report_id": str, "title": str, "published": str, "fetched_at": str, "sha256": str,
-         "format": str, "site": str, "column": str, "warc_file": str, "warc_offset": int, "warc_record_id": str},
+         "format": str, "site": str, "column": str, "portal": str, "warc_file": str, "warc_offset": int,
+         "warc_record_id": str, "etag": str, "last_modified": str, "via": str, "version_id": str, "online": int,
+         "first_seen_run": int, "last_seen_run": int, "gone_since": str},
         "url",
+    ),
+    # One row per distinct content of a report: a report re-posted with corrections gets a new
+    # version, the earlier ones stay; `current` marks the one the cells, checks and wide tables hold.
+    "versions": (
+        {"id": str, "report_id": str, "version": int, "current": int, "content_sha256": str, "url": str,
+         "fetched_at": str, "published": str, "sha256": str, "warc_file": str, "warc_offset": int,
+         "warc_record_id": str, "snapshot": str, "superseded_at": str},
+        "id",
     ),
     "cells": (
         {"id": str, "report_id": str, "table_name": str, "row_key": str, "col_key": str, "row_label": str,
-         "col_label": str, "value": "ANY", "raw": str, "status": str, "unknown": int},
+         "col_label": str, "value": "ANY", "raw": str, "status": str, "unknown": int,
+         "version_id": str, "source_url": str, "fetched_at": str, "snapshot": str},
+        "id",
+    ),
+    # Cells of superseded versions, as they were: nothing archived is ever lost.
+    "cells_history": (
+        {"id": str, "report_id": str, "version_id": str, "table_name": str, "row_key": str, "col_key": str,
+         "value": "ANY", "raw": str, "status": str, "unknown": int},
         "id",
     ),
     "checks": (
         {"id": str, "report_id": str, "check_name": str, "subject": str, "expected": str, "actual": str,
-         "status": str, "detail": str},
+         "status": str, "detail": str, "version_id": str, "source_url": str, "fetched_at": str, "snapshot": str},
         "id",
     ),
     "crawl_runs": (
-        {"id": int, "started_at": str, "finished_at": str, "start_urls": str, "pages": int,
+        {"id": int, "started_at": str, "finished_at": str, "status": str, "start_urls": str, "pages": int,
          "reports_seen": int, "reports_new": int, "reports_changed": int, "reports_unchanged": int,
-         "failed": int, "blocked": int},
+         "not_modified": int, "gone": int, "failed": int, "blocked": int},
         "id",
     ),
 }
@@ -67,15 +85,19 @@ FOREIGN_KEYS = {
     "reports": [("organ_id", "organs", "id")],
     "sources": [("report_id", "reports", "id")],
     "report_texts": [("report_id", "reports", "id")],
-    "cells": [("report_id", "reports", "id")],
-    "checks": [("report_id", "reports", "id")],
+    "cells": [("report_id", "reports", "id"), ("version_id", "versions", "id")],
+    "checks": [("report_id", "reports", "id"), ("version_id", "versions", "id")],
+    "versions": [("report_id", "reports", "id")],
+    "cells_history": [("report_id", "reports", "id"), ("version_id", "versions", "id")],
 }
 INDEXES = {
     "reports": [["year"], ["organ_id"], ["template"], ["check_status"], ["province"], ["city"], ["county"],
                 ["published"]],
     "cells": [["report_id"], ["table_name", "row_key", "col_key"]],
     "checks": [["report_id"], ["status"]],
-    "sources": [["report_id"]],
+    "sources": [["report_id"], ["portal"]],
+    "versions": [["report_id"]],
+    "cells_history": [["report_id"], ["version_id"]],
 }
 
 
@@ -115,6 +137,24 @@ def wide_columns(table: str) -> list[tuple[str, str, str]]:
         pairs = list(dict.fromkeys(
             (r, c) for layout in (schema.ACTIVE_2021, schema.ACTIVE_2019) for r, cols in layout.items() for c in cols))
     return [(f"{r}__{c}", r, c) for r, c in pairs]
+
+
+def content_digest(parsed: ParsedReport) -> str:
+    """What makes two fetches the same version of a report: the numbers and raw text of its tables
+    (an HTML page and its PDF carry the same tables in different wrappings). A report without
+    tables (pre-2019) is one version per title: the text around it differs from one listing
+    of the same page to the next, and a correction could not be told from that noise."""
+    if parsed.tables:
+        payload = sorted((t, r, c, v.raw, str(v.number)) for t, r, c, v in parsed.cells())
+    else:
+        payload = re.sub(r"\s+", "", parsed.title or "")
+    return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def host_of(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).netloc
 
 
 WIDE_KEYS = ("report_id", "organ", "province", "city", "county", "year", "template", "check_status")
@@ -159,6 +199,22 @@ class Archive:
                 "CREATE VIRTUAL TABLE search_index USING fts5(title, organ, body, content='', "
                 "contentless_delete=1, tokenize='unicode61')")
 
+    # Rows are written with plain SQL: sqlite-utils' write methods commit on their own, and a
+    # report's rows (version, source, report, cells, checks, wide rows, index) must land together
+    # or not at all, whatever moment a crawl is killed at.
+    def _put(self, table: str, rows, pk: str, conflict: str = "update") -> None:
+        rows = [r for r in rows]
+        if not rows:
+            return
+        cols = list(rows[0])
+        sql = f"insert into [{table}] ({', '.join(f'[{c}]' for c in cols)}) values ({', '.join('?' * len(cols))})"
+        if conflict == "ignore":
+            sql += f" on conflict([{pk}]) do nothing"
+        elif conflict == "update":
+            updates = ", ".join(f"[{c}] = excluded.[{c}]" for c in cols if c != pk)
+            sql += f" on conflict([{pk}]) do update set {updates}" if updates else f" on conflict([{pk}]) do nothing"
+        self.db.conn.executemany(sql, [tuple(r.get(c) for c in cols) for r in rows])
+
     # Reading -----------------------------------------------------------------------------------
     def known_digest(self, url: str) -> str | None:
         row = self.db.execute("select sha256 from sources where url = ?", [url]).fetchone()
@@ -170,28 +226,90 @@ class Archive:
     # Writing -----------------------------------------------------------------------------------
     def store(self, parsed: ParsedReport, *, url: str, body: bytes, fetched_at: str,
               published: str | None = None, site: str | None = None, column: str | None = None,
-              portal: dict | None = None, snapshot: Snapshot | None = None) -> str:
-        """Store one fetched report; returns "new", "unchanged", "new-source" or "changed"."""
+              portal: dict | None = None, snapshot: Snapshot | None = None, run_id: int | None = None,
+              etag: str | None = None, last_modified: str | None = None, via: str | None = None) -> str:
+        """Store one fetched report. Returns "unchanged" (the same bytes as last time), "new" (a
+        report not archived before), "new-source" (a known report at another URL, same tables),
+        "changed" (new bytes, same tables: a new snapshot of the same version) or "corrected"
+        (different tables: a new version, the earlier one kept)."""
         digest = sha256(body)
         old = self.known_digest(url)
         if old == digest:
+            self.seen(url, run_id)
             return "unchanged"
         organ = parsed.organ or (portal or {}).get("name") or site or "未知机关"
         report_id = _id(organ, parsed.year) if parsed.year else _id("url", url)
-        exists = self.db.execute("select 1 from reports where id = ?", [report_id]).fetchone()
+        current = self.db.execute("select id, version, content_sha256 from versions where report_id = ? and current = 1",
+                                  [report_id]).fetchone()
+        content = content_digest(parsed)
+        portal_key = (portal or {}).get("name") or host_of(column or url)
         with self.db.conn:
             place = self._store_organ(organ, site, portal)
-            self.db["sources"].upsert(
+            if current and current[2] == content:
+                version_id, outcome = current[0], ("changed" if old else "new-source")
+            else:
+                number = (current[1] + 1) if current else 1
+                version_id = f"{report_id}/v{number}"
+                if current:
+                    self._supersede(report_id, current[0], fetched_at)
+                self._put("versions", [{
+                    "id": version_id, "report_id": report_id, "version": number, "current": 1,
+                    "content_sha256": content, "url": url, "fetched_at": fetched_at, "published": published,
+                    "sha256": digest, "warc_file": snapshot.warc_file if snapshot else None,
+                    "warc_offset": snapshot.offset if snapshot else None,
+                    "warc_record_id": snapshot.record_id if snapshot else None,
+                    "snapshot": f"/snapshot/{version_id}" if snapshot else None}], "id", conflict="error")
+                outcome = "corrected" if current else "new"
+            known = self.db.execute("select first_seen_run from sources where url = ?", [url]).fetchone()
+            self._put("sources", [
                 {"url": url, "report_id": report_id, "title": parsed.title, "published": published,
                  "fetched_at": fetched_at, "sha256": digest, "format": parsed.source_format,
-                 "site": site, "column": column,
+                 "site": site, "column": column, "portal": portal_key,
                  "warc_file": snapshot.warc_file if snapshot else None,
                  "warc_offset": snapshot.offset if snapshot else None,
-                 "warc_record_id": snapshot.record_id if snapshot else None}, pk="url")
-            if exists and not old:
-                return "new-source"  # the same report listed again elsewhere: one report, two sources
-            self._store_report(report_id, organ, place, parsed, url=url, fetched_at=fetched_at, published=published)
-        return "changed" if old else "new"
+                 "warc_record_id": snapshot.record_id if snapshot else None,
+                 "etag": etag, "last_modified": last_modified, "via": via, "version_id": version_id, "online": 1,
+                 "first_seen_run": known[0] if known else run_id, "last_seen_run": run_id, "gone_since": None}],
+                "url")
+            if outcome in ("new", "corrected"):
+                self._store_report(report_id, organ, place, parsed, url=url, fetched_at=fetched_at,
+                                   published=published, version_id=version_id,
+                                   snapshot=f"/snapshot/{version_id}" if snapshot else None)
+            else:
+                self.db.execute("update reports set online = 1 where id = ?", [report_id])
+        return outcome
+
+    def seen(self, url: str, run_id: int | None) -> None:
+        """The portal still lists this URL (fetched unchanged, answered 304 Not Modified, or
+        refused by a limit): it and the files linked from it (`via`), which a page that was
+        not fetched again does not lead to, are still online."""
+        if run_id is None:
+            return
+        with self.db.conn:
+            self.db.execute("update sources set last_seen_run = ?2, online = 1, gone_since = null"
+                            " where url = ?1 or via = ?1", [url, run_id])
+            self.db.execute("update reports set online = 1 where id in (select report_id from sources"
+                            " where url = ?1 or via = ?1)", [url])
+
+    def mark_gone(self, portal_key: str, run_id: int) -> int:
+        """Sources of a portal that a complete crawl did not see again are no longer online; their
+        reports stay in the archive, marked offline when no source of theirs is left online."""
+        with self.db.conn:
+            n = self.db.execute(
+                "update sources set online = 0, gone_since = ? where portal = ? and online = 1"
+                " and (last_seen_run is null or last_seen_run < ?)", [now(), portal_key, run_id]).rowcount
+            self.db.execute(
+                "update reports set online = 0 where online = 1 and id in (select report_id from sources where portal = ?)"
+                " and not exists (select 1 from sources s where s.report_id = reports.id and s.online = 1)", [portal_key])
+        return n
+
+    def _supersede(self, report_id: str, version_id: str, when: str) -> None:
+        self.db.execute(
+            "insert or ignore into cells_history (id, report_id, version_id, table_name, row_key, col_key, value, raw,"
+            " status, unknown) select ? || '/' || table_name || '/' || row_key || '/' || col_key, report_id, ?,"
+            " table_name, row_key, col_key, value, raw, status, unknown from cells where report_id = ?",
+            [version_id, version_id, report_id])
+        self.db.execute("update versions set current = 0, superseded_at = ? where id = ?", [when, version_id])
 
     def _store_organ(self, name: str, site: str | None, portal: dict | None) -> dict:
         """Insert the organ (and its portal's body) with its place; returns the place."""
@@ -203,8 +321,8 @@ class Archive:
         if portal.get("name") and code and portal.get("level") in ("city", "county", "province"):
             prefix = code[: regions.LEVEL_PREFIX[portal["level"]]]
             if prefix not in known:
-                self.db["regions"].insert({"code": prefix, "name": regions.region_name(portal["name"]),
-                                           "level": portal["level"]}, pk="code", ignore=True)
+                self._put("regions", [{"code": prefix, "name": regions.region_name(portal["name"]),
+                                       "level": portal["level"]}], "code", conflict="ignore")
                 known[prefix] = regions.region_name(portal["name"])
         place = regions.place_from_code(code, known)
         for key in ("province", "city", "county"):
@@ -213,47 +331,58 @@ class Archive:
         by_name = regions.place_from_name(name if not parent else parent)
         for key, value in by_name.items():
             place[key] = place[key] or value
+        if portal.get("parent"):
+            # A county portal's parent in the registry is its city's government (江苏省淮安市人民政府).
+            above = regions.place_from_name(portal["parent"])
+            place["city"] = place["city"] or above["city"]
+            place["province"] = place["province"] or above["province"]
+            self._put("organs", [{"id": portal["parent"], "name": portal["parent"], "level": organ_level(portal["parent"]),
+                                  **above}], "id", conflict="ignore")
         level = portal.get("level") if portal.get("name") == name and portal.get("level") else organ_level(name)
         if parent:
-            self.db["organs"].insert({"id": parent, "name": parent, "level": portal.get("level") or organ_level(parent),
-                                      "region_code": code or None, "parent_id": portal.get("parent"), **place},
-                                     pk="id", ignore=True)
-        self.db["organs"].insert({"id": name, "name": name, "level": level, "region_code": code or None,
-                                  "parent_id": parent, **place}, pk="id", ignore=True)
+            self._put("organs", [{"id": parent, "name": parent, "level": portal.get("level") or organ_level(parent),
+                                  "region_code": code or None, "parent_id": portal.get("parent"), **place}],
+                      "id", conflict="ignore")
+        # The portal's own body sits under the portal's parent; any other organ under the portal's body.
+        self._put("organs", [{"id": name, "name": name, "level": level, "region_code": code or None,
+                              "parent_id": parent or portal.get("parent"), **place}], "id", conflict="ignore")
         return {"level": level, "region_code": code or None, **place}
 
     def _store_report(self, report_id: str, organ: str, place: dict, parsed: ParsedReport, *, url, fetched_at,
-                      published):
+                      published, version_id, snapshot):
         checks = parsed.checks
         statuses = {c["status"] for c in checks}
         check_status = ("failed" if "failed" in statuses else "passed" if "passed" in statuses
                         else "not_checkable" if statuses else "unchecked")
         cells = list(parsed.cells())
-        self.db["reports"].upsert({
+        self._put("reports", [{
             "id": report_id, "organ_id": organ, "organ": organ, **place, "year": parsed.year,
             "title": parsed.title, "template": parsed.template, "template_variant": parsed.template_variant,
             "published": published, "url": url, "fetched_at": fetched_at, "source_format": parsed.source_format,
             "check_status": check_status, "flagged": int(parsed.flagged), "unknown_cells": len(parsed.unknown_cells),
             "cell_count": len(cells), "warnings": json.dumps(parsed.warnings, ensure_ascii=False),
-        }, pk="id")
-        self.db["report_texts"].upsert({"report_id": report_id, "text": parsed.text}, pk="report_id")
+            "version": int(version_id.rsplit("/v", 1)[1]), "version_id": version_id, "online": 1,
+        }], "id")
+        self._put("report_texts", [{"report_id": report_id, "text": parsed.text}], "report_id")
         for table in ("cells", "checks"):
             self.db.execute(f"delete from {table} where report_id = ?", [report_id])
         unknown = set(parsed.unknown_cells)
-        self.db["cells"].insert_all(({
+        self._put("cells", [{
             "id": f"{report_id}/{table}/{row}/{col}", "report_id": report_id, "table_name": table,
             "row_key": row, "col_key": col,
             "row_label": schema.ROW_LABELS[table].get(row, row), "col_label": schema.COLUMN_LABELS[table].get(col, col),
             "value": _number(v.number), "raw": v.raw, "status": v.status,
             "unknown": int(f"{table}.{row}.{col}" in unknown),
-        } for table, row, col, v in cells), pk="id")
-        self.db["checks"].insert_all(({
+            "version_id": version_id, "source_url": url, "fetched_at": fetched_at, "snapshot": snapshot,
+        } for table, row, col, v in cells], "id")
+        self._put("checks", [{
             "id": f"{report_id}/{i}", "report_id": report_id, "check_name": c["check"],
             "subject": c.get("subject") or "/".join(str(c.get(k)) for k in ("table", "row", "column") if c.get(k)),
             "expected": None if c.get("expected") is None else str(c["expected"]),
             "actual": None if c.get("actual") is None else str(c["actual"]),
             "status": c["status"], "detail": c.get("detail"),
-        } for i, c in enumerate(checks)), pk="id")
+            "version_id": version_id, "source_url": url, "fetched_at": fetched_at, "snapshot": snapshot,
+        } for i, c in enumerate(checks)], "id")
         self._store_wide(report_id, organ, place, parsed, check_status)
         rowid = self.db.execute("select rowid from reports where id = ?", [report_id]).fetchone()[0]
         self.db.execute("delete from search_index where rowid = ?", [rowid])
@@ -273,15 +402,42 @@ class Archive:
             for name, row, col in wide_columns(table):
                 v = rows.get(row, {}).get(col)
                 record[name] = _number(v.number) if v is not None else None
-            self.db[f"{table}_wide"].upsert(record, pk="report_id")
+            self._put(f"{table}_wide", [record], "report_id")
 
     # Crawl runs --------------------------------------------------------------------------------
     def start_run(self, start_urls: list[str]) -> int:
-        return self.db["crawl_runs"].insert(
-            {"started_at": now(), "start_urls": json.dumps(start_urls, ensure_ascii=False)}, pk="id").last_pk
+        with self.db.conn:
+            # A run that never finished was killed: say so; the new run resumes after it.
+            self.db.execute("update crawl_runs set status = 'interrupted' where finished_at is null")
+            return self.db["crawl_runs"].insert(
+                {"started_at": now(), "status": "running", "start_urls": json.dumps(start_urls, ensure_ascii=False)},
+                pk="id").last_pk
+
+    def resume_urls(self, run_id: int) -> set[str]:
+        """URLs that the interrupted runs just before this one archived or saw: a resumed crawl
+        need not fetch them again. Empty when the previous run finished."""
+        runs = []
+        for rid, status in self.db.execute("select id, status from crawl_runs where id < ? order by id desc", [run_id]):
+            if status != "interrupted":
+                break
+            runs.append(rid)
+        if not runs:
+            return set()
+        marks = ",".join("?" * len(runs))
+        return {u for (u,) in self.db.execute(
+            f"select url from sources where last_seen_run in ({marks}) or first_seen_run in ({marks})", runs + runs)}
 
     def finish_run(self, run_id: int, **counts) -> None:
-        self.db["crawl_runs"].update(run_id, {"finished_at": now(), **counts})
+        self.db["crawl_runs"].update(run_id, {"finished_at": now(), "status": "finished", **counts})
+
+    def repair_snapshots(self) -> list[str]:
+        """WARC files of a killed crawl cut back to what the database committed."""
+        from .snapshots import repair
+
+        referenced = dict(self.db.execute(
+            "select warc_file, max(warc_offset) from (select warc_file, warc_offset from sources"
+            " union all select warc_file, warc_offset from versions) where warc_file is not null group by warc_file"))
+        return repair(self.dir, referenced)
 
     def close(self) -> None:
         """Fold the write-ahead log into the database file: Datasette serves it immutable, and an

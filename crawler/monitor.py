@@ -18,6 +18,34 @@ STATUS_COLUMNS = {
 EVENT_COLUMNS = {"id": int, "run_id": int, "portal": str, "at": str, "url": str, "kind": str, "reason": str}
 
 
+# Report files a spider found but could not archive, per portal (keyed by its start URLs, which
+# the spider and the entry given to `record` share), waiting to be written with the portal's
+# other events.
+_unarchived: dict[tuple[str, ...], list[tuple[str, str, str]]] = {}
+
+
+def note_unarchived(start_urls, url: str, status: str, reason: str) -> None:
+    """A corrupt, password-protected, oversized… attachment: `status` is its kind of failure
+    (corrupt, encrypted, zip_bomb, too_large, unreadable), the event's kind in portal_events."""
+    _unarchived.setdefault(tuple(start_urls or ()), []).append((status, url, reason))
+
+
+def failure_status(reason: str) -> str:
+    """The recorded status of a report file that could not be read, from the parser's reason."""
+    r = reason.lower()
+    if "password" in r or "encrypted" in r:
+        return "encrypted"
+    if "zip bomb" in r:
+        return "zip_bomb"
+    if r.startswith("too large") or "too large" in r:
+        return "too_large"
+    if "damaged" in r or "truncated" in r or "corrupt" in r:
+        return "corrupt"
+    if "timed out" in r:
+        return "timeout"
+    return "unreadable"
+
+
 def ensure_tables(db) -> None:
     if not db["portal_status"].exists():
         db["portal_status"].create(STATUS_COLUMNS, pk="portal", not_null={"portal"})
@@ -30,8 +58,12 @@ def ensure_tables(db) -> None:
 
 def record(db, run_id: int, entry: dict, status: str, reason: str | None, *, found: int = 0, new: int = 0,
            failed: int = 0, pages: int = 0, events: list[tuple[str, str, str]] = ()) -> dict:
-    """Write one portal's outcome of run `run_id`; returns the row (with any warning)."""
+    """Write one portal's outcome of run `run_id`; returns the row (with any warning). Attachments
+    its spider could not archive are added to its events and to its failed count."""
     ensure_tables(db)
+    unarchived = _unarchived.pop(tuple(entry.get("start_urls") or ()), [])
+    events = [*events, *sorted(unarchived, key=lambda e: e[1])]
+    failed += len(unarchived)
     name = entry["name"]
     old = next(db.query("select * from portal_status where portal = ?", [name]), None) or {}
     at = now()

@@ -1,7 +1,12 @@
 """crawl → parse → check → store, one item at a time."""
 from __future__ import annotations
 
+import asyncio
 import logging
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from itemadapter import ItemAdapter
 from scrapy import signals
@@ -11,8 +16,49 @@ from archive.errors import ParseError
 from archive.parse import decode_html, parse_bytes, parse_html, sniff
 from archive.snapshots import SnapshotWriter
 from archive.store import Archive, sha256
+from crawler.monitor import failure_status
 
 log = logging.getLogger(__name__)
+
+
+def read_file(body: bytes, url: str, content_type: str | None, title: str):
+    """In the reader process: (the parsed report, None) or (None, the reason it cannot be read).
+    The reason crosses back as text: an exception with its own __init__ does not unpickle."""
+    try:
+        return parse_bytes(body, url, content_type, title=title), None
+    except ParseError as e:
+        return None, e.reason
+
+
+def _background() -> None:
+    """The reader runs at a lower CPU priority, and so do the LibreOffice and Tesseract it starts:
+    on a busy machine the downloads come first, or they time out while a scan is read."""
+    try:
+        os.nice(10)
+    except OSError:
+        pass
+
+
+_reader: ProcessPoolExecutor | None = None
+
+
+def reader() -> ProcessPoolExecutor:
+    """One process reads files, one at a time, for every portal's crawler. A process, not a
+    thread: a thread would hold the interpreter lock against the downloads for seconds, and
+    pdfium (scans) is not thread-safe; and a file that crashes a library kills the reader, not
+    the crawl. Spawned, not forked: the crawl process runs threads."""
+    global _reader
+    if _reader is None:
+        _reader = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                      initializer=_background)
+    return _reader
+
+
+def _reader_lost() -> None:
+    global _reader
+    if _reader is not None:
+        _reader.shutdown(wait=False, cancel_futures=False)
+    _reader = None
 
 
 class _Pipeline:
@@ -28,30 +74,49 @@ class _Pipeline:
 
 
 class ParsePipeline(_Pipeline):
-    """Reads the tables and the text of a fetched report page."""
+    """Reads the tables and the text of a fetched report page or file.
 
-    def process_item(self, item):
+    A file (PDF, Word, WPS, spreadsheet, picture, scan) is read in the reader process: LibreOffice
+    and Tesseract take seconds, and the reactor must go on serving the other downloads
+    meanwhile, or they would time out. Its title, organ and year are the listing's (the item's
+    title), not what the file prints. A file that cannot be read (damaged, password-protected,
+    a zip bomb…) is recorded with its status for its portal and the crawl goes on."""
+
+    async def process_item(self, item):
         a = ItemAdapter(item)
         missing = [f for f in item.REQUIRED if not a.get(f)]
         if missing:
             raise DropItem(f"{a.get('url')}: item lacks {', '.join(missing)}")
+        body = a["body"]
+        html = sniff(body) == "html"
         try:
-            body = a["body"]
-            if sniff(body) == "html":
+            if html:
                 parsed = parse_html(decode_html(body, a.get("content_type")), title=a["title"], source=a["url"])
             else:
-                parsed = parse_bytes(body, a["url"], a.get("content_type"))
+                try:
+                    parsed, reason = await asyncio.get_running_loop().run_in_executor(
+                        reader(), read_file, body, a["url"], a.get("content_type"), a["title"])
+                except BrokenProcessPool:
+                    _reader_lost()
+                    parsed, reason = None, "the reader process died on it (a library crashed or it was killed)"
+                if reason is not None:
+                    raise ParseError(a["url"], reason)
         except ParseError as e:
-            self.stats.inc_value("xxgk/failed")
-            log.warning("not archived: %s", e)
-            raise DropItem(str(e)) from None
+            spider = getattr(self.crawler, "spider", None)
+            if not html and hasattr(spider, "not_archived"):
+                spider.not_archived(a["url"], failure_status(e.reason), e.reason)
+            else:
+                self.stats.inc_value("xxgk/failed")
+                log.warning("not archived: %s", e)
+            # Logged above in one line; Scrapy's own message would print the whole item.
+            raise DropItem(str(e), log_level="DEBUG") from None
         a["parsed"] = parsed
         return item
 
 
 class StorePipeline(_Pipeline):
-    """Snapshots each new or changed report to WARC, then upserts it into the archive; counts
-    what was new, changed and unchanged."""
+    """Snapshots each new or changed report to WARC, then upserts it into the archive (a new
+    version when its tables changed); counts what was new, corrected, changed and unchanged."""
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -64,11 +129,15 @@ class StorePipeline(_Pipeline):
 
     def response_received(self, response, request, spider=None):
         headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, vs in response.headers.items() for v in vs]
-        self.responses[response.url] = (response.status, headers)
+        referer = request.headers.get("Referer")
+        self.responses[response.url] = (response.status, headers, referer.decode("latin-1") if referer else None)
 
     def open_spider(self):
         data = self.crawler.settings.get("XXGK_DATA")
+        self.run_id = self.crawler.settings.getint("XXGK_RUN_ID") or None
         self.archive = Archive(data)
+        for name in self.archive.repair_snapshots():
+            log.warning("%s: left open by an interrupted crawl, cut back to its last archived record", name)
         self.snapshots = SnapshotWriter(data)
 
     def close_spider(self):
@@ -77,15 +146,17 @@ class StorePipeline(_Pipeline):
 
     def process_item(self, item):
         a = ItemAdapter(item)
-        status, headers = self.responses.pop(a["url"], (200, [("Content-Type", a.get("content_type") or "")]))
+        status, headers, via = self.responses.pop(a["url"], (200, [("Content-Type", a.get("content_type") or "")], None))
         snapshot = None
         if self.archive.known_digest(a["url"]) != sha256(a["body"]):
             snapshot = self.snapshots.write(a["url"], a["body"], status=status, headers=headers,
                                             fetched_at=a["fetched_at"])
+        validator = lambda name: next((v for k, v in headers if k.lower() == name), None)
         outcome = self.archive.store(
             a["parsed"], url=a["url"], body=a["body"], fetched_at=a["fetched_at"],
             published=a.get("published"), site=a.get("site"), column=a.get("column"),
-            portal=a.get("portal"), snapshot=snapshot,
+            portal=a.get("portal"), snapshot=snapshot, run_id=self.run_id,
+            etag=validator("etag"), last_modified=validator("last-modified"), via=via,
         )
         self.stats.inc_value("xxgk/reports_seen")
         self.stats.inc_value(f"xxgk/reports_{outcome.replace('-', '_')}")

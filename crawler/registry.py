@@ -3,6 +3,7 @@ level, parent, platform, start URLs (its home page or its 年报 columns), first
 whether anyone has checked it against the live site (`verified`)."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -55,7 +56,10 @@ def load(path: str | Path | None = None) -> list[dict]:
         raise RegistryError(f"{path}: names used twice: {', '.join(sorted(dupes))}")
     known = set(names)
     for e in out:
-        if e["parent"] and e["parent"] not in known:
+        # A county may name its city's government without the registry crawling the city's portal;
+        # any other parent must be an entry, so that a typo in a name is caught here.
+        above = re.search(r"(省|市|自治区|自治州|盟|地区)(人民政府)?$", e["parent"] or "")
+        if e["parent"] and e["parent"] not in known and not above:
             raise RegistryError(f"{path}: {e['name']}: parent {e['parent']} is not in the registry")
     return out
 

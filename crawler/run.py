@@ -16,7 +16,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.utils.project import get_project_settings
 from twisted.internet.defer import DeferredList
 
-from archive.store import Archive
+from archive.store import Archive, host_of
 
 from . import monitor
 from .registry import bare_entry
@@ -43,6 +43,11 @@ class CrawlStats:
     new_source: int = 0
     changed: int = 0
     unchanged: int = 0
+    corrected: int = 0
+    not_modified: int = 0
+    resumed: int = 0
+    gone: int = 0
+    unarchived: int = 0
     failed: int = 0
     blocked: int = 0
     errors: list[str] = field(default_factory=list)
@@ -55,9 +60,13 @@ class CrawlStats:
         return self.failed == 0 and not self.errors
 
     def summary(self) -> str:
+        extra = "".join(f", {n} {label}" for n, label in (
+            (self.corrected, "corrected (new version)"), (self.not_modified, "not modified (304)"),
+            (self.resumed, "already archived by the interrupted run"), (self.gone, "no longer online"),
+            (self.unarchived, "files not archivable (see portal_events)")) if n)
         return (f"crawl: {self.pages} pages fetched, {self.seen} reports seen: {self.new} new, "
                 f"{self.changed} changed, {self.unchanged} unchanged, {self.new_source} more sources of "
-                f"known reports, {self.failed} failed")
+                f"known reports, {self.failed} failed{extra}")
 
     def portal_lines(self) -> str:
         lines = []
@@ -77,15 +86,21 @@ class CrawlStats:
         self.new_source += s.get("xxgk/reports_new_source", 0)
         self.changed += s.get("xxgk/reports_changed", 0)
         self.unchanged += s.get("xxgk/reports_unchanged", 0)
+        self.corrected += s.get("xxgk/reports_corrected", 0)
+        self.not_modified += s.get("xxgk/reports_not_modified", 0)
+        self.resumed += s.get("xxgk/reports_resumed", 0)
         self.failed += s.get("xxgk/failed", 0)
         if s.get("spider_exceptions/count"):
             self.errors.append(f"{s['spider_exceptions/count']} spider errors")
 
 
-def crawl_settings(data_dir: Path, polite: bool, quiet: bool, timeout: float | None = None):
+def crawl_settings(data_dir: Path, polite: bool, quiet: bool, timeout: float | None = None,
+                   run_id: int | None = None, resume: set[str] | None = None):
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     settings = get_project_settings()
     settings.set("XXGK_DATA", str(data_dir))
+    settings.set("XXGK_RUN_ID", run_id)
+    settings.set("XXGK_RESUME_URLS", sorted(resume or ()))
     if not polite:
         settings.setdict(settings.getdict("FAST"), priority="cmdline")
     if timeout:
@@ -107,7 +122,11 @@ def run_crawl(urls: list[str] = (), data_dir: Path = Path("data"), polite: bool 
     entries += [bare_entry(us) for us in by_host.values()]
     archive = Archive(data_dir)
     run_id = archive.start_run([u for e in entries for u in e["start_urls"]])
-    process = CrawlerProcess(crawl_settings(data_dir, polite, quiet, timeout))
+    resume = archive.resume_urls(run_id)
+    if resume:
+        log.warning("resuming after an interrupted crawl: %d reports already archived are not fetched again",
+                    len(resume))
+    process = CrawlerProcess(crawl_settings(data_dir, polite, quiet, timeout, run_id=run_id, resume=resume))
     spiders = spider_classes()
     launched: list[tuple[dict, object]] = []
     unreachable: list[tuple[dict, str, str, int]] = []  # (entry, status, reason, pages) found by discovery
@@ -169,12 +188,18 @@ def run_crawl(urls: list[str] = (), data_dir: Path = Path("data"), polite: bool 
             archive.db, run_id, e, status, reason, found=s.get("xxgk/reports_seen", 0), new=s.get("xxgk/reports_new", 0),
             failed=s.get("xxgk/failed", 0) + len(outcome.errors), pages=s.get("response_received_count", 0),
             events=events))
+        for url, _, _ in outcome.unarchived:
+            archive.seen(url, run_id)  # still linked, refused by a limit or unreadable: not gone
+        stats.unarchived += s.get("xxgk/unarchived", 0)
+        if status == "ok" and not outcome.errors and not s.get("xxgk/failed"):
+            # Only a complete crawl of a portal can tell that a report is no longer listed.
+            stats.gone += archive.mark_gone(e["name"] if not e.get("bare") else host_of(e["start_urls"][0]), run_id)
     for e, status, reason, pages in unreachable:
         stats.portals.append(monitor.record(archive.db, run_id, e, status, reason, events=[(status, e["start_urls"][0], reason)]))
     stats.blocked = sum(1 for r in stats.portals if r["status"] == "blocked")
     archive.finish_run(run_id, pages=stats.pages, reports_seen=stats.seen, reports_new=stats.new,
-                       reports_changed=stats.changed, reports_unchanged=stats.unchanged, failed=stats.failed,
-                       blocked=stats.blocked)
+                       reports_changed=stats.changed + stats.corrected, reports_unchanged=stats.unchanged,
+                       not_modified=stats.not_modified, gone=stats.gone, failed=stats.failed, blocked=stats.blocked)
     archive.close()
     log.info(stats.summary())
     return stats

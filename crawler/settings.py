@@ -1,6 +1,8 @@
 """Scrapy settings for crawling real portals politely; `polite=False` (local simulator only)
 lifts the throttling."""
 
+import os
+
 BOT_NAME = "xxgk-archive"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
@@ -25,7 +27,10 @@ RETRY_BACKOFF_BASE = 5.0  # seconds before the first retry, doubling for each ne
 RETRY_BACKOFF_MAX = 120.0
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 DOWNLOAD_TIMEOUT = 60
-DOWNLOAD_MAXSIZE = 64 * 1024 * 1024
+# Nothing larger is fetched: a report is a few MiB at most, and the parser refuses more than
+# 64 MiB anyway. A refused file is recorded as too_large for its portal. XXGK_DOWNLOAD_MAXSIZE
+# (bytes) lowers it, e.g. for a test crawl.
+DOWNLOAD_MAXSIZE = int(os.environ.get("XXGK_DOWNLOAD_MAXSIZE") or 64 * 1024 * 1024)
 DOWNLOAD_WARNSIZE = 16 * 1024 * 1024
 
 COOKIES_ENABLED = True
@@ -46,6 +51,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.BackoffMiddleware": 120,
     # sees responses before RetryMiddleware (550) and after redirects (600)
     "crawler.middlewares.ChallengeMiddleware": 560,
+    # conditional requests and resumption; sees a 304 before the redirect/retry layers do
+    "crawler.recrawl.RecrawlMiddleware": 580,
 }
 
 ITEM_PIPELINES = {

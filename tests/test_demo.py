@@ -4,14 +4,14 @@ from .conftest import free_port, run_xxgk
 
 def test_demo_no_serve(tmp_path):
     p = run_xxgk("demo", "--no-serve", "--data", tmp_path / "data", "--sim-port", free_port())
-    assert "341 reports seen: 338 new, 0 changed, 0 unchanged, 3 more sources of known reports, 0 failed" in p.stdout
-    assert "total: 338 reports, 44272 cells" in p.stdout
+    assert "356 reports seen: 352 new, 0 changed, 0 unchanged, 4 more sources of known reports, 0 failed" in p.stdout
+    assert "total: 352 reports, 46685 cells" in p.stdout
     assert "  blocked       0 found    0 new  东源县人民政府  (瑞数 WAF 412 Environment Checking page)" in p.stdout
     assert (tmp_path / "data" / "xxgk.db").exists()
 
 
 def test_demo_serves_every_report(tmp_path):
-    """`xxgk demo` (the README's first command) ends with Datasette answering with all 338 reports."""
+    """`xxgk demo` (the README's first command) ends with Datasette answering with all 352 reports."""
     import signal
     import subprocess
 
@@ -26,9 +26,9 @@ def test_demo_serves_every_report(tmp_path):
         wait_http(f"http://127.0.0.1:{port}/-/versions.json", timeout=120)
         rows = httpx.get(f"http://127.0.0.1:{port}/xxgk.json",
                          params={"sql": "select count(*) as n from reports", "_shape": "array"}).json()
-        assert rows == [{"n": 338}]
+        assert rows == [{"n": 352}]
         csv_text = httpx.get(f"http://127.0.0.1:{port}/xxgk/reports.csv", params={"_size": "max", "_col": "title"}).text
-        assert len(csv_text.strip().splitlines()) == 339
+        assert len(csv_text.strip().splitlines()) == 353
     finally:
         proc.send_signal(signal.SIGINT)
         try:

@@ -40,7 +40,7 @@ def test_invalid_entries_rejected(tmp_path, change, message):
 def test_simulator_registry_round_trip(simulator, tmp_path):
     registry.dump(simulator.registry(), tmp_path / "sim.yml")
     entries = registry.load(tmp_path / "sim.yml")
-    assert len(entries) == len(simulator.portals) == 22
+    assert len(entries) == len(simulator.portals) == 25
     assert {e["platform"] for e in entries} == {"hanweb", "trs", "lonsun", "gkmlpt", "kaipu", "longtail"}
 
 

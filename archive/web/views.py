@@ -75,19 +75,31 @@ async def report_page(datasette, request):
         "select check_name, subject, expected, actual, status, detail from checks where report_id = ? "
         "order by status = 'failed' desc, check_name", [report_id])).rows]
     sources = [dict(r) for r in (await db.execute(
-        "select url, fetched_at, sha256, warc_file, warc_record_id, site from sources where report_id = ?",
-        [report_id])).rows]
+        "select url, fetched_at, sha256, warc_file, warc_record_id, site, online, gone_since from sources"
+        " where report_id = ?", [report_id])).rows]
+    versions = [dict(r) for r in (await db.execute(
+        "select id, version, current, fetched_at, url, snapshot, superseded_at from versions where report_id = ?"
+        " order by version", [report_id])).rows]
     return Response.html(await datasette.render_template(
         "report.html", {"report": report, "tables": tables, "checks": checks, "sources": sources,
-                        "db": DB}, request=request))
+                        "versions": versions, "db": DB}, request=request))
 
 
 async def snapshot(datasette, request):
-    report_id = request.url_vars["report_id"]
+    """The archived copy of a report's current version."""
     db = datasette.get_database(DB)
-    rows = (await db.execute(
-        "select warc_file, warc_offset from sources where report_id = ? and warc_file is not null "
-        "order by fetched_at desc limit 1", [report_id])).rows
+    rows = (await db.execute("select version_id from reports where id = ?", [request.url_vars["report_id"]])).rows
+    return await _serve_version(datasette, rows[0]["version_id"] if rows else None)
+
+
+async def version_snapshot(datasette, request):
+    return await _serve_version(datasette, request.url_vars["version_id"])
+
+
+async def _serve_version(datasette, version_id):
+    db = datasette.get_database(DB)
+    rows = (await db.execute("select warc_file, warc_offset from versions where id = ? and warc_file is not null",
+                             [version_id])).rows
     if not rows:
         raise NotFound("该报告没有存档副本")
     data_dir = Path(db.path).parent

@@ -14,6 +14,7 @@ import json
 import re
 from html import escape
 
+from . import attachments
 from .common import Reply, article_meta, body_of, frame, not_found
 
 WEBID = "3185"
@@ -50,6 +51,8 @@ def route(portal, req) -> Reply:
         return _dataproxy(portal, req)
     if portal.style == "jpaas" and path == "/api-gateway/jpaas-publish-server/front/page/build/unit":
         return _jpaas_unit(portal, req)
+    if (reply := attachments.route(portal, req)) is not None:
+        return reply
     if path == "/module/download/downfile.jsp":
         return _attachment(portal, req)
     if path.startswith("/attach/0/"):
@@ -158,11 +161,13 @@ def _article(portal, col, item) -> str:
             f'<td>政府信息公开年报</td></tr></table>')
     body = f"""{_crumb(portal, col)}{info}<div class="article"><h1>{escape(item.title)}</h1>
 <div class="info">发布日期：{pub} 来源：{escape(col.organ.name)}</div>
-<div id="zoom"><!--ZJEG_RSS.content.begin--><meta name="ContentStart">{_content(item)}<meta name="ContentEnd"><!--ZJEG_RSS.content.end--></div></div>"""
+<div id="zoom"><!--ZJEG_RSS.content.begin--><meta name="ContentStart">{_content(portal, col, item)}<meta name="ContentEnd"><!--ZJEG_RSS.content.end--></div></div>"""
     return frame(portal, item.title, body, article_meta(portal, col, item, pub))
 
 
-def _content(item) -> str:
+def _content(portal, col, item) -> str:
+    if attachments.has_file(item):
+        return attachments.article_body(portal, col, item)
     if not getattr(item, "attachment", False):
         return body_of(item)
     show = escape(f"{item.title}.pdf")

@@ -103,7 +103,12 @@ def report_pdf(item) -> bytes:
     return _pdf_cache[item.doc_id]
 
 
-def _render_pdf(item) -> bytes:
+def render_pdf(item, encrypt=None) -> bytes:
+    """The report as a PDF made by reportlab; `encrypt` a reportlab StandardEncryption to lock it."""
+    return _render_pdf(item, encrypt)
+
+
+def _render_pdf(item, encrypt=None) -> bytes:
     import lxml.html
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
@@ -123,7 +128,7 @@ def _render_pdf(item) -> bytes:
             flow.append(Spacer(1, 6))
     buf = io.BytesIO()
     SimpleDocTemplate(buf, pagesize=A4, title=item.title, author=item.organ.name, leftMargin=40, rightMargin=40,
-                      invariant=1).build(flow)
+                      invariant=1, encrypt=encrypt).build(flow)
     return buf.getvalue()
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from html import escape
 
+from . import attachments
 from .common import Reply, article_meta, body_of, frame, not_found
 
 SITE_ID = "6787871"
@@ -31,6 +32,8 @@ def route(portal, req) -> Reply:
     path, q = req.path, req.query
     if path in ("/", "/index.html"):
         return Reply(200, _home(portal))
+    if (reply := attachments.route(portal, req)) is not None:
+        return reply
     m = _COL.match(path)
     if m and (col := _col(portal, m.group(1))) and q.get("type") == "3" and q.get("catId") == col.key:
         return Reply(200, _column(portal, col))
@@ -75,13 +78,14 @@ def _column(portal, col) -> str:
 
 
 def _article(portal, col, item) -> str:
+    content = attachments.article_body(portal, col, item) if attachments.has_file(item) else body_of(item)
     pub = f"{item.pub_date:%Y-%m-%d} 08:{item.doc_id % 60:02d}"
     info = (f'<table class="xxgk_info"><tr><th>索引号：</th><td>{col.organ.code}/{item.pub_date.year}-{item.doc_id % 10000}</td>'
             f'<th>发布机构：</th><td>{escape(col.organ.name)}</td></tr><tr><th>生成日期：</th><td>{item.pub_date:%Y-%m-%d}</td>'
             f'<th>文号：</th><td></td></tr></table>')
     body = f"""{info}<div class="wzbox"><h1 class="newstitle">{escape(item.title)}</h1>
 <div class="newsinfo">发布时间:{pub} 来源:{escape(col.organ.name)}</div>
-<div class="wzcon j-fontContent">{body_of(item)}</div></div>"""
+<div class="wzcon j-fontContent">{content}</div></div>"""
     return frame(portal, item.title, body, article_meta(portal, col, item, pub))
 
 

@@ -3,7 +3,9 @@ portal is its own host for robots.txt and per-domain throttling), serving the un
 `universe.py` in the style of its platform, with its obstacles."""
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 import socket
 import struct
 import threading
@@ -14,7 +16,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from archive import schema
 
-from . import gkmlpt, hanweb, kaipu, longtail, lonsun, trs
+from . import attachments, gkmlpt, hanweb, kaipu, longtail, lonsun, trs
 from .common import Reply
 from .universe import SimPortal, build_universe
 from .world import World
@@ -22,6 +24,7 @@ from .world import World
 STYLES = {"trs": trs, "hanweb": hanweb, "jpaas": hanweb, "lonsun": lonsun, "gkmlpt": gkmlpt, "kaipu": kaipu,
           "aspx": longtail, "pdfsum": longtail}
 STALL_SECONDS = 4.0  # longer than the crawl's timeout in tests and --fast runs
+FILE_HOST = "@files"  # suffix of the key of a portal's file host in `servers` and `requests`
 
 
 @dataclass
@@ -69,6 +72,7 @@ def truth(portal: SimPortal, base: str) -> dict:
             "urls": listed[id(r)], "title": r.title, "organ": r.organ.name, "organ_code": r.organ.code,
             "level": r.organ.level, "year": r.year, "template": r.template, "pub_date": r.pub_date.isoformat(),
             "archived": id(r) in expected,
+            "attachment": attachments.truth(r),
             "values": {t: {row: {c: str(v) for c, v in cols.items()} for row, cols in rows.items()}
                        for t, rows in r.values.items()},
         } for r in portal.reports()],
@@ -101,9 +105,22 @@ def challenge(obstacle: str) -> Reply | None:
     return None
 
 
+def _file_host(portal: SimPortal, req: Req) -> Reply:
+    """The host where a portal stores its attachments (object storage): files and nothing else."""
+    if req.path == "/robots.txt":
+        return Reply(200, "User-agent: *\nDisallow:\n", "text/plain")
+    from .common import not_found
+
+    return attachments.serve_file(portal, req) or not_found(portal)
+
+
+_STATIC_ARTICLE = re.compile(r"/t\d{8}_\d+(_wap)?\.s?html?$")
+
+
 class _Handler(BaseHTTPRequestHandler):
     portal: SimPortal
     sim: "Simulator"
+    files_only = False  # the portal's file host, not the portal
     protocol_version = "HTTP/1.1"
 
     def log_message(self, format, *args):  # the crawler logs what matters
@@ -132,16 +149,30 @@ class _Handler(BaseHTTPRequestHandler):
                   dict(parse_qsl(data.decode("utf-8", "replace"), keep_blank_values=True)), dict(self.headers),
                   self.headers.get("Host", ""), self.path)
         with self.sim.lock:
-            self.sim.requests.append((p.key, method, self.path))
+            self.sim.requests.append((f"{p.key}{FILE_HOST}" if self.files_only else p.key, method, self.path))
             if data:
                 self.sim.bodies[(p.key, self.path)] = data
         reply = self.answer(p, req)
         if reply is None:
             return self.reset()
         body = reply.body
+        if isinstance(body, attachments.Streamed):
+            return self.stream(reply, body)
         if isinstance(body, str):
             body = body.encode("gbk" if p.encoding == "gbk" else "utf-8")
         ctype = reply.ctype
+        if reply.status == 200 and p.platform == "trs" and _STATIC_ARTICLE.search(req.path):
+            # Static TRS sites are served by a web server that gives ETags and answers 304.
+            etag = '"%s"' % hashlib.sha1(body).hexdigest()[:16]
+            reply.headers = [*reply.headers, ("ETag", etag)]
+            if self.headers.get("If-None-Match") == etag:
+                with self.sim.lock:
+                    self.sim.not_modified.append((p.key, req.path))
+                self.send_response(304)
+                self.send_header("ETag", etag)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
         if ctype.startswith(("text/", "application/javascript", "application/json")):
             ctype += "; charset=gb2312" if p.encoding == "gbk" and ctype == "text/html" else "; charset=utf-8"
         self.send_response(reply.status)
@@ -153,8 +184,26 @@ class _Handler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
+    def stream(self, reply: Reply, body: "attachments.Streamed") -> None:
+        """A body too large to hold, written chunk by chunk; a client that stops reading (a crawler
+        refusing what the Content-Length announces) ends it."""
+        self.send_response(reply.status)
+        self.send_header("Content-Type", reply.ctype)
+        self.send_header("Content-Length", str(body.size))
+        self.end_headers()
+        if self.command == "HEAD":
+            return
+        self.close_connection = True
+        self.wfile.write(body.head)
+        left, chunk = body.size - len(body.head), bytes(2**20)
+        while left > 0:
+            self.wfile.write(chunk[:left])
+            left -= len(chunk)
+
     def answer(self, p: SimPortal, req: Req) -> Reply | None:
         """None means: reset the connection."""
+        if self.files_only:
+            return _file_host(p, req)
         if p.delay:
             time.sleep(p.delay)
         if req.path == "/robots.txt":
@@ -214,6 +263,7 @@ class Simulator:
         self.seen: set[str] = set()
         self.requests: list[tuple[str, str, str]] = []  # (portal key, method, path): what was asked
         self.bodies: dict[tuple[str, str], bytes] = {}  # the body of each POST
+        self.not_modified: list[tuple[str, str]] = []  # (portal key, path) answered 304
         self.servers: dict[str, ThreadingHTTPServer] = {}
         self.threads: list[threading.Thread] = []
         for i, p in enumerate(self.portals):
@@ -222,6 +272,12 @@ class Simulator:
             httpd = ThreadingHTTPServer((host, port if i == 0 else 0), handler)
             httpd.daemon_threads = True
             self.servers[p.key] = httpd
+            if p.extra.get("file_host"):
+                files = type(f"Files_{p.key}", (_Handler,), {"portal": p, "sim": self, "files_only": True})
+                httpd = ThreadingHTTPServer((host, 0), files)
+                httpd.daemon_threads = True
+                self.servers[p.key + FILE_HOST] = httpd
+                p.extra["file_base"] = self.base(p.key + FILE_HOST)
         first = self.portals[0]
         self.world: World | None = first.extra.get("world")
 
@@ -253,6 +309,7 @@ class Simulator:
         return out
 
     def start(self) -> "Simulator":
+        attachments.prepare(self.portals)
         for key, httpd in self.servers.items():
             t = threading.Thread(target=httpd.serve_forever, name=f"simulator-{key}", daemon=True)
             t.start()

@@ -158,6 +158,7 @@ def truth(world: World) -> dict:
 # these, with the old 首页/上一页/下一页/尾页 pager beside createPageHTML and `_wap` twins.
 import re as _re
 
+from . import attachments
 from .common import Reply, article_meta, body_of, frame, li, not_found
 
 _PAGE = _re.compile(r"^index(?:_(\d+))?\.html$")
@@ -171,6 +172,8 @@ def col_path(portal, col) -> str:
 def route(portal, req) -> Reply:
     world = portal.extra.get("world")
     path = req.path
+    if (reply := attachments.route(portal, req)) is not None:
+        return reply
     if path in ("/", "/index.html"):
         return Reply(200, home_page(world) if world else _home(portal))
     if path == "/images/pagecount.js":
@@ -233,11 +236,12 @@ def _column(portal, col, index: int) -> str | None:
 
 
 def _article(portal, col, item, wap: bool = False) -> str:
+    content = attachments.article_body(portal, col, item) if attachments.has_file(item) else body_of(item)
     pub = f"{item.pub_date:%Y-%m-%d} 09:{item.doc_id % 60:02d}"
     body = f"""<div class="crumb">当前位置：<a href="/">首页</a> &gt; <a href="../">{escape(col.name)}</a></div>
 <div class="article"><h2 class="title">{escape(item.title)}</h2>
 <div class="info"><span>发布时间：{pub}</span><span>来源：{escape(col.organ.name)}</span></div>
-<div class="{'wap_content' if wap else 'TRS_Editor'}">{body_of(item)}</div></div>"""
+<div class="{'wap_content' if wap else 'TRS_Editor'}">{content}</div></div>"""
     return frame(portal, item.title, body, article_meta(portal, col, item, pub))
 
 

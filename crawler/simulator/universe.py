@@ -14,6 +14,7 @@ from datetime import date
 
 from archive import schema
 
+from . import attachments
 from . import world as w
 from .world import NewsItem, Organ, SimReport
 
@@ -64,16 +65,28 @@ class SimPortal:
         return [(c, it) for c in self.columns for it in c.items if isinstance(it, SimReport)]
 
     def expected_reports(self) -> list[SimReport]:
-        """What a correct crawl archives: nothing behind an obstacle, nothing robots.txt forbids."""
+        """What a correct crawl archives: nothing behind an obstacle, nothing robots.txt forbids,
+        no attachment that cannot be read (it gets a recorded status instead)."""
         if self.expect_status != "ok":
             return []
-        allowed = {id(it.origin) for c, it in self.listed() if not c.disallowed}
+        allowed = {id(it.origin) for c, it in self.listed() if not c.disallowed and attachments.archived(it)}
         return [r for r in self.reports() if id(r) in allowed]
 
     def expected_listings(self) -> list[tuple[SimColumn, SimReport]]:
         if self.expect_status != "ok":
             return []
-        return [(c, it) for c, it in self.listed() if not c.disallowed]
+        return [(c, it) for c, it in self.listed() if not c.disallowed and attachments.archived(it)]
+
+    def expected_found(self) -> int:
+        """Report documents a correct crawl stores (portal_status.reports_found): one per listing,
+        two where the article prints the report and also attaches it."""
+        return sum(1 + bool(attachments.has_file(it) and it.file.also_html) for _, it in self.expected_listings())
+
+    def expected_failures(self) -> list[tuple[SimColumn, SimReport]]:
+        """Listed reports whose attachment must end with a recorded failure status."""
+        if self.expect_status != "ok":
+            return []
+        return [(c, it) for c, it in self.listed() if not c.disallowed and not attachments.archived(it)]
 
 
 # What each whole-portal obstacle must leave in portal_status: (status, reason substring).
@@ -147,7 +160,17 @@ def _col(key, name, organ, items, per_page=15, **kw) -> SimColumn:
     return SimColumn(key, name, organ, _sorted(items), per_page, **kw)
 
 
+# The city governments the simulated counties sit under, by the real city prefix of their codes:
+# what a registry entry's `parent` says, and how the archive learns each report's city.
+PARENTS = {
+    "yunxi": "福建省福州市人民政府", "danxi": "浙江省丽水市人民政府", "qinghu": "浙江省丽水市人民政府",
+    "yunling": "广西壮族自治区南宁市人民政府", "yifeng": "安徽省铜陵市人民政府", "nangang": "广东省广州市人民政府",
+    "jianyang": "四川省成都市人民政府", "hedong": "河北省沧州市人民政府", "wuxi": "广西壮族自治区梧州市人民政府",
+}
+
+
 def _portal(key, name, code, level, platform, style, columns, **kw) -> SimPortal:
+    kw.setdefault("parent", PARENTS.get(key))
     p = SimPortal(key, name, code, level, platform, style, columns, site_id=code[:6] + "0001",
                   domain=f"www.{key}.gov.cn", **kw)
     if p.obstacle:
@@ -290,6 +313,10 @@ def build_universe(seed: int = 2024) -> list[SimPortal]:
                start_path="/public/column/4971?type=3&catId=4971&action=list"),
         _small(g, "redirect", "平江县人民政府", "430626", "hanweb", "hanweb", "redirect", start_path="/col/old_nianbao/"),
     ]
+
+    # Reports published only as attachments, in every format, linked as TRS, LonSun and Hanweb
+    # portals link them (attachments.py).
+    portals += attachments.build(seed)
     return portals
 
 

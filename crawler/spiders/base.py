@@ -5,32 +5,61 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from dataclasses import dataclass, field
-from urllib.parse import urlparse
+from urllib.parse import parse_qsl, unquote, urlparse
 
 import scrapy
-from scrapy.exceptions import (CannotResolveHostError, DownloadConnectionRefusedError, DownloadFailedError,
-                               DownloadTimeoutError, IgnoreRequest, ResponseDataLossError)
+from scrapy.exceptions import (CannotResolveHostError, DownloadCancelledError, DownloadConnectionRefusedError,
+                               DownloadFailedError, DownloadTimeoutError, IgnoreRequest, ResponseDataLossError)
 from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.defer import CancelledError
 from twisted.internet.error import ConnectError, DNSLookupError, TCPTimedOutError, TimeoutError
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
+from archive.parse import sniff
 from archive.report import is_report_title, title_year_organ
 from archive.store import now
+from crawler import monitor
 from crawler.items import ReportItem
+from crawler.recrawl import Skipped
 from crawler.middlewares import Blocked
 
 from . import discovery
 
 _DATE = re.compile(r"(20\d{2}|19\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})")
 log = logging.getLogger(__name__)
-_ATTACHMENT = re.compile(r"\.(pdf|docx?|wps|xlsx?|ofd)$|downfile\.jsp", re.I)
+_ATTACHMENT = re.compile(r"\.(pdf|docx?|wps|xlsx?|et|ofd|png|jpe?g)$|downfile\.jsp", re.I)
+_EXTENSION = re.compile(r"\.(pdf|docx?|wps|xlsx?|et|ofd|png|jpe?g)$", re.I)
+# Attachments of a report page that are something else: forms, guides, explanations.
+_NOT_REPORT = re.compile(r"申请表|登记表|申请书|指南|目录|解读|图解|说明")
+# Where each platform puts an article's body: pictures there are the report's pages.
+_CONTENT = ("//div[contains(@class, 'TRS_Editor') or contains(@class, 'trs_editor') or @id='zoom'"
+            " or contains(@class, 'wzcon') or @id='content' or contains(@class, 'article-content')]")
+_FILES = ("pdf", "zip", "ole", "image")  # archive.parse.sniff's kinds of files that are no page
 SHELL_TEXT = 600  # characters of text below which an article page is only a wrapper of its attachment
+_MAXSIZE = re.compile(r"(\d+) bytes which is larger than download max size \((\d+)\)")
 
 
 def iso_date(text: str | None) -> str | None:
     m = _DATE.search(text or "")
     return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}" if m else None
+
+
+def size_text(n: int) -> str:
+    return f"{n / 2**20:.0f} MiB" if n >= 2**20 else f"{n / 2**10:.0f} KiB"
+
+
+def too_large(failure, limit: int) -> str | None:
+    """Why a download was refused for its size (DOWNLOAD_MAXSIZE), or None if it was not."""
+    e = failure.value
+    if isinstance(e, DownloadCancelledError) and (m := _MAXSIZE.search(str(e))):
+        size, limit = int(m.group(1)), int(m.group(2))
+        return f"too large: {size_text(size)} announced, over the maximum download size of {size_text(limit)}"
+    if isinstance(e, CancelledError):
+        # No Content-Length: Scrapy counted the bytes as they came and cancelled at the limit.
+        return f"too large: more than the maximum download size of {size_text(limit)}"
+    return None
 
 
 def describe(failure) -> str:
@@ -62,6 +91,8 @@ class Outcome:
     start_errors: list[str] = field(default_factory=list)  # why a start URL or column gave nothing
     errors: list[tuple[str, str]] = field(default_factory=list)  # (url, reason) of other failed requests
     notes: list[str] = field(default_factory=list)  # quirks met and worked around
+    # (url, status, reason) of report files fetched but not archived: corrupt, encrypted, too_large…
+    unarchived: list[tuple[str, str, str]] = field(default_factory=list)
 
     def status(self) -> tuple[str, str | None]:
         if self.blocked:
@@ -75,6 +106,11 @@ class Outcome:
             reasons.append(f"{len(self.errors)} pages failed, first {self.errors[0][0]}: {self.errors[0][1]}")
         if self.forbidden:
             reasons.append(f"robots.txt forbids {len(self.forbidden)} URLs, first {self.forbidden[0]}")
+        if self.unarchived:
+            # Sorted: files are read in parallel, so the order they fail in is not the crawl's.
+            first = min(self.unarchived)
+            kinds = ", ".join(f"{k} {n}" for k, n in sorted(Counter(s for _, s, _ in self.unarchived).items()))
+            reasons.append(f"{len(self.unarchived)} attachments not archived ({kinds}), first {first[0]}: {first[2]}")
         return "ok", "; ".join(reasons) or None
 
 
@@ -140,6 +176,11 @@ class PortalSpider(scrapy.Spider):
 
     def on_error(self, failure):
         request = failure.request
+        if isinstance(failure.value, Skipped):
+            return  # not modified, or archived by the run this one resumes: seen, not failed
+        if (big := too_large(failure, self.settings.getint("DOWNLOAD_MAXSIZE"))):
+            self.not_archived(request.url, "too_large", big)
+            return
         reason = describe(failure)
         if isinstance(failure.value, Blocked):
             return  # recorded by ChallengeMiddleware, which stops the crawl
@@ -159,44 +200,70 @@ class PortalSpider(scrapy.Spider):
         log.warning("%s: %s", request.url, reason)
         self.outcome.errors.append((request.url, reason))
 
+    def not_archived(self, url: str, status: str, reason: str) -> None:
+        """A report file that was found but cannot be archived (corrupt, password-protected, too
+        large, a zip bomb…): its status is recorded for the portal, the crawl goes on. A portal's
+        bad file is a status of the portal, not a failure of the crawl."""
+        log.warning("not archived (%s): %s: %s", status, url, reason)
+        self.outcome.unarchived.append((url, status, reason))
+        self.crawler.stats.inc_value("xxgk/unarchived")
+        self.crawler.stats.inc_value(f"xxgk/unarchived/{status}")
+        monitor.note_unarchived(self.start_urls, url, status, reason)
+
     # Items ------------------------------------------------------------------------------------
     def article(self, response, href: str, title: str, published: str | None, column: str, callback=None, **kw):
         return response.follow(href, callback or self.parse_article, errback=self.on_error,
                                cb_kwargs={"title": title, "published": published, "column": column}, **kw)
 
     def parse_article(self, response, title, published, column):
-        attachments = self.report_attachments(response)
-        if attachments:
-            # The article only points at the report (详见附件): the file is the report.
-            for url in attachments:
-                yield scrapy.Request(url, self.parse_attachment, errback=self.on_error,
-                                     cb_kwargs={"title": title, "published": published, "column": column})
+        if not isinstance(response, scrapy.http.TextResponse) or sniff(response.body) in _FILES:
+            # A list that links straight to the file (a 年报汇总 page of PDFs).
+            yield self.report_item(response, title, published, column, html=False)
             return
-        yield self.report_item(response, title, published, column)
+        attachments, shell = self.report_attachments(response)
+        if not shell:
+            yield self.report_item(response, title, published, column)
+        # A shell (详见附件) is archived from its attachment; a page that prints the report and
+        # attaches it too gives the same report from two sources.
+        for url in attachments:
+            yield scrapy.Request(url, self.parse_attachment, errback=self.on_error,
+                                 cb_kwargs={"title": title, "published": published, "column": column})
 
     def parse_attachment(self, response, title, published, column):
-        yield self.report_item(response, title, published, column)
+        # The title, organ and year are the listing's: OCR misreads names, and a file's own
+        # title is often empty or a file name. The kind of file is decided from its bytes.
+        yield self.report_item(response, title, published, column, html=sniff(response.body) == "html")
 
-    def report_attachments(self, response) -> list[str]:
-        """Attachments that are the report itself, when the page around them holds little text
-        (a page that prints the report and also attaches it is archived as the page)."""
+    def report_attachments(self, response) -> tuple[list[str], bool]:
+        """(the files that are the report, whether the page is only a shell around them).
+
+        A report-titled attachment is the report. A shell page (little text) whose attachments
+        are not named after the report still carries it in them (`附件1.docx`, a FastDFS name),
+        or, with no attachment at all, in the pictures of its body (image-only reports)."""
         if not isinstance(response, scrapy.http.TextResponse):
-            return []
-        found = []
+            return [], False
+        titled, others = [], []
         for a in response.css("a[href]"):
-            href = a.attrib["href"]
-            name = " ".join(a.css("::text").getall()).strip() or href
-            if _ATTACHMENT.search(href) or _ATTACHMENT.search(name):
-                if self.is_report(_ATTACHMENT.sub("", name)):
-                    found.append(response.urljoin(href))
-        if not found:
-            return []
+            href = a.attrib["href"].strip()
+            name = attachment_name(a, href)
+            if not (_ATTACHMENT.search(urlparse(href).path) or a.attrib.get("appendix") == "true"
+                    or _EXTENSION.search(name)):
+                continue
+            if self.is_report(_EXTENSION.sub("", name)):
+                titled.append(response.urljoin(href))
+            elif not _NOT_REPORT.search(name):
+                others.append(response.urljoin(href))
         text = "".join(response.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]").getall())
-        return found if len("".join(text.split())) < SHELL_TEXT else []
+        shell = len("".join(text.split())) < SHELL_TEXT
+        if not shell:
+            return list(dict.fromkeys(titled)), False
+        found = titled or others or [response.urljoin(src) for src in response.xpath(f"{_CONTENT}//img/@src").getall()
+                                     if _EXTENSION.search(urlparse(src).path)]
+        return list(dict.fromkeys(found)), bool(found)
 
     def report_item(self, response, title: str, published: str | None, column: str | None, body: bytes | None = None,
-                    content_type: str | None = None) -> ReportItem:
-        is_html = isinstance(response, scrapy.http.TextResponse)
+                    content_type: str | None = None, html: bool = True) -> ReportItem:
+        is_html = html and isinstance(response, scrapy.http.TextResponse)
         meta = lambda name: response.xpath(f"//meta[@name='{name}']/@content").get() if is_html else None
         title = title or meta("ArticleTitle") or (response.xpath("//title/text()").get(default="") if is_html else "")
         year, organ = title_year_organ(title)
@@ -221,3 +288,15 @@ class PortalSpider(scrapy.Spider):
     @staticmethod
     def anchor_title(a) -> str:
         return " ".join((a.attrib.get("title") or " ".join(a.css("::text").getall())).split())
+
+
+def attachment_name(a, href: str) -> str:
+    """The real name of a linked file: Hanweb's downfile.jsp names it in `showname`, others in
+    the link text or a title; a bare file name last."""
+    query = dict(parse_qsl(urlparse(href.replace("&amp;", "&")).query))
+    for name in (query.get("showname"), a.attrib.get("title"), " ".join(a.css("::text").getall()),
+                 unquote(urlparse(href).path.rsplit("/", 1)[-1])):
+        name = " ".join((name or "").split())
+        if name and name not in ("下载", "点击下载", "附件下载", "附件"):
+            return name
+    return href

@@ -1,6 +1,9 @@
 """Datasette plugin of xxgk-archive: Chinese search (`q` on the reports table), report pages,
 archived copies served from WARC. Loaded with --plugins-dir (see archive/publish.py)."""
+from html import escape
+
 from datasette import hookimpl
+from markupsafe import Markup
 from datasette.filters import FilterArguments
 
 from archive.search import bigrams, fts_query, snippet
@@ -64,7 +67,16 @@ def register_routes(datasette):
     return [
         (r"^/report/(?P<report_id>[0-9a-f]{16})$", views.report_page),
         (r"^/report/(?P<report_id>[0-9a-f]{16})/snapshot$", views.snapshot),
+        (r"^/snapshot/(?P<version_id>[0-9a-f]{16}/v[0-9]+)$", views.version_snapshot),
     ]
+
+
+@hookimpl
+def render_cell(value, column, table, database, datasette):
+    # From a number (or a check, or a version) to the archived copy it was read from: one click.
+    if column == "snapshot" and isinstance(value, str) and value.startswith("/snapshot/"):
+        return Markup(f'<a href="{escape(value)}">存档副本</a>')
+    return None
 
 
 @hookimpl
