@@ -1,6 +1,7 @@
 """Shared fixtures: a real simulator on 127.0.0.1, a real crawl into a temporary archive."""
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -137,13 +138,13 @@ def web_archive(tmp_path_factory):
     return build_web_archive(tmp_path_factory.mktemp("web"))
 
 
-@pytest.fixture(scope="session")
-def web_site(web_archive):
-    """Datasette serving the web archive exactly as `xxgk serve` does."""
+@contextlib.contextmanager
+def datasette(data: Path):
+    """A real Datasette serving an archive exactly as `xxgk serve` does; yields its base URL."""
     from archive.publish import datasette_command
 
     port = free_port()
-    proc = subprocess.Popen(datasette_command(web_archive, port=port), stdout=subprocess.DEVNULL,
+    proc = subprocess.Popen(datasette_command(data, port=port), stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -152,3 +153,9 @@ def web_site(web_archive):
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+@pytest.fixture(scope="session")
+def web_site(web_archive):
+    with datasette(web_archive) as base:
+        yield base

@@ -1,29 +1,20 @@
 """Datasette serving the archive answers a search and a CSV download."""
 import csv
 import io
-import subprocess
 
 import httpx
 import pytest
 import sqlite_utils
 
-from archive.publish import datasette_command
 from archive.store import DB_NAME
 
-from .conftest import free_port, wait_http
+from .conftest import datasette
 
 
 @pytest.fixture(scope="module")
 def site(crawled):
-    port = free_port()
-    proc = subprocess.Popen(datasette_command(crawled[0], port=port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_http(base + "/-/versions.json")
+    with datasette(crawled[0]) as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 def test_search_finds_a_town(site):

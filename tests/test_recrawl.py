@@ -151,17 +151,11 @@ def test_warc_files_pass_warcio_check(two_years):
 def test_datasette_links_a_cell_to_its_warc_record(two_years):
     import httpx
 
-    from archive.publish import datasette_command
-
-    from .conftest import free_port, wait_http
+    from .conftest import datasette
 
     data, *_, changes, _, _ = two_years
     rid = report_id(data, changes.corrected.organ.name, changes.corrected.year)
-    port = free_port()
-    proc = subprocess.Popen(datasette_command(data, port=port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        wait_http(base + "/-/versions.json")
+    with datasette(data) as base:
         cell = f"{rid}/active/licensing/decisions"
         page = httpx.get(f"{base}/xxgk/cells/{cell.replace('/', '~2F')}").text
         assert f'<a href="/snapshot/{rid}/v2">存档副本</a>' in page
@@ -171,6 +165,3 @@ def test_datasette_links_a_cell_to_its_warc_record(two_years):
         assert changes.corrected.title in archived.text
         earlier = httpx.get(f"{base}/snapshot/{rid}/v1")
         assert earlier.text != archived.text  # the first version's bytes, as fetched then
-    finally:
-        proc.terminate()
-        proc.wait(10)
