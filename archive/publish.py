@@ -79,7 +79,6 @@ def _raise_interrupt(signum, frame):
 # Export --------------------------------------------------------------------------------------
 EXPORT_TABLES = ("reports", "organs", "sources", "cells", "checks", "active_wide", "applications_wide", "reviews_wide")
 PER_YEAR = ("reports", "active_wide", "applications_wide", "reviews_wide")
-HEAVY: dict[str, list[str]] = {}
 
 
 def export(data_dir: Path, out_dir: Path) -> dict[str, int]:
@@ -91,7 +90,7 @@ def export(data_dir: Path, out_dir: Path) -> dict[str, int]:
     out_dir.mkdir(parents=True, exist_ok=True)
     written: dict[str, int] = {}
     for table in EXPORT_TABLES:
-        columns = [c.name for c in db[table].columns if c.name not in HEAVY.get(table, [])]
+        columns = [c.name for c in db[table].columns]
         select = ", ".join(f"[{c}]" for c in columns)
         written[f"{table}.csv"] = _write_csv(out_dir / f"{table}.csv", columns, db.execute(f"select {select} from [{table}] order by rowid"))
         if table in PER_YEAR:

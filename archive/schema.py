@@ -58,6 +58,9 @@ APPLICATION_ROWS = (
     ("carried_forward", "四、结转下年度继续办理", None),
 )
 APPLICATION_ROW_LABELS = {k: label for k, label, _ in APPLICATION_ROWS}
+# The printed headings of the groups the numbered sub-rows sit under.
+GROUP_LABELS = {"denied": "（三）不予公开", "unavailable": "（四）无法提供", "unprocessed": "（五）不予处理",
+                "other": "（六）其他处理"}
 OTHER_2021 = ("other_no_correction", "other_no_fee", "other_misc")
 RESULT_ROWS_2021 = tuple(k for k, _, _ in APPLICATION_ROWS[2:-2] if k != "other")
 RESULT_ROWS_2019 = tuple(k for k, _, _ in APPLICATION_ROWS[2:-2] if k not in OTHER_2021)

@@ -445,6 +445,3 @@ class Archive:
         self.db.execute("PRAGMA optimize")  # statistics for the query planner, cheap when current
         self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.db.conn.close()
-
-    def counts(self) -> dict[str, int]:
-        return {name: self.db[name].count for name in SCHEMA}

@@ -252,24 +252,25 @@ def _tab_reviews(truth: Truth) -> list[str]:
     ]
 
 
-def render_markdown_tabs(truth: Truth, rng: random.Random) -> str:
-    out = ["", f"# {title(truth)}", "", "## 一、总体情况", "", narrative(truth), "", "## 二、主动公开政府信息情况", ""]
-    tabs = _tab_tables(truth, shift_total=False)
+def _tab_report(truth: Truth, marks: tuple[str, ...], shift_total: bool) -> str:
+    """A report whose tables are tab-separated; ``marks`` prefix the title and the headings
+    (markdown levels in 001_'s layout, nothing in 002_'s)."""
+    t, h2, h3, h4 = marks
+    out = ["", f"{t}{title(truth)}", "", f"{h2}一、总体情况", "", narrative(truth), "", f"{h2}二、主动公开政府信息情况", ""]
+    tabs = _tab_tables(truth, shift_total=shift_total)
     cut = tabs.index("")
-    out += tabs[:cut] + ["", "### 三、收到和处理政府信息公开申请情况", ""] + tabs[cut + 1 :]
-    out += ["", "#### 四、政府信息公开行政复议、行政诉讼情况", ""] + _tab_reviews(truth)
-    out += ["", "#### 五、存在的主要问题及改进情况", "", "无。"]
+    out += tabs[:cut] + ["", f"{h3}三、收到和处理政府信息公开申请情况", ""] + tabs[cut + 1 :]
+    out += ["", f"{h4}四、政府信息公开行政复议、行政诉讼情况", ""] + _tab_reviews(truth)
+    out += ["", f"{h4}五、存在的主要问题及改进情况", "", "无。"]
     return "\n".join(out)
+
+
+def render_markdown_tabs(truth: Truth, rng: random.Random) -> str:
+    return _tab_report(truth, ("# ", "## ", "### ", "#### "), shift_total=False)
 
 
 def render_tabs(truth: Truth, rng: random.Random) -> str:
-    out = ["", title(truth), "", "一、总体情况", "", narrative(truth), "", "二、主动公开政府信息情况", ""]
-    tabs = _tab_tables(truth, shift_total=True)
-    cut = tabs.index("")
-    out += tabs[:cut] + ["", "三、收到和处理政府信息公开申请情况", ""] + tabs[cut + 1 :]
-    out += ["", "四、政府信息公开行政复议、行政诉讼情况", ""] + _tab_reviews(truth)
-    out += ["", "五、存在的主要问题及改进情况", "", "无。"]
-    return "\n".join(out)
+    return _tab_report(truth, ("", "", "", ""), shift_total=True)
 
 
 def _pipe(cells) -> str:

@@ -15,10 +15,6 @@ DB = "xxgk"
 SANDBOX = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
-GROUP_LABELS = {"denied": "（三）不予公开", "unavailable": "（四）无法提供", "unprocessed": "（五）不予处理",
-                "other": "（六）其他处理"}
-
-
 def _layout(template: str | None, table: str, present: set[tuple[str, str]]):
     """(row key, row label, [(column key, column label)], group) in printed order for one table;
     group is (label, rowspan) on the first sub-row of a group, "" on the others, None outside."""
@@ -32,7 +28,7 @@ def _layout(template: str | None, table: str, present: set[tuple[str, str]]):
             if g is None:
                 out.append((k, label, cols, None))
             elif i == 0 or rows[i - 1][2] != g:
-                out.append((k, label, cols, (GROUP_LABELS[g], sum(1 for r in rows if r[2] == g))))
+                out.append((k, label, cols, (schema.GROUP_LABELS[g], sum(1 for r in rows if r[2] == g))))
             else:
                 out.append((k, label, cols, ""))
         return out

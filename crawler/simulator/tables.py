@@ -99,7 +99,6 @@ def applications_table(r: SimReport, rng: random.Random) -> str:
         td(_label(schema.APPLICATION_ROW_LABELS["carried_over"], rng), colspan=3) + vals("carried_over"),
     ]
     result_rows = schema.RESULT_ROWS_2021 if r.template == "2021" else schema.RESULT_ROWS_2019
-    groups = {"denied": "（三）不予公开", "unavailable": "（四）无法提供", "unprocessed": "（五）不予处理", "other": "（六）其他处理"}
     group_of = {k: g for k, _, g in schema.APPLICATION_ROWS}
     first = True
     seen_groups = set()
@@ -115,7 +114,7 @@ def applications_table(r: SimReport, rng: random.Random) -> str:
             if g not in seen_groups:
                 seen_groups.add(g)
                 size = sum(1 for k in result_rows if group_of[k] == g)
-                cells += td(_label(groups[g], rng), rowspan=size)
+                cells += td(_label(schema.GROUP_LABELS[g], rng), rowspan=size)
             cells += td(_label(schema.APPLICATION_ROW_LABELS[key], rng))
         rows.append(cells + vals(key))
     rows.append(td(_label(schema.APPLICATION_ROW_LABELS["carried_forward"], rng), colspan=3) + vals("carried_forward"))
