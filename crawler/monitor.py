@@ -13,7 +13,7 @@ log = logging.getLogger(__name__)
 STATUS_COLUMNS = {
     "portal": str, "code": str, "level": str, "parent": str, "platform": str, "start_urls": str,
     "status": str, "reason": str, "reports_found": int, "reports_new": int, "failed": int, "blocked": int,
-    "pages": int, "last_run_id": int, "last_crawl": str, "last_success": str, "most_found": int, "warning": str,
+    "pages": int, "refused": int, "last_run_id": int, "last_crawl": str, "last_success": str, "most_found": int, "warning": str,
 }
 EVENT_COLUMNS = {"id": int, "run_id": int, "portal": str, "at": str, "url": str, "kind": str, "reason": str}
 
@@ -54,10 +54,12 @@ def ensure_tables(db) -> None:
         db["portal_events"].create(EVENT_COLUMNS, pk="id")
         db["portal_events"].create_index(["portal"], if_not_exists=True)
         db["portal_events"].create_index(["run_id"], if_not_exists=True)
+    if "refused" not in db["portal_status"].columns_dict:
+        db["portal_status"].add_column("refused", int)  # archives made before the fetch policy
 
 
 def record(db, run_id: int, entry: dict, status: str, reason: str | None, *, found: int = 0, new: int = 0,
-           failed: int = 0, pages: int = 0, events: list[tuple[str, str, str]] = ()) -> dict:
+           failed: int = 0, pages: int = 0, refused: int = 0, events: list[tuple[str, str, str]] = ()) -> dict:
     """Write one portal's outcome of run `run_id`; returns the row (with any warning). Attachments
     its spider could not archive are added to its events and to its failed count."""
     ensure_tables(db)
@@ -77,7 +79,7 @@ def record(db, run_id: int, entry: dict, status: str, reason: str | None, *, fou
         "portal": name, "code": entry.get("code"), "level": entry.get("level"), "parent": entry.get("parent"),
         "platform": entry.get("platform"), "start_urls": json.dumps(entry.get("start_urls") or [], ensure_ascii=False),
         "status": status, "reason": reason, "reports_found": found, "reports_new": new, "failed": failed,
-        "blocked": int(status == "blocked"), "pages": pages, "last_run_id": run_id, "last_crawl": at,
+        "blocked": int(status == "blocked"), "pages": pages, "refused": refused, "last_run_id": run_id, "last_crawl": at,
         "last_success": at if status == "ok" and found else old.get("last_success"), "most_found": most,
         "warning": warning,
     }

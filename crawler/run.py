@@ -179,6 +179,7 @@ def run_crawl(urls: list[str] = (), data_dir: Path = Path("data"), polite: bool 
         events = [("start_failed", e["start_urls"][0], r) for r in outcome.start_errors]
         events += [("error", url, r) for url, r in outcome.errors]
         events += [("note", e["start_urls"][0], n) for n in outcome.notes]
+        events += [("refused", url, r) for url, r in outcome.refused]
         if outcome.blocked:
             events.append(("blocked", e["start_urls"][0], outcome.blocked))
         if outcome.robots_refusal or outcome.forbidden:
@@ -187,7 +188,7 @@ def run_crawl(urls: list[str] = (), data_dir: Path = Path("data"), polite: bool 
         stats.portals.append(monitor.record(
             archive.db, run_id, e, status, reason, found=s.get("xxgk/reports_seen", 0), new=s.get("xxgk/reports_new", 0),
             failed=s.get("xxgk/failed", 0) + len(outcome.errors), pages=s.get("response_received_count", 0),
-            events=events))
+            refused=len(outcome.refused), events=events))
         for url, _, _ in outcome.unarchived:
             archive.seen(url, run_id)  # still linked, refused by a limit or unreadable: not gone
         stats.unarchived += s.get("xxgk/unarchived", 0)

@@ -44,7 +44,14 @@ HTTPCACHE_ENABLED = False
 HTTPCACHE_DIR = "httpcache"
 HTTPCACHE_EXPIRATION_SECS = 24 * 3600
 
+# Only http(s) is ever fetched: no handler for file:, ftp:, s3:, data: (crawler/offsite.py refuses
+# them first and counts them; this makes sure nothing else could read a local file).
+DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None}
+
 DOWNLOADER_MIDDLEWARES = {
+    # only http(s), only the portal's own hosts, never an address inside our network; before
+    # robots.txt, so that no robots.txt of a refused host is asked for either
+    "crawler.offsite.OffsiteMiddleware": 50,
     # robots.txt obeyed, with 401/403 on robots.txt meaning refusal
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.middlewares.RobotsMiddleware": 100,

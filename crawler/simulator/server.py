@@ -305,7 +305,9 @@ class Simulator:
             years = [r.year for r in p.reports()]
             out.append({"name": p.name, "code": p.code, "level": p.level, "parent": p.parent, "platform": p.platform,
                         "start_urls": [self.base(p.key) + p.start_path], "first_year": min(years) if years else None,
-                        "verified": True, "simulated": p.key})
+                        "verified": True, "simulated": p.key,
+                        # the file host downfile.jsp redirects to: one of the portal's own hosts
+                        **({"hosts": [p.extra["file_base"]]} if p.extra.get("file_base") else {})})
         return out
 
     def start(self) -> "Simulator":

@@ -24,6 +24,7 @@ from crawler import monitor
 from crawler.items import ReportItem
 from crawler.recrawl import Skipped
 from crawler.middlewares import Blocked
+from crawler.offsite import Refused, is_silent
 
 from . import discovery
 
@@ -93,6 +94,9 @@ class Outcome:
     notes: list[str] = field(default_factory=list)  # quirks met and worked around
     # (url, status, reason) of report files fetched but not archived: corrupt, encrypted, too_large…
     unarchived: list[tuple[str, str, str]] = field(default_factory=list)
+    # (url, reason) of links refused by the fetch policy (crawler/offsite.py): other schemes,
+    # other sites, addresses inside our own network
+    refused: list[tuple[str, str]] = field(default_factory=list)
 
     def status(self) -> tuple[str, str | None]:
         if self.blocked:
@@ -111,6 +115,8 @@ class Outcome:
             first = min(self.unarchived)
             kinds = ", ".join(f"{k} {n}" for k, n in sorted(Counter(s for _, s, _ in self.unarchived).items()))
             reasons.append(f"{len(self.unarchived)} attachments not archived ({kinds}), first {first[0]}: {first[2]}")
+        if self.refused:
+            reasons.append(f"{len(self.refused)} links refused, first {min(self.refused)[0]}: {min(self.refused)[1]}")
         return "ok", "; ".join(reasons) or None
 
 
@@ -178,6 +184,8 @@ class PortalSpider(scrapy.Spider):
         request = failure.request
         if isinstance(failure.value, Skipped):
             return  # not modified, or archived by the run this one resumes: seen, not failed
+        if isinstance(failure.value, Refused):
+            return  # logged and counted by crawler.offsite.OffsiteMiddleware
         if (big := too_large(failure, self.settings.getint("DOWNLOAD_MAXSIZE"))):
             self.not_archived(request.url, "too_large", big)
             return
@@ -212,6 +220,8 @@ class PortalSpider(scrapy.Spider):
 
     # Items ------------------------------------------------------------------------------------
     def article(self, response, href: str, title: str, published: str | None, column: str, callback=None, **kw):
+        if is_silent(href):
+            return None  # javascript:void(0), mailto:, tel: — page machinery, not a report
         return response.follow(href, callback or self.parse_article, errback=self.on_error,
                                cb_kwargs={"title": title, "published": published, "column": column}, **kw)
 
@@ -227,7 +237,8 @@ class PortalSpider(scrapy.Spider):
         # attaches it too gives the same report from two sources.
         for url in attachments:
             yield scrapy.Request(url, self.parse_attachment, errback=self.on_error,
-                                 cb_kwargs={"title": title, "published": published, "column": column})
+                                 cb_kwargs={"title": title, "published": published, "column": column},
+                                 meta={"xxgk_attachment": url, "xxgk_page": response.url})
 
     def parse_attachment(self, response, title, published, column):
         # The title, organ and year are the listing's: OCR misreads names, and a file's own
@@ -245,6 +256,8 @@ class PortalSpider(scrapy.Spider):
         titled, others = [], []
         for a in response.css("a[href]"):
             href = a.attrib["href"].strip()
+            if is_silent(href):
+                continue
             name = attachment_name(a, href)
             if not (_ATTACHMENT.search(urlparse(href).path) or a.attrib.get("appendix") == "true"
                     or _EXTENSION.search(name)):
