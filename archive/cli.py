@@ -31,18 +31,29 @@ def main():
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the canonical JSON (a list for several files).")
 @click.option("--debug", is_flag=True, help="Show tracebacks of unexpected errors.")
-def parse(files, as_json, debug):
+@click.option("--time-limit", type=float, default=None, metavar="S",
+              help="Seconds one file may take (default 300, or $XXGK_READER_TIMEOUT).")
+@click.option("--memory-limit", type=int, default=None, metavar="MIB",
+              help="Memory one file may take, in MiB (default 3072, or $XXGK_READER_MEMORY_MB).")
+def parse(files, as_json, debug, time_limit, memory_limit):
     """Parse local report files (HTML, PDF, text) into the canonical tables."""
     from .errors import ParseError
-    from .parse import parse_file
+    from .parse import parse_file_result
+    from .reader import MEMORY_LIMIT, TIME_LIMIT, LimitedExecutor
 
     outputs, failed = [], 0
+    # Each file in a reader process with a memory limit and a wall clock: a hostile file ends in
+    # its one line (too large, timed out) and the next file goes on in a fresh reader.
+    reader = LimitedExecutor(max_workers=1, timeout=time_limit or TIME_LIMIT,
+                             memory=(memory_limit * 2**20) if memory_limit else MEMORY_LIMIT)
     for path in files:
         try:
-            report = parse_file(path)
+            report, reason = reader.submit(parse_file_result, str(path)).result()
+            if reason is not None:
+                raise ParseError(str(path), reason)
         except ParseError as e:
             failed += 1
-            click.echo(f"xxgk parse: {e}", err=True)
+            click.echo(f"xxgk parse: {path}: {e.reason}", err=True)
             outputs.append({"file": str(path), "error": e.reason})
             continue
         except Exception as e:  # one bad file must not stop the others
@@ -62,6 +73,7 @@ def parse(files, as_json, debug):
                 f"cells={cells} unknown={len(report.unknown_cells)}"
                 + (f" failed-checks={','.join(failed_checks)}" if failed_checks else "")
             )
+    reader.shutdown()
     if as_json:
         payload = outputs[0] if len(outputs) == 1 else outputs
         click.echo(json.dumps(payload, ensure_ascii=False, indent=1))

@@ -8,3 +8,7 @@ class ParseError(Exception):
         super().__init__(f"{source}: {reason}")
         self.source = source
         self.reason = reason
+
+    def __reduce__(self):
+        # Crosses process boundaries (the reader processes) as itself.
+        return (type(self), (self.source, self.reason))

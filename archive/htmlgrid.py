@@ -10,9 +10,19 @@ from dataclasses import dataclass
 
 import lxml.html
 
+from .errors import ParseError
 from .labels import clean_text
 
+
 MAX_SPAN = 200  # hostile HTML: rowspan="100000" must not allocate a giant grid
+# Nor may many merged cells: a report's table has a few hundred slots; a page whose tables
+# expand to more is not a report's (30 KB of colspan=200 cells would otherwise take gigabytes).
+MAX_CELLS = 200_000
+
+
+class GridTooLarge(ParseError):
+    def __init__(self, source: str = "<table>", reason: str = f"tables of more than {MAX_CELLS:,} cells, not a report's"):
+        super().__init__(source, reason)
 
 
 @dataclass(eq=False)
@@ -54,6 +64,7 @@ def table_grid(table) -> Grid:
     """Expand one <table> element (nested tables excluded) to a rectangular grid."""
     grid: dict[tuple[int, int], Cell] = {}
     rows = [tr for tr in table.iter("tr") if _owner_table(tr) is table]
+    slots = 0
     for r, tr in enumerate(rows):
         c = 0
         for td in tr:
@@ -62,6 +73,9 @@ def table_grid(table) -> Grid:
             while (r, c) in grid:
                 c += 1
             cell = Cell(cell_text(td), r, c, _span(td, "rowspan"), _span(td, "colspan"))
+            slots += cell.rowspan * cell.colspan
+            if slots > MAX_CELLS:
+                raise GridTooLarge()
             for dr in range(cell.rowspan):
                 if r + dr >= len(rows):
                     break
@@ -72,6 +86,8 @@ def table_grid(table) -> Grid:
         return []
     height = max(r for r, _ in grid) + 1
     width = max(c for _, c in grid) + 1
+    if height * width > MAX_CELLS:
+        raise GridTooLarge()
     return [[grid.get((r, c)) for c in range(width)] for r in range(height)]
 
 
@@ -88,10 +104,13 @@ def html_grids(html) -> list[Grid]:
     if html is None or (isinstance(html, (str, bytes)) and not html):
         return []
     doc = lxml.html.fromstring(html) if isinstance(html, (str, bytes)) else html
-    grids = []
+    grids, total = [], 0
     for table in doc.iter("table"):
         g = table_grid(table)
         if g and any(cell is not None and cell.text for row in g for cell in row):
+            total += len(g) * len(g[0])
+            if total > MAX_CELLS:  # the whole document too, not only each table
+                raise GridTooLarge()
             grids.append(g)
     return grids
 

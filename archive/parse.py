@@ -5,6 +5,8 @@ The kind is decided from the bytes, not from the name: a portal's `.htm` may be 
 """
 from __future__ import annotations
 
+import re
+import stat
 from pathlib import Path
 
 import lxml.html
@@ -14,7 +16,7 @@ from . import tables
 from .checks import check_report
 from .errors import ParseError
 from .extract import main_text
-from .htmlgrid import html_grids
+from .htmlgrid import GridTooLarge, html_grids
 from .labels import clean_text
 from .report import ParsedReport, organ_in_text, statement_year, title_year_organ
 
@@ -40,15 +42,47 @@ def sniff(data: bytes) -> str:
 
 
 def decode_text(data: bytes, source: str) -> str:
-    """Plain text in UTF-8 (with or without BOM), UTF-16 or GB18030 (which covers GBK/GB2312)."""
+    """Plain text in UTF-8 (with or without BOM), UTF-16 or GB18030 (which covers GBK/GB2312).
+    A few damaged bytes are replaced (U+FFFD), not fatal: see `decode_damaged`."""
+    return decode_damaged(data, source)[0]
+
+
+# A text is read despite damaged bytes when they are few: one place in a thousand bytes, at
+# least a few. More than that and it is not text in that encoding at all.
+_DAMAGE_RATIO = 0.001
+_DAMAGE_MIN = 4
+
+
+def decode_damaged(data: bytes, source: str) -> tuple[str, int]:
+    """(the text, how many damaged bytes were replaced). Strict decodings first; then UTF-8, then
+    GB18030, with replacement, if the damage is small (GBK text read as UTF-8 fails on every
+    character, so a genuine GBK text never passes as damaged UTF-8)."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        text = data.decode("utf-16", errors="replace")
+        return text, text.count("\ufffd")
     for enc in ("utf-8-sig", "gb18030"):
         try:
-            return data.decode(enc)
+            return data.decode(enc), 0
         except UnicodeDecodeError:
             continue
+    allowed = max(_DAMAGE_MIN, int(len(data) * _DAMAGE_RATIO))
+    for enc in ("utf-8-sig", "gb18030"):
+        text = data.decode(enc, errors="replace")
+        # One damaged byte may cost a character its two or three other bytes: count places.
+        if len(re.findall("\ufffd+", text)) <= allowed:
+            return text, text.count("\ufffd")
     raise ParseError(source, "not text in UTF-8, UTF-16 or GB18030")
+
+
+def damage_touches_tables(text: str) -> bool:
+    """Whether a replaced byte sits on a line that carries numbers or next to one: it may have
+    been a digit or a label of a table, and the report is flagged for it."""
+    lines = text.splitlines()
+    numeric = [any(ch.isdigit() for ch in line) for line in lines]
+    for i, line in enumerate(lines):
+        if "\ufffd" in line and any(numeric[max(0, i - 1): i + 2]):
+            return True
+    return False
 
 
 def decode_html(data: bytes, content_type: str | None = None) -> str:
@@ -76,7 +110,11 @@ def parse_html(html: str, title: str | None = None, source: str = "<html>") -> P
         raise ParseError(source, f"not readable as HTML ({e})") from None
     report = ParsedReport(source_format="html")
     report.title = title or _title(doc)
-    tables.read_grids(html_grids(doc), report)
+    try:
+        grids = html_grids(doc)
+    except GridTooLarge as e:
+        raise ParseError(source, e.reason) from None
+    tables.read_grids(grids, report)
     report.text = main_text(doc, source_html=html)  # last: trafilatura prunes the tree
     finish(report)
     return report
@@ -119,10 +157,15 @@ def _parse_bytes(data: bytes, source: str, content_type: str | None = None) -> P
     if kind == "text":
         from .textparse import parse_text
 
-        text = decode_text(data, source)
+        text, damaged = decode_damaged(data, source)
         if "\x00" in text or sum(ch.isprintable() or ch in "\r\n\t" for ch in text[:4096]) < 0.95 * len(text[:4096]):
             raise ParseError(source, "binary data, not a report")
-        return parse_text(text, source)
+        report = parse_text(text, source)
+        if damaged:
+            report.warnings.append(f"damaged bytes: {damaged} characters of the text replaced by U+FFFD")
+            if damage_touches_tables(text):
+                report.damaged_text = True  # a digit or a label may be lost: flagged for review
+        return report
     if kind == "zip":
         from .formats import parse_zip
 
@@ -138,13 +181,37 @@ def _parse_bytes(data: bytes, source: str, content_type: str | None = None) -> P
     raise ParseError(source, f"unsupported document type ({kind})")
 
 
-def parse_file(path: str | Path) -> ParsedReport:
+def read_file(path: str | Path) -> bytes:
+    """The bytes of a regular file of at most MAX_BYTES. Anything else is refused by its type
+    before it is opened: a FIFO would block the open, /dev/zero never ends."""
     path = Path(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise ParseError(str(path), f"too large ({size / 2**20:.0f} MiB > {MAX_BYTES // 2**20} MiB)")
-        data = path.read_bytes()
+        st = path.stat()
+        if stat.S_ISDIR(st.st_mode):
+            raise ParseError(str(path), "is a directory, not a file")
+        if not stat.S_ISREG(st.st_mode):
+            kind = ("a FIFO (named pipe)" if stat.S_ISFIFO(st.st_mode) else "a character device" if stat.S_ISCHR(st.st_mode)
+                    else "a block device" if stat.S_ISBLK(st.st_mode) else "a socket" if stat.S_ISSOCK(st.st_mode)
+                    else "a special file")
+            raise ParseError(str(path), f"{kind}, not a regular file: refused")
+        if st.st_size > MAX_BYTES:
+            raise ParseError(str(path), f"too large ({st.st_size / 2**20:.0f} MiB > {MAX_BYTES // 2**20} MiB)")
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_BYTES + 1)  # a file that grows while read is still bounded
     except OSError as e:
         raise ParseError(str(path), e.strerror or str(e)) from None
-    return parse_bytes(data, str(path))
+    if len(data) > MAX_BYTES:
+        raise ParseError(str(path), f"too large (more than {MAX_BYTES // 2**20} MiB)")
+    return data
+
+
+def parse_file(path: str | Path) -> ParsedReport:
+    return parse_bytes(read_file(path), str(path))
+
+
+def parse_file_result(path: str) -> tuple[ParsedReport | None, str | None]:
+    """In a reader process: (the report, None) or (None, the one-line reason)."""
+    try:
+        return parse_file(path), None
+    except ParseError as e:
+        return None, e.reason

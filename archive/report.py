@@ -24,6 +24,7 @@ class ParsedReport:
     unknown_cells: list[str] = field(default_factory=list)  # "table.row.col" read without certainty
     source_format: str | None = None
     checks: list[dict] = field(default_factory=list)
+    damaged_text: bool = False  # damaged bytes replaced where a table was printed
 
     def put(self, table: str, row: str, col: str, value: Value) -> None:
         cells = self.tables.setdefault(table, {}).setdefault(row, {})
@@ -41,7 +42,7 @@ class ParsedReport:
 
     @property
     def flagged(self) -> bool:
-        return bool(self.unknown_cells) or any(c["status"] == "failed" for c in self.checks)
+        return bool(self.unknown_cells) or self.damaged_text or any(c["status"] == "failed" for c in self.checks)
 
     def to_json(self) -> dict:
         out = {

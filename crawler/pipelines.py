@@ -13,6 +13,7 @@ from scrapy import signals
 from scrapy.exceptions import DropItem
 
 from archive.errors import ParseError
+from archive.reader import LimitedExecutor
 from archive.parse import decode_html, parse_bytes, parse_html, sniff
 from archive.snapshots import SnapshotWriter
 from archive.store import Archive, sha256
@@ -39,18 +40,20 @@ def _background() -> None:
         pass
 
 
-_reader: ProcessPoolExecutor | None = None
+_reader: LimitedExecutor | None = None
 
 
-def reader() -> ProcessPoolExecutor:
+def reader() -> LimitedExecutor:
     """One process reads files, one at a time, for every portal's crawler. A process, not a
     thread: a thread would hold the interpreter lock against the downloads for seconds, and
     pdfium (scans) is not thread-safe; and a file that crashes a library kills the reader, not
     the crawl. Spawned, not forked: the crawl process runs threads."""
     global _reader
     if _reader is None:
-        _reader = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                                      initializer=_background)
+        # Each file under a memory limit and a wall clock (archive/reader.py): a hostile file
+        # costs its limit and is recorded too_large/timeout; the next file gets a fresh reader.
+        _reader = LimitedExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                  initializer=_background)
     return _reader
 
 
@@ -99,6 +102,8 @@ class ParsePipeline(_Pipeline):
                 except BrokenProcessPool:
                     _reader_lost()
                     parsed, reason = None, "the reader process died on it (a library crashed or it was killed)"
+                except ParseError as e:  # a limit of the reader process: timeout, too_large, crashed
+                    parsed, reason = None, e.reason
                 if reason is not None:
                     raise ParseError(a["url"], reason)
         except ParseError as e:

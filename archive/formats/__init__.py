@@ -8,6 +8,7 @@ kind of a file is decided from its bytes, never from its name.
 from __future__ import annotations
 
 import re
+import zipfile
 
 from .. import tables
 from ..errors import ParseError
@@ -57,7 +58,11 @@ def parse_zip(data: bytes, source: str) -> ParsedReport:
 
         return parse_sheet(data, source, "xlsx")
     if kind == "odf":
-        suffix = ".odt" if b"opendocument.text" in z.read("mimetype") else ".ods"
+        try:
+            mimetype = z.read("mimetype")
+        except (NotImplementedError, zipfile.BadZipFile, OSError, EOFError) as e:
+            raise ParseError(source, f"not a readable ZIP container ({e})") from None
+        suffix = ".odt" if b"opendocument.text" in mimetype else ".ods"
         return _via_office(data, source, suffix, "odf")
     raise ParseError(source, "a ZIP archive, not a Word or Excel document")
 
@@ -117,7 +122,12 @@ def read_html(html: str, source: str, source_format: str) -> ParsedReport:
         raise ParseError(source, f"converted document not readable as HTML ({e})") from None
     for bad in doc.xpath("//script|//style|//head"):
         bad.drop_tree()
-    grids = html_grids(doc)
+    from ..htmlgrid import GridTooLarge
+
+    try:
+        grids = html_grids(doc)
+    except GridTooLarge as e:
+        raise ParseError(source, e.reason) from None
     for el in doc.iter(*_BLOCKS):
         el.tail = "\n" + (el.tail or "")
     return report_from_grids(grids, doc.text_content(), source, source_format)

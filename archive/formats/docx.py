@@ -42,9 +42,21 @@ def table_grid(table) -> Grid:
 def set_spans(grid: Grid) -> None:
     """rowspan/colspan of each Cell from the slots it occupies (the mapper reads colspan to
     match a row's values to its header when their spans disagree)."""
-    for cell in {id(c): c for row in grid for c in row if c is not None}.values():
-        cell.rowspan = sum(1 for row in grid if any(c is cell for c in row))
-        cell.colspan = sum(1 for c in grid[cell.row] if c is cell)
+    # One pass over the slots (a sheet of 20,000 rows must not cost rows × cells).
+    rows: dict[int, list] = {}  # id(cell) -> [cell, last row seen in, rows seen in, slots in its own row]
+    for r, row in enumerate(grid):
+        for c in row:
+            if c is None:
+                continue
+            e = rows.get(id(c))
+            if e is None:
+                e = rows[id(c)] = [c, r, 1, 0]
+            elif e[1] != r:
+                e[1], e[2] = r, e[2] + 1
+            if r == c.row:
+                e[3] += 1
+    for cell, _, nrows, ncols in rows.values():
+        cell.rowspan, cell.colspan = nrows, ncols
 
 
 def docx_grids_and_text(data: bytes, source: str):
@@ -73,7 +85,10 @@ def docx_grids_and_text(data: bytes, source: str):
                 lines.append(block.text)
 
     walk(document)
-    title = document.core_properties.title or None
+    try:
+        title = document.core_properties.title or None
+    except Exception:  # damaged core properties (a bad date, broken XML): the title comes from the text
+        title = None
     return grids, "\n".join(lines), title
 
 

@@ -23,6 +23,8 @@ OFFICE_TIMEOUT = 120.0  # seconds for one LibreOffice conversion
 OCR_TIMEOUT = 120.0  # seconds for one Tesseract run (one page)
 MAX_OCR_PAGES = 20  # a scanned report is a handful of pages; a 300-page scan is not a report
 MAX_PIXELS = 60_000_000  # one page image (an A4 page at 600 dpi is 35 Mpx)
+MAX_TOTAL_PIXELS = 200_000_000  # all the frames of one multi-frame image together
+MAX_TABLE_SCAN_PAGES = 500  # pages of a PDF searched for its tables (pdfparse.MAX_PAGES of text)
 
 
 def mib(n: int | float) -> str:
@@ -43,6 +45,8 @@ def open_zip(data: bytes, source: str) -> zipfile.ZipFile:
         infos = z.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
         raise ParseError(source, "not a readable ZIP container (damaged or truncated)") from None
+    except NotImplementedError as e:  # a ZIP version or compression method zipfile cannot read
+        raise ParseError(source, f"unsupported ZIP container ({e})") from None
     if len(infos) > MAX_MEMBERS:
         raise ParseError(source, f"zip bomb refused: {len(infos)} members (limit {MAX_MEMBERS})")
     total = sum(i.file_size for i in infos)

@@ -516,9 +516,17 @@ def _open_image(data: bytes, source: str):
         img = Image.open(io.BytesIO(data))
         if img.width * img.height > limits.MAX_PIXELS:
             raise ParseError(source, f"image too large ({img.width} × {img.height} pixels)")
-        frames = []
-        for i in range(min(getattr(img, "n_frames", 1), limits.MAX_OCR_PAGES)):
-            img.seek(i)
+        frames, total = [], 0
+        for i in range(limits.MAX_OCR_PAGES):  # never n_frames: it walks every frame of the file
+            if i:
+                try:
+                    img.seek(i)
+                except EOFError:
+                    break
+            # Each frame may have its own size (TIFF pages): bounded one by one and together.
+            total += img.width * img.height
+            if img.width * img.height > limits.MAX_PIXELS or total > limits.MAX_TOTAL_PIXELS:
+                raise ParseError(source, f"image too large ({i + 1} frames, {total / 1e6:.0f} Mpx)")
             frames.append(img.convert("L"))
         return frames
     except ParseError:

@@ -19,6 +19,7 @@ from ..errors import ParseError
 from ..htmlgrid import Cell, Grid
 from ..labels import clean_text
 from ..report import ParsedReport
+from . import limits
 
 _TABLE_WORDS = re.compile(r"本\s*年\s*新\s*收|上\s*年\s*结\s*转|行\s*政\s*复\s*议|信\s*息\s*内\s*容|第\s*二\s*十\s*条")
 MAX_TABLE_PAGES = 12
@@ -72,7 +73,9 @@ def table_grids(data: bytes, source: str) -> list[Grid]:
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             seen = 0
-            for page in pdf.pages:
+            for i, page in enumerate(pdf.pages):
+                if i >= limits.MAX_TABLE_SCAN_PAGES:
+                    break  # a report's tables are in its first pages; the rest is not read
                 words = page.extract_text() or ""
                 if not _TABLE_WORDS.search(words) and not grids:
                     continue
