@@ -22,7 +22,44 @@ def data_dir_option(f):
     )(f)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _database_error(e: BaseException) -> bool:
+    # sqlite3's and pysqlite3's errors alike (sqlite-utils uses pysqlite3 when installed)
+    return any(c.__name__ == "DatabaseError" and "sqlite" in c.__module__ for c in type(e).__mro__)
+
+
+class _Main(click.Group):
+    """The command line: an archive that cannot be read (corrupt, locked, not a database) is
+    one line naming it, never a traceback."""
+
+    def parse_args(self, ctx, args):
+        self._argv = list(args)  # to name the archive in an error, whichever command failed
+        return super().parse_args(ctx, args)
+
+    def _data_dir(self) -> Path:
+        argv, data = getattr(self, "_argv", []), os.environ.get("XXGK_DATA", DEFAULT_DATA)
+        for i, a in enumerate(argv):
+            if a == "--data" and i + 1 < len(argv):
+                data = argv[i + 1]
+            elif a.startswith("--data="):
+                data = a.split("=", 1)[1]
+        return Path(data)
+
+    def invoke(self, ctx):
+        from .lock import Locked
+
+        try:
+            return super().invoke(ctx)
+        except Locked as e:
+            raise click.ClickException(str(e)) from None
+        except Exception as e:
+            if not _database_error(e):
+                raise
+            what = ("is locked by another process (a crawl writing it?)" if "locked" in str(e)
+                    else "is not a readable archive (damaged, or not an xxgk database)")
+            raise click.ClickException(f"{self._data_dir() / 'xxgk.db'} {what}: {e}") from None
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
 def main():
     """xxgk-archive: 政府信息公开工作年度报告 — crawl, parse, check, publish."""
 
@@ -119,7 +156,9 @@ def simulate(host, port, seed, registry_out):
 @click.option("--polite/--fast", default=True, help="--fast turns throttling off (local simulator only).")
 @click.option("--timeout", type=float, help="Seconds to wait for an answer (default 60, or 2 with --fast).")
 @click.option("-q", "--quiet", is_flag=True)
-def crawl(urls, data_dir, registry_path, names, polite, timeout, quiet):
+@click.option("--wait", type=float, default=0, metavar="S",
+              help="If another crawl is writing the archive, wait up to S seconds for it (default: refuse at once).")
+def crawl(urls, data_dir, registry_path, names, polite, timeout, quiet, wait):
     """Crawl portals of the registry and/or bare URLs (home pages or 年报 columns) into the archive."""
     from crawler import registry
     from crawler.run import run_crawl
@@ -135,7 +174,7 @@ def crawl(urls, data_dir, registry_path, names, polite, timeout, quiet):
     bad = [u for u in urls if not u.startswith(("http://", "https://"))]
     if bad:
         raise click.UsageError(f"not an http(s) URL: {bad[0]}")
-    stats = run_crawl(list(urls), data_dir, polite=polite, quiet=quiet, portals=portals, timeout=timeout)
+    stats = run_crawl(list(urls), data_dir, polite=polite, quiet=quiet, portals=portals, timeout=timeout, wait=wait)
     click.echo(stats.summary())
     click.echo(stats.portal_lines())
     sys.exit(0 if stats.ok else 1)
@@ -186,11 +225,12 @@ def portals(registry_path, data_dir, status):
 @data_dir_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8001, show_default=True, type=int)
-def serve(data_dir, host, port):
-    """Serve the archive with Datasette."""
+@click.option("--allow-sql", is_flag=True, help="Allow custom SQL queries (1 s each); off by default, for public serving.")
+def serve(data_dir, host, port, allow_sql):
+    """Serve the archive with Datasette (read-only; it sees what a running crawl writes)."""
     from .publish import serve as serve_archive
 
-    serve_archive(data_dir, host=host, port=port)
+    serve_archive(data_dir, host=host, port=port, allow_sql=allow_sql)
 
 
 @main.command()

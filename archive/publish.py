@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 
 from . import schema
+from .csvsafe import safe_row
 from .store import DB_NAME, Archive, wide_columns
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,26 +41,33 @@ def build_metadata(data_dir: Path) -> Path:
     return out
 
 
-def datasette_command(data_dir: Path, host: str = "127.0.0.1", port: int = 8001) -> list[str]:
+def datasette_command(data_dir: Path, host: str = "127.0.0.1", port: int = 8001, allow_sql: bool = False) -> list[str]:
+    """Datasette serving the archive, safe to expose: read-only, no custom SQL unless asked for
+    (and then a 1 s limit per query, on three threads), canned queries and pages limited to 5 s.
+    The file is opened so that the server sees what a crawl writes (WAL, read-only connections),
+    not as immutable: an immutable reader of a file being written answers "database disk image is
+    malformed" and keeps counts of the file it first saw."""
     data_dir = Path(data_dir)
     db = data_dir / DB_NAME
-    return [sys.executable, "-m", "datasette", "serve", "-i", str(db), "--host", host, "--port", str(port),
+    return [sys.executable, "-m", "datasette", "serve", str(db), "--host", host, "--port", str(port),
             "--metadata", str(build_metadata(data_dir)),
             "--plugins-dir", str(WEB / "plugins"), "--template-dir", str(WEB / "templates"),
             "--static", f"xxgk-static:{WEB / 'static'}",
             "--setting", "default_page_size", "50", "--setting", "max_returned_rows", "5000",
-            "--setting", "sql_time_limit_ms", "5000", "--setting", "allow_download", "off",
+            "--setting", "sql_time_limit_ms", "1000" if allow_sql else "5000",
+            "--setting", "num_sql_threads", "3", "--setting", "default_allow_sql", "on" if allow_sql else "off",
+            "--setting", "allow_download", "off",
             "--setting", "facet_time_limit_ms", "1000", "--setting", "suggest_facets", "off"]
 
 
-def serve(data_dir: Path, host: str = "127.0.0.1", port: int = 8001) -> int:
+def serve(data_dir: Path, host: str = "127.0.0.1", port: int = 8001, allow_sql: bool = False) -> int:
     """Serve the archive read-only until interrupted."""
-    Archive(data_dir).close()  # creates an empty archive if there is none; folds in the WAL
+    Archive(data_dir).close()  # creates an empty archive if there is none
     # A crawl earlier in this process (xxgk demo) leaves Scrapy's signal handlers installed;
     # Ctrl-C and SIGTERM must stop the server, not ask a finished crawl to shut down.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _raise_interrupt)
-    proc = subprocess.Popen(datasette_command(Path(data_dir), host, port))
+    proc = subprocess.Popen(datasette_command(Path(data_dir), host, port, allow_sql=allow_sql))
     try:
         return proc.wait()
     except KeyboardInterrupt:
@@ -109,7 +117,7 @@ def _write_csv(path: Path, columns: list[str], rows) -> int:
         writer = csv.writer(fh)
         writer.writerow(columns)
         for row in rows:
-            writer.writerow(row)
+            writer.writerow(safe_row(row))  # no cell Excel would run as a formula
             n += 1
     tmp.replace(path)  # a reader never sees half a file
     return n

@@ -138,7 +138,7 @@ def main():
     print(f"archive: {args.reports:,} synthetic reports, {db_mb:,.0f} MiB, built in {built:.0f} s")
 
     port = 8765
-    proc = subprocess.Popen(datasette_command(data, port=port), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(datasette_command(data, port=port, allow_sql=True), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
         with httpx.Client(timeout=120) as client:

@@ -16,6 +16,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.utils.project import get_project_settings
 from twisted.internet.defer import DeferredList
 
+from archive.lock import DataLock
 from archive.store import Archive, host_of
 
 from . import monitor
@@ -112,9 +113,18 @@ def crawl_settings(data_dir: Path, polite: bool, quiet: bool, timeout: float | N
 
 
 def run_crawl(urls: list[str] = (), data_dir: Path = Path("data"), polite: bool = True, quiet: bool = False,
-              portals: list[dict] | None = None, timeout: float | None = None) -> CrawlStats:
-    """Crawl registry entries (`portals`) and bare URLs (grouped by host into one portal each)."""
+              portals: list[dict] | None = None, timeout: float | None = None, wait: float = 0) -> CrawlStats:
+    """Crawl registry entries (`portals`) and bare URLs (grouped by host into one portal each).
+    One crawl at a time per archive: `archive.lock.Locked` if another holds it after `wait` s."""
     data_dir = Path(data_dir)
+    lock = DataLock(data_dir).acquire(wait)
+    try:
+        return _run_crawl(urls, data_dir, polite, quiet, portals, timeout)
+    finally:
+        lock.release()
+
+
+def _run_crawl(urls, data_dir: Path, polite: bool, quiet: bool, portals, timeout) -> CrawlStats:
     entries = list(portals or [])
     by_host: dict[str, list[str]] = {}
     for u in urls:
