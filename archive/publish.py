@@ -25,7 +25,7 @@ def wide_column_labels(table: str) -> dict[str, str]:
     return {name: f"{rows.get(r, r)} · {cols.get(c, c)}" for name, r, c in wide_columns(table)}
 
 
-def build_metadata(data_dir: Path) -> Path:
+def build_metadata(data_dir: Path, allow_sql: bool = False) -> Path:
     """metadata.yml with the generated column descriptions of the wide tables, as JSON in the
     archive directory (what `datasette --metadata` reads)."""
     meta = yaml.safe_load(METADATA.read_text(encoding="utf-8"))
@@ -36,6 +36,8 @@ def build_metadata(data_dir: Path) -> Path:
         columns.update({"report_id": "报告编号", "organ": "报告机关", "province": "省", "city": "市", "county": "县",
                         "year": "报告年度", "template": "格式版本", "check_status": "校验状态"})
         columns.update(wide_column_labels(table))
+    # archive/web/plugins/xxgk_safety.py: custom SQL beyond the charts' own queries, or not
+    meta.setdefault("plugins", {})["xxgk-safety"] = {"allow_sql": allow_sql}
     out = Path(data_dir) / "metadata.json"
     out.write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
     return out
@@ -43,19 +45,20 @@ def build_metadata(data_dir: Path) -> Path:
 
 def datasette_command(data_dir: Path, host: str = "127.0.0.1", port: int = 8001, allow_sql: bool = False) -> list[str]:
     """Datasette serving the archive, safe to expose: read-only, no custom SQL unless asked for
-    (and then a 1 s limit per query, on three threads), canned queries and pages limited to 5 s.
+    (then a 1 s limit per query, on three threads; archive/web/plugins/xxgk_safety.py lets only
+    the charts' own queries through otherwise), canned queries and pages limited to 5 s.
     The file is opened so that the server sees what a crawl writes (WAL, read-only connections),
     not as immutable: an immutable reader of a file being written answers "database disk image is
     malformed" and keeps counts of the file it first saw."""
     data_dir = Path(data_dir)
     db = data_dir / DB_NAME
     return [sys.executable, "-m", "datasette", "serve", str(db), "--host", host, "--port", str(port),
-            "--metadata", str(build_metadata(data_dir)),
+            "--metadata", str(build_metadata(data_dir, allow_sql)),
             "--plugins-dir", str(WEB / "plugins"), "--template-dir", str(WEB / "templates"),
             "--static", f"xxgk-static:{WEB / 'static'}",
             "--setting", "default_page_size", "50", "--setting", "max_returned_rows", "5000",
             "--setting", "sql_time_limit_ms", "1000" if allow_sql else "5000",
-            "--setting", "num_sql_threads", "3", "--setting", "default_allow_sql", "on" if allow_sql else "off",
+            "--setting", "num_sql_threads", "3",
             "--setting", "allow_download", "off",
             "--setting", "facet_time_limit_ms", "1000", "--setting", "suggest_facets", "off"]
 
