@@ -5,6 +5,13 @@ If-Modified-Since, where the portal gave an ETag or Last-Modified); a 304 counts
 nothing is downloaded. Where a portal gives neither, the body is fetched and its SHA-256
 compared by the store. List pages are always read again: they are how new reports are found.
 A run that follows an interrupted one skips the URLs that run had already archived.
+
+Attachments are tracked (table `attachments`: URL, the page that links it, state): `pending`
+from the moment their page is read, then `archived`, `unreadable` (fetched, not readable: its
+status is in portal_events), `too_large`, `refused` (fetch policy) or `failed` (the download
+failed). A report page with an attachment still `pending` (the crawl was killed before it) or
+`failed` is fetched again in full — never skipped on resume, never asked conditionally — so its
+attachments are found and asked for again on the next run.
 """
 from __future__ import annotations
 
@@ -12,6 +19,8 @@ import logging
 
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
+
+from archive.store import now
 
 from archive.store import Archive
 
@@ -38,6 +47,7 @@ class RecrawlMiddleware:
         self.skip = set(crawler.settings.getlist("XXGK_RESUME_URLS"))
         self.validators: dict[str, tuple[str | None, str | None]] = {}
         self.archive: Archive | None = None
+        self.open_pages: set[str] = set()
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -51,6 +61,42 @@ class RecrawlMiddleware:
         self.archive = Archive(self.data)
         self.validators = {url: (etag, lm) for url, etag, lm in self.archive.db.execute(
             "select url, etag, last_modified from sources where etag is not null or last_modified is not null")}
+        ensure_attachments(self.archive.db)
+        self.open_pages = open_pages(self.archive.db)
+        # A page whose attachments are still owed is read again, whatever the interrupted run did.
+        self.skip -= self.open_pages
+        self.crawler.xxgk_recrawl = self
+        self.crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
+        self.crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
+
+    # Attachments -------------------------------------------------------------------------------
+    def expect_attachments(self, page: str, urls: list[str]) -> None:
+        """Before the page's own item is stored: these attachments are owed until archived."""
+        if self.archive is None or not urls:
+            return
+        with self.archive.db.conn:
+            self.archive.db.conn.executemany(
+                "insert into attachments (url, page_url, state, run_id, at) values (?, ?, 'pending', ?, ?) "
+                "on conflict(url) do update set page_url = excluded.page_url, run_id = excluded.run_id, "
+                "state = case when attachments.state = 'archived' then 'archived' else 'pending' end",
+                [(u, page, self.run_id, now()) for u in urls])
+
+    def attachment_state(self, url: str, state: str, reason: str | None = None) -> None:
+        if self.archive is None:
+            return
+        with self.archive.db.conn:
+            self.archive.db.conn.execute("update attachments set state = ?, reason = ?, at = ? where url = ?",
+                                         [state, reason, now(), url])
+
+    def item_scraped(self, item, response=None, spider=None):
+        url = _attachment_of(response)
+        if url:
+            self.attachment_state(url, "archived")
+
+    def item_dropped(self, item, response=None, exception=None, spider=None):
+        url = _attachment_of(response)
+        if url:
+            self.attachment_state(url, "unreadable", str(exception) if exception else None)
 
     def spider_closed(self, spider=None):
         if self.archive is not None:
@@ -68,7 +114,11 @@ class RecrawlMiddleware:
             return None
         if request.url in self.skip:
             self._seen(request.url, "xxgk/reports_resumed")
+            if request.meta.get("xxgk_attachment"):
+                self.attachment_state(request.meta["xxgk_attachment"], "archived")
             raise Skipped(f"{request.url}: archived by the interrupted run, not fetched again")
+        if request.url in self.open_pages:
+            return None  # its attachments are owed: the page in full, not a 304
         etag, modified = self.validators.get(request.url, (None, None))
         if etag:
             request.headers.setdefault("If-None-Match", etag)
@@ -79,5 +129,26 @@ class RecrawlMiddleware:
     def process_response(self, request, response, spider=None):
         if response.status == 304 and is_report_request(request):
             self._seen(request.url, "xxgk/reports_not_modified")
+            if request.meta.get("xxgk_attachment"):
+                self.attachment_state(request.meta["xxgk_attachment"], "archived")
             raise Skipped(f"{request.url}: not modified")
         return response
+
+
+def _attachment_of(response) -> str | None:
+    request = getattr(response, "request", None)
+    return request.meta.get("xxgk_attachment") if request is not None else None
+
+
+def ensure_attachments(db) -> None:
+    if not db["attachments"].exists():
+        db["attachments"].create({"url": str, "page_url": str, "state": str, "reason": str, "run_id": int, "at": str},
+                                 pk="url", not_null={"url"})
+        db["attachments"].create_index(["page_url"], if_not_exists=True)
+        db["attachments"].create_index(["state"], if_not_exists=True)
+
+
+def open_pages(db) -> set[str]:
+    """Report pages with an attachment still owed (pending: the crawl ended before it; failed:
+    its download or reading failed)."""
+    return {u for (u,) in db.execute("select distinct page_url from attachments where state in ('pending', 'failed')")}

@@ -184,6 +184,13 @@ class PortalSpider(scrapy.Spider):
         request = failure.request
         if isinstance(failure.value, Skipped):
             return  # not modified, or archived by the run this one resumes: seen, not failed
+        tracker = getattr(self.crawler, "xxgk_recrawl", None)
+        if tracker is not None and request.meta.get("xxgk_attachment"):
+            # Refused by the fetch policy or the size limit: final. A failed download (timeout,
+            # reset, HTTP error) is retried by the next run.
+            big = too_large(failure, self.settings.getint("DOWNLOAD_MAXSIZE"))
+            state = "refused" if isinstance(failure.value, Refused) else "too_large" if big else "failed"
+            tracker.attachment_state(request.meta["xxgk_attachment"], state, big or describe(failure))
         if isinstance(failure.value, Refused):
             return  # logged and counted by crawler.offsite.OffsiteMiddleware
         if (big := too_large(failure, self.settings.getint("DOWNLOAD_MAXSIZE"))):
@@ -231,6 +238,10 @@ class PortalSpider(scrapy.Spider):
             yield self.report_item(response, title, published, column, html=False)
             return
         attachments, shell = self.report_attachments(response)
+        tracker = getattr(self.crawler, "xxgk_recrawl", None)
+        if tracker is not None:
+            # Owed before the page is stored: a crawl killed in between reads the page again.
+            tracker.expect_attachments(response.url, attachments)
         if not shell:
             yield self.report_item(response, title, published, column)
         # A shell (详见附件) is archived from its attachment; a page that prints the report and
