@@ -440,8 +440,8 @@ class Archive:
         return repair(self.dir, referenced)
 
     def close(self) -> None:
-        """Fold the write-ahead log into the database file: Datasette serves it immutable, and an
-        immutable reader does not see what is still in the WAL."""
+        """Fold the write-ahead log into the database file: a copy of the file alone (a backup,
+        a published download) then holds everything."""
         self.db.execute("PRAGMA optimize")  # statistics for the query planner, cheap when current
         self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.db.conn.close()
