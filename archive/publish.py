@@ -65,7 +65,18 @@ def datasette_command(data_dir: Path, host: str = "127.0.0.1", port: int = 8001,
 
 def serve(data_dir: Path, host: str = "127.0.0.1", port: int = 8001, allow_sql: bool = False) -> int:
     """Serve the archive read-only until interrupted."""
-    Archive(data_dir).close()  # creates an empty archive if there is none
+    db = Path(data_dir) / DB_NAME
+    if not db.exists():
+        Archive(data_dir).close()  # an empty archive to serve
+    else:
+        # Read-only: a crawl may be writing it. Says in one line if the file is no database.
+        import sqlite3
+
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        try:
+            conn.execute("select count(*) from sqlite_master").fetchone()
+        finally:
+            conn.close()
     # A crawl earlier in this process (xxgk demo) leaves Scrapy's signal handlers installed;
     # Ctrl-C and SIGTERM must stop the server, not ask a finished crawl to shut down.
     signal.signal(signal.SIGINT, signal.default_int_handler)

@@ -29,6 +29,9 @@ def validate(entry: dict, where: str = "") -> dict:
     if not urls or not all(urlparse(u).scheme in ("http", "https") and urlparse(u).netloc for u in urls):
         raise RegistryError(f"{where}{name}: start_urls must be one or more http(s) URLs")
     e["start_urls"] = list(urls)
+    hosts = e.get("hosts") or []  # more hosts of the portal (a file host): crawler/offsite.py
+    if isinstance(hosts, str) or not all(isinstance(h, str) and h for h in hosts):
+        raise RegistryError(f"{where}{name}: hosts must be a list of URLs or host[:port] names")
     if e.get("level") not in LEVELS:
         raise RegistryError(f"{where}{name}: level must be one of {', '.join(LEVELS)}, not {e.get('level')!r}")
     if e.get("platform") not in PLATFORMS:
