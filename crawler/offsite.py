@@ -101,6 +101,19 @@ class Policy:
     def own_host(self, host: str, port: int) -> bool:
         return (host, port) in self.pairs
 
+    def local_portal(self, host: str, port: int) -> bool:
+        """One of the portal's own host:port pairs, given as an inner address (127.0.0.1:8800,
+        localhost): a portal that is itself local. A name that merely resolves to an inner
+        address (rebinding) is not."""
+        if (host, port) not in self.pairs:
+            return False
+        if host == "localhost":
+            return True
+        try:
+            return not public_address(host)
+        except ValueError:
+            return False
+
     def in_domain(self, host: str) -> bool:
         return host in self.hosts or registered_domain(host) in self.domains
 
@@ -113,14 +126,14 @@ def refusal(policy: Policy, url: str, addresses: list[str], led_by_portal: bool)
     host, port = host_port(url)
     if not host or port < 0:
         return "no host in the link"
-    if policy.own_host(host, port):
-        return None  # the portal itself, wherever it is (the simulator is on 127.0.0.1)
+    if policy.local_portal(host, port):
+        return None  # the portal itself, on an inner address (the simulator is on 127.0.0.1)
     inner = [a for a in addresses if not public_address(a)]
     if inner:
         if inner == [host]:
             return f"{host} is an address inside our own network"
         return f"{host} resolves to {inner[0]}, an address inside our own network"
-    if policy.in_domain(host) or led_by_portal:
+    if policy.own_host(host, port) or policy.in_domain(host) or led_by_portal:
         return None
     return f"off-site: {host} is not one of the portal's hosts or their registered domain"
 
@@ -189,6 +202,6 @@ class OffsiteMiddleware:
         if ip is not None:
             spider = spider or self.crawler.spider
             host, port = host_port(response.url)
-            if not self.policy(spider).own_host(host, port) and not public_address(str(ip)):
+            if not self.policy(spider).local_portal(host, port) and not public_address(str(ip)):
                 self.refuse(spider, response.url, f"answered from {ip}, an address inside our own network")
         return response

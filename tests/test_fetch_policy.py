@@ -23,6 +23,8 @@ def test_policy_rules():
     assert "off-site" in refusal(p, "http://www.example.com/a.pdf", ["93.184.216.34"], False)
     assert refusal(p, "http://cdn.example.com/a.pdf", ["93.184.216.34"], True) is None  # the portal's own link
     assert "inside our own network" in refusal(p, "http://zwgk.yunxi.gov.cn/", ["10.1.2.3"], False)
+    # the portal's own name, rebound to an inner address, is refused too
+    assert "resolves to 127.0.0.1" in refusal(p, "http://www.yunxi.gov.cn/zwgk/a.html", ["127.0.0.1"], False)
     assert refusal(p, "http://127.0.0.1:8800/other.html", ["127.0.0.1"], False) is None  # the local portal itself
     assert "inside our own network" in refusal(p, "http://127.0.0.1:8801/", ["127.0.0.1"], True)
     assert "not an http(s) link" in refusal(p, "file:///etc/passwd", [], True)
