@@ -53,7 +53,8 @@ def test_hostile_portal(tmp_path):
                   ("tel:0591-12345678", "子镇2023年政府信息公开工作年度报告")]
         items = silent[:1] + [(f"/r{i}.html", t) for i, (t, _, _) in enumerate(reports)] + silent[1:] + hostile
         portal.routes["/list.html"] = html("<ul>" + "".join(f'<li><a href="{h}">{t}</a> 2024-03-01</li>'
-                                                            for h, t in items) + "</ul>", "政府信息公开年报")
+                                                            for h, t in items) + "</ul>"
+                                           '<a href="javascript:goPage(2)">下一页</a>', "政府信息公开年报")
         for i, (title, page, _) in enumerate(reports):
             portal.routes[f"/r{i}.html"] = (200, {"Content-Type": "text/html; charset=utf-8"}, page.encode())
         portal.routes["/redirect.html"] = (302, {"Location": f"{off}/moved.html"}, b"")

@@ -232,6 +232,15 @@ class PortalSpider(scrapy.Spider):
         return response.follow(href, callback or self.parse_article, errback=self.on_error,
                                cb_kwargs={"title": title, "published": published, "column": column}, **kw)
 
+    @staticmethod
+    def follow(response, link, callback, **kw):
+        """response.follow, except for page-machinery links (a 下一页 that is `javascript:…`),
+        which Scrapy refuses with an error that would end the reading of the whole list."""
+        href = link.attrib.get("href", "") if hasattr(link, "attrib") else str(link)
+        if is_silent(href):
+            return None
+        return response.follow(link, callback, **kw)
+
     def parse_article(self, response, title, published, column):
         if not isinstance(response, scrapy.http.TextResponse) or sniff(response.body) in _FILES:
             # A list that links straight to the file (a 年报汇总 page of PDFs).

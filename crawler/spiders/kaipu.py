@@ -16,4 +16,4 @@ class KaipuSpider(PortalSpider):
                 yield self.article(response, a[0].attrib["href"], title, iso_date(" ".join(li.css("span ::text").getall())), column)
         for a in response.css("#page_div a[href]"):
             if "下一页" in "".join(a.css("::text").getall()):
-                yield response.follow(a, self.parse_column, errback=self.on_error, cb_kwargs={"column": column})
+                yield self.follow(response, a, self.parse_column, errback=self.on_error, cb_kwargs={"column": column})

@@ -22,4 +22,4 @@ class LongtailSpider(PortalSpider):
                 row = " ".join(a.xpath("ancestor::tr[1]//text() | ancestor::li[1]//text()").getall())
                 yield self.article(response, a.attrib["href"], text, iso_date(row), column)
             elif NEXT.match(" ".join(a.css("::text").getall())):
-                yield response.follow(a, self.parse_column, errback=self.on_error, cb_kwargs={"column": column})
+                yield self.follow(response, a, self.parse_column, errback=self.on_error, cb_kwargs={"column": column})
