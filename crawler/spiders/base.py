@@ -184,7 +184,7 @@ class PortalSpider(scrapy.Spider):
         request = failure.request
         if isinstance(failure.value, Skipped):
             return  # not modified, or archived by the run this one resumes: seen, not failed
-        tracker = getattr(self.crawler, "xxgk_recrawl", None)
+        tracker = getattr(getattr(self, "crawler", None), "xxgk_recrawl", None)
         if tracker is not None and request.meta.get("xxgk_attachment"):
             # Refused by the fetch policy or the size limit: final. A failed download (timeout,
             # reset, HTTP error) is retried by the next run.
@@ -247,7 +247,7 @@ class PortalSpider(scrapy.Spider):
             yield self.report_item(response, title, published, column, html=False)
             return
         attachments, shell = self.report_attachments(response)
-        tracker = getattr(self.crawler, "xxgk_recrawl", None)
+        tracker = getattr(getattr(self, "crawler", None), "xxgk_recrawl", None)
         if tracker is not None:
             # Owed before the page is stored: a crawl killed in between reads the page again.
             tracker.expect_attachments(response.url, attachments)
