@@ -35,7 +35,9 @@ class Refused(IgnoreRequest):
 
 
 def scheme_of(url: str) -> str:
-    url = url.strip()
+    """The scheme of a link as a browser reads it: spaces, tabs and line breaks inside it ignored
+    (`java\nscript:`), any case; "" for a relative link."""
+    url = "".join(url.split())
     if url.startswith("#"):
         return "#"
     head, sep, _ = url.partition(":")

@@ -47,10 +47,13 @@ def test_hostile_portal(tmp_path):
             (f"http://localhost:{offsite.port}/r.html", "己镇2023年政府信息公开工作年度报告"),
             ("/redirect.html", "庚镇2023年政府信息公开工作年度报告"),  # the portal's own 302 to off-site
             ("/shell.html", "辛镇2023年政府信息公开工作年度报告"),  # 详见附件, attachments off-site
+            ("ftp:report.pdf", "丑镇2023年政府信息公开工作年度报告"),  # Scrapy itself would raise on these
+            ("file:/etc/shadow", "寅镇2023年政府信息公开工作年度报告"),
         ]
         silent = [("javascript:void(0)", "壬镇2023年政府信息公开工作年度报告"),
                   ("mailto:gk@example.gov.cn", "癸镇2023年政府信息公开工作年度报告"),
-                  ("tel:0591-12345678", "子镇2023年政府信息公开工作年度报告")]
+                  ("tel:0591-12345678", "子镇2023年政府信息公开工作年度报告"),
+                  ("JavaScript :goTo(3)", "卯镇2023年政府信息公开工作年度报告")]
         items = silent[:1] + [(f"/r{i}.html", t) for i, (t, _, _) in enumerate(reports)] + silent[1:] + hostile
         portal.routes["/list.html"] = html("<ul>" + "".join(f'<li><a href="{h}">{t}</a> 2024-03-01</li>'
                                                             for h, t in items) + "</ul>"
@@ -72,11 +75,12 @@ def test_hostile_portal(tmp_path):
     db = sqlite3.connect(tmp_path / "data" / "xxgk.db")
     assert db.execute("select count(*) from reports").fetchone()[0] == 5
     assert sorted(u for (u,) in db.execute("select url from sources")) == [f"{portal.base}/r{i}.html" for i in range(5)]
-    # 6 hostile list items + the redirect's target + 2 off-site attachments; javascript:/mailto:/tel: silent
+    # 8 hostile list items + the redirect's target + 2 off-site attachments; javascript:/mailto:/tel: silent
     status = db.execute("select status, refused, reports_found from portal_status where portal = '恶意县'").fetchone()
-    assert status == ("ok", 9, 5), out.stdout
+    assert status == ("ok", 11, 5), out.stdout
     refused = sorted(u for (u,) in db.execute("select url from portal_events where kind = 'refused'"))
-    assert len(refused) == 9
+    assert len(refused) == 11
     assert "file:///etc/passwd" in refused and f"{off}/r.html" in refused and f"{off}/moved.html" in refused
-    assert not any(u.startswith(("javascript", "mailto", "tel")) for u in refused)
+    assert not any(u.lower().startswith(("javascript", "mailto", "tel")) for u in refused)
+    assert "ftp:report.pdf" in refused and "file:/etc/shadow" in refused
     assert db.execute("select count(*) from portal_events where url like 'javascript%' or url like 'mailto%'").fetchone()[0] == 0

@@ -24,7 +24,7 @@ from crawler import monitor
 from crawler.items import ReportItem
 from crawler.recrawl import Skipped
 from crawler.middlewares import Blocked
-from crawler.offsite import Refused, is_silent
+from crawler.offsite import WEB_SCHEMES, Refused, is_silent, scheme_of
 
 from . import discovery
 
@@ -226,18 +226,33 @@ class PortalSpider(scrapy.Spider):
         monitor.note_unarchived(self.start_urls, url, status, reason)
 
     # Items ------------------------------------------------------------------------------------
-    def article(self, response, href: str, title: str, published: str | None, column: str, callback=None, **kw):
+    def web_link(self, response, href: str) -> str | None:
+        """The absolute URL of a link the crawler may ask for, or None: page machinery
+        (`javascript:void(0)`, `mailto:`, `tel:`) is skipped silently, any other scheme than
+        http(s) (`file:`, `ftp:`) refused here, in one line and counted — before Scrapy, which
+        would refuse some of them with an error that ends the reading of the whole list."""
         if is_silent(href):
-            return None  # javascript:void(0), mailto:, tel: — page machinery, not a report
+            return None
+        url = response.urljoin(href.strip())
+        scheme = scheme_of(url)
+        if scheme not in WEB_SCHEMES:
+            log.warning("%s: refused: not an http(s) link (%s scheme)", url, scheme or "no")
+            self.outcome.refused.append((url, f"not an http(s) link ({scheme or 'no'} scheme)"))
+            if getattr(self, "crawler", None) is not None:
+                self.crawler.stats.inc_value("xxgk/refused")
+            return None
+        return url
+
+    def article(self, response, href: str, title: str, published: str | None, column: str, callback=None, **kw):
+        if self.web_link(response, href) is None:
+            return None
         return response.follow(href, callback or self.parse_article, errback=self.on_error,
                                cb_kwargs={"title": title, "published": published, "column": column}, **kw)
 
-    @staticmethod
-    def follow(response, link, callback, **kw):
-        """response.follow, except for page-machinery links (a 下一页 that is `javascript:…`),
-        which Scrapy refuses with an error that would end the reading of the whole list."""
+    def follow(self, response, link, callback, **kw):
+        """response.follow, for web links only (a 下一页 may be `javascript:…`): see web_link."""
         href = link.attrib.get("href", "") if hasattr(link, "attrib") else str(link)
-        if is_silent(href):
+        if self.web_link(response, href) is None:
             return None
         return response.follow(link, callback, **kw)
 
@@ -247,6 +262,7 @@ class PortalSpider(scrapy.Spider):
             yield self.report_item(response, title, published, column, html=False)
             return
         attachments, shell = self.report_attachments(response)
+        attachments = [u for u in attachments if self.web_link(response, u)]
         tracker = getattr(getattr(self, "crawler", None), "xxgk_recrawl", None)
         if tracker is not None:
             # Owed before the page is stored: a crawl killed in between reads the page again.
