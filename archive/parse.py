@@ -5,6 +5,7 @@ The kind is decided from the bytes, not from the name: a portal's `.htm` may be 
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import lxml.html
@@ -12,6 +13,7 @@ from w3lib.encoding import html_to_unicode
 
 from . import tables
 from .checks import check_report
+from .completeness import mark_missing
 from .errors import ParseError
 from .extract import main_text
 from .htmlgrid import html_grids
@@ -82,9 +84,29 @@ def parse_html(html: str, title: str | None = None, source: str = "<html>") -> P
     return report
 
 
+_T3 = re.compile(r"本\s*年\s*新\s*收")
+_T3_MORE = (re.compile(r"上\s*年\s*结\s*转"), re.compile(r"予\s*以\s*公\s*开"), re.compile(r"结\s*转\s*下\s*年"))
+_OLD_TABLE = re.compile(r"指\s*标\s*名\s*称|历\s*年\s*累\s*计|计\s*量\s*单\s*位")
+
+
+def template_in_text(text: str) -> str | None:
+    """A document whose text prints the row labels of 表三 is a 2019/2021 report even when no
+    reading found its tables: it must end flagged, never as an empty report."""
+    if not text or not _T3.search(text) or not all(p.search(text) for p in _T3_MORE) or _OLD_TABLE.search(text):
+        return None
+    if re.search(r"新\s*制\s*作|对外公开总数", text) and not re.search(r"逾\s*期\s*不\s*补\s*正|制\s*发", text):
+        return "2019"
+    return "2021"
+
+
 def finish(report: ParsedReport) -> None:
     """What every format shares once the tables are read: template, year, organ, checks."""
     tables.decide_template(report)
+    if report.template is None:
+        report.template = template_in_text(report.text)
+        if report.template:
+            report.warnings.append(f"the text prints the labels of the {report.template} tables, but no table was read")
+    mark_missing(report)
     year, organ = title_year_organ(report.title or "")
     report.year = year or statement_year(report.text)
     report.organ = organ_in_text(organ, report.text)

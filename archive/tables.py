@@ -178,6 +178,9 @@ def read_grids(grids: list[Grid], report: ParsedReport) -> None:
 
 def decide_template(report: ParsedReport) -> None:
     """2021, 2019 or mixed, from which rows and columns the tables actually carry."""
+    from .completeness import clear_missing
+
+    clear_missing(report)  # cells marked missing under an earlier decision say nothing of the template
     apps = dict(report.tables.get("applications", {}))
     active = dict(report.tables.get("active", {}))
     cols = {c for row in active.values() for c in row}

@@ -15,6 +15,7 @@ import re
 
 from .. import tables
 from ..checks import check_report
+from ..completeness import mark_missing
 from ..errors import ParseError
 from ..htmlgrid import Cell, Grid
 from ..labels import clean_text
@@ -180,4 +181,5 @@ def _recheck(report: ParsedReport) -> None:
         report.tables["applications"] = {k: apps[k] for k in sorted(apps, key=lambda k: order.index(k) if k in order else 99)}
     report.template = report.template_variant = None
     tables.decide_template(report)
+    mark_missing(report)
     check_report(report)
