@@ -27,6 +27,21 @@ def template_cells(template: str | None, variant: str | None = None) -> list[str
     return out
 
 
+def unreadable_as_unknown(report) -> None:
+    """A value cell that prints something that is not a number (`x`, `？`, `N/A`) is unknown: it
+    was printed, but no number can be read from it."""
+    for table, row, col, value in list(report.cells()):
+        if value.status == "unreadable":
+            del report.tables[table][row][col]
+            key = f"{table}.{row}.{col}"
+            if key not in report.unknown_cells:
+                report.unknown_cells.append(key)
+            report.warnings.append(f"{key}: {value.raw!r} is not a number: left unknown")
+    for table in list(report.tables):
+        for row in [r for r, cols in report.tables[table].items() if not cols]:
+            del report.tables[table][row]
+
+
 def clear_missing(report) -> None:
     """Forget the cells marked missing by an earlier pass (before the tables change again)."""
     if report.missing_cells:

@@ -13,7 +13,7 @@ from w3lib.encoding import html_to_unicode
 
 from . import tables
 from .checks import check_report
-from .completeness import mark_missing
+from .completeness import mark_missing, unreadable_as_unknown
 from .errors import ParseError
 from .extract import main_text
 from .htmlgrid import html_grids
@@ -101,6 +101,7 @@ def template_in_text(text: str) -> str | None:
 
 def finish(report: ParsedReport) -> None:
     """What every format shares once the tables are read: template, year, organ, checks."""
+    unreadable_as_unknown(report)
     tables.decide_template(report)
     if report.template is None:
         report.template = template_in_text(report.text)

@@ -27,6 +27,9 @@ _FOOTER = re.compile(r"(?m)^[ \t]*(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,
 # A markdown table rule `|----|--|---|`: only pipes, dashes, colons and spaces.
 _MD_RULE = re.compile(r"(?m)^[ \t]*\|?(?:[ \t]*:?-+:?[ \t]*\|)+[ \t]*(?::?-+:?)?[ \t]*$")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
+# A markdown table's placeholder header (`| 列1 | 列2 | 列3 |`) that converters print over a
+# table whose first row they could not take as a header.
+_MD_PLACEHOLDER = re.compile(r"(?m)^[ \t]*\|(?:[ \t]*(?:(?:列|Column|col)[ \t]*\d+)?[ \t]*\|)+[ \t]*$", re.I)
 # 第二十条第（一）项: a block heading of 表二; its ordinal may be printed as a digit.
 _ARTICLE = re.compile(r"第[\s|]*二[\s|]*十[\s|]*条[\s|]*第?[\s|]*[(（]?[\s|]*[\d一二三四五六七八九十]+[\s|]*[)）]?[\s|]*项")
 _UNIT = re.compile(r"(?<=\d)[\s|]*(?:万元|元)")
@@ -41,7 +44,8 @@ def prepare(text: str) -> str:
     text = _t2s.convert(text)
     text = _COMMENT.sub(" ", text)
     text = _FOOTER.sub("", text)
-    return _MD_RULE.sub("", text)
+    text = _MD_RULE.sub("", text)
+    return _MD_PLACEHOLDER.sub("", text) if "|" in text else text
 
 
 @lru_cache(maxsize=None)
@@ -70,6 +74,73 @@ def segments(region: str) -> list[str]:
             out.append(glued.DASH)
         elif kind == "text" and out:
             break
+    return out
+
+
+# Pipe tables: cells that a markdown row prints, blanks included ------------------------------
+_PIPE_LINE = re.compile(r"^[ \t]*\|", re.M)
+
+
+def pipe_cells(region: str) -> list[str] | None:
+    """The value cells of a markdown row, read from the cell after its label: the row's cells
+    (and those of a continuation line holding only values), each a number or glued.DASH for a
+    blank. None when the region is not a pipe row or a cell is not a value (the stream reader
+    takes it then)."""
+    if "|" not in region:
+        return None
+    lines = region.split("\n")
+    first = lines[0]
+    if "|" not in first:
+        return None
+    out: list[str] = []
+    rows = 0
+    for i, line in enumerate(lines):
+        if i == 0:
+            body = first[first.index("|") :]
+        elif not line.strip():
+            continue
+        elif _PIPE_LINE.match(line):
+            body = line
+        else:
+            break
+        stripped = body.strip()
+        if i == len(lines) - 1 and i > 0 and not stripped.endswith("|"):
+            break  # the start of the next labelled row
+        cells = stripped.strip("|").split("|") if stripped not in ("|", "") else []
+        if i == 0 and not stripped.endswith("|"):
+            cells = cells[:-1]  # the next label follows on this line: its cell is not a value
+        values = []
+        for cell in cells:
+            v = read_value(cell)
+            if v.status == "number":
+                values.append(str(v.number))
+            elif v.status in ("blank", "dash"):
+                values.append(glued.DASH)
+            else:
+                values = None
+                break
+        if values is None:
+            if i == 0:
+                return None
+            break
+        out += values
+        rows += 1
+    return out if rows else None
+
+
+def pipe_candidates(cells: list[str], n: int) -> list[tuple[str, ...]]:
+    """The readings of a pipe row's cells as ``n`` columns: a label spanning several columns
+    or a shifted row leaves blank cells at either end; every window of ``n`` cells whose cut
+    cells are all blank is a candidate (the identities choose among them)."""
+    extra = len(cells) - n
+    if extra < 0:
+        return []
+    out = []
+    for o in range(extra + 1):
+        if all(c == glued.DASH for c in cells[:o]) and all(c == glued.DASH for c in cells[o + n :]):
+            cand = tuple(cells[o : o + n])
+            if cand not in out:
+                out.append(cand)
     return out
 
 
@@ -234,15 +305,24 @@ def read_applications(text: str, report: ParsedReport) -> tuple[int | None, bool
         return None, True
     end = _table3_end(text, labels[-1].end)
     printed = {}
+    piped: dict[str, Cells] = {}
     for lab, nxt in zip(labels, labels[1:] + [Label("", end, end)]):
-        segs = segments(text[lab.end : nxt.start])
+        region = text[lab.end : nxt.start]
+        pc = pipe_cells(region)
+        if pc is not None:
+            if pc:  # a pipe row shows its blank cells: no split to guess
+                piped[lab.key] = Cells(pipe_candidates(pc, len(APPLICANT_KEYS)), pc)
+            continue
+        segs = segments(region)
         if segs:  # a label with no values is a group heading such as （六）其他处理
             printed[lab.key] = segs
-    glued_layout = runs_together(list(printed.values()), len(APPLICANT_KEYS))
+    glued_layout = runs_together(list(printed.values()), len(APPLICANT_KEYS)) if printed else False
     rows: dict[str, Cells] = {}
-    for key, segs in printed.items():
-        cells = row_cells(segs, len(APPLICANT_KEYS), glued_layout, splitter=glued.applicant_splits)
-        rows[key] = cells
+    for key in [lab.key for lab in labels]:
+        if key in piped:
+            rows[key] = piped[key]
+        elif key in printed:
+            rows[key] = row_cells(printed[key], len(APPLICANT_KEYS), glued_layout, splitter=glued.applicant_splits)
     results = schema.RESULT_ROWS_2021 if any(k in rows for k in schema.OTHER_2021) else schema.RESULT_ROWS_2019
     readable = {k: c.cands for k, c in rows.items() if not c.unreadable}
     resolved = glued.resolve_applications(readable, results)
@@ -275,8 +355,14 @@ def read_reviews(text: str, report: ParsedReport, pos: int, may_split: bool = Tr
     if not all(fuzzy(w).search(header) for w in ("维持", "纠正", "审结", "行政诉讼")):
         report.warnings.append("表四: header not recognised")
         return
-    segs = segments(text[first.start() : first.start() + 400])
-    cells = row_cells(segs, len(REVIEW_KEYS), may_split, splitter=glued.review_splits)
+    line_start = text.rfind("\n", 0, first.start()) + 1
+    pc = pipe_cells(text[line_start : first.start() + 400]) if _PIPE_LINE.match(text, line_start) else None
+    if pc is not None:
+        segs = pc
+        cells = Cells(pipe_candidates(pc, len(REVIEW_KEYS)), pc)
+    else:
+        segs = segments(text[first.start() : first.start() + 400])
+        cells = row_cells(segs, len(REVIEW_KEYS), may_split, splitter=glued.review_splits)
     if cells.unreadable:
         report.warnings.append(f"reviews: cannot read {''.join(segs)!r} as 15 cells")
         report.unknown_cells.extend(f"reviews.{g}.{c}" for g, c in REVIEW_KEYS)
@@ -350,7 +436,12 @@ def read_active(text: str, report: ParsedReport, end: int, may_split: bool = Tru
         nxt = [m.start() for m in (heads.search(text, r.end(), end), rows.search(text, r.end(), end)) if m]
         stop = min(nxt) if nxt else end
         if cols:
-            cells = row_cells(segments(_ARTICLE.sub("\n§\n", text[r.end() : stop])), len(cols), may_split)
+            region = text[r.end() : stop]
+            pc = pipe_cells(region)
+            if pc is not None:
+                cells = Cells(pipe_candidates(pc, len(cols)), pc)
+            else:
+                cells = row_cells(segments(_ARTICLE.sub("\n§\n", region)), len(cols), may_split)
             put_row(report, "active", r.lastgroup, cols, cells)
         pos = stop
 
