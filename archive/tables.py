@@ -109,7 +109,7 @@ def read_applications(grid: Grid, report: ParsedReport, carry: dict) -> None:
     if not any(keys) and not in_order:
         report.warnings.append("表三: no column headers recognised")
         return
-    prev = None
+    prev = carry.get("applications_prev")  # the row before a page break
     for row in grid[first:]:
         if in_order:
             cells = distinct(row)
@@ -122,7 +122,7 @@ def read_applications(grid: Grid, report: ParsedReport, carry: dict) -> None:
             values = cells[last_label + 1 :]
             if key is None:
                 continue
-            prev = key
+            prev = carry["applications_prev"] = key
             if len(values) != len(APPLICANT_KEYS):
                 report.warnings.append(f"表三 {key}: {len(values)} value cells under a header without positions")
                 continue
@@ -131,8 +131,11 @@ def read_applications(grid: Grid, report: ParsedReport, carry: dict) -> None:
             continue
         labels = [c.text for c in distinct(cell for k, cell in zip(keys + [None] * width, row) if k is None)]
         key = application_row_key(labels)
+        if key is None and prev == "other_no_fee" and labels and "其他" in normalise(labels[-1]):
+            key = "other_misc"  # 3.其他 whose （六） label stayed on the page before
         if key is None:
             continue
+        prev = carry["applications_prev"] = key
         for col, cell in _values_by_column(row, keys).items():
             report.put("applications", key, col, read_value(cell.text))
 

@@ -32,7 +32,11 @@ _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _MD_PLACEHOLDER = re.compile(r"(?m)^[ \t]*\|(?:[ \t]*(?:(?:列|Column|col)[ \t]*\d+)?[ \t]*\|)+[ \t]*$", re.I)
 # 第二十条第（一）项: a block heading of 表二; its ordinal may be printed as a digit.
 _ARTICLE = re.compile(r"第[\s|]*二[\s|]*十[\s|]*条[\s|]*第?[\s|]*[(（]?[\s|]*[\d一二三四五六七八九十]+[\s|]*[)）]?[\s|]*项")
-_UNIT = re.compile(r"(?<=\d)[\s|]*(?:万元|元)")
+_UNIT = re.compile(r"(?<=\d)[\s|]*(?:万元|元|件|个|项|条|笔|宗|人次|次)")
+# OCR reads 0 as O and 1 as l: a token of digits with such letters (`2O`, `24l`, `O`) among the
+# values of a row is a number. Only whole tokens between separators, never letters in words.
+_OCR_DIGITS = re.compile(r"(?<![^\s|])[0-9OolI]*[OolI][0-9OolI]*(?![^\s|件个项条笔宗次])")
+_OCR_MAP = str.maketrans("OolI", "0011")
 
 
 def prepare(text: str) -> str:
@@ -66,12 +70,15 @@ def segments(region: str) -> list[str]:
     slash on its own is a printed blank (glued.DASH); text before the numbers is the rest of a
     wrapped label and is skipped."""
     out: list[str] = []
-    for m in _TOKEN.finditer(_UNIT.sub(" ", region)):
+    if "O" in region or "l" in region or "o" in region or "I" in region:
+        region = _OCR_DIGITS.sub(lambda m: m.group().translate(_OCR_MAP), region)
+    region = _UNIT.sub(" ", region)
+    for m in _TOKEN.finditer(region):
         kind = m.lastgroup
         if kind == "num":
             out.append(m.group())
-        elif kind == "dash":
-            out.append(glued.DASH)
+        elif kind == "dash" or (kind == "text" and m.group() == "无"):
+            out.append(glued.DASH)  # a printed blank: a dash, a slash or 无
         elif kind == "text" and out:
             break
     return out
@@ -339,6 +346,7 @@ def _table3_end(text: str, pos: int) -> int:
 
 
 # 表四 ------------------------------------------------------------------------------------------
+_BLANKS_ONLY = re.compile(r"[\s|—–\-/\\－─无]*")
 REVIEW_KEYS = tuple((g, c) for g, _ in schema.REVIEW_ROWS for c, _ in schema.REVIEW_COLUMNS)
 _FIRST_DIGIT = re.compile(r"-?\d")
 
@@ -361,7 +369,9 @@ def read_reviews(text: str, report: ParsedReport, pos: int, may_split: bool = Tr
         segs = pc
         cells = Cells(pipe_candidates(pc, len(REVIEW_KEYS)), pc)
     else:
-        segs = segments(text[first.start() : first.start() + 400])
+        # Blanks printed before the first digit (`无 无 0 …`, `— — 3 …`) are cells of the row.
+        start = line_start if _BLANKS_ONLY.fullmatch(text, line_start, first.start()) else first.start()
+        segs = segments(text[start : first.start() + 400])
         cells = row_cells(segs, len(REVIEW_KEYS), may_split, splitter=glued.review_splits)
     if cells.unreadable:
         report.warnings.append(f"reviews: cannot read {''.join(segs)!r} as 15 cells")

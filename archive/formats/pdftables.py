@@ -18,7 +18,7 @@ from ..checks import check_report
 from ..completeness import mark_missing
 from ..errors import ParseError
 from ..htmlgrid import Cell, Grid
-from ..labels import clean_text
+from ..labels import clean_text, looks_numeric
 from ..report import ParsedReport
 
 _TABLE_WORDS = re.compile(r"本\s*年\s*新\s*收|上\s*年\s*结\s*转|行\s*政\s*复\s*议|信\s*息\s*内\s*容|第\s*二\s*十\s*条")
@@ -82,6 +82,8 @@ def table_grids(data: bytes, source: str) -> list[Grid]:
                     break
                 for table in page.find_tables():
                     grid = table_grid(table)
+                    if grid and grids and _continues_label(grids[-1], grid):
+                        grid = grid[1:]
                     if grid:
                         grids.append(grid)
     except ParseError:
@@ -89,6 +91,26 @@ def table_grids(data: bytes, source: str) -> list[Grid]:
     except Exception as e:  # pdfminer raises many kinds on damaged content streams
         raise ParseError(source, f"PDF tables not readable ({type(e).__name__})") from None
     return grids
+
+
+def _continues_label(before: Grid, grid: Grid) -> bool:
+    """A page break inside a row's label: the new page's first row prints the rest of the label
+    and no value (`逾期未按收费…申请` under `2.申请人`). Its text is joined to the label of the
+    row before the break, so the row is known by its whole label; True when that was done."""
+    first, last = grid[0], before[-1]
+    if len(first) != len(last) or any(c is not None and c.text and looks_numeric(c.text) for c in first):
+        return False
+    texts = [c for c in first if c is not None and c.text]
+    values = [i for i, c in enumerate(last) if c is not None and c.text and looks_numeric(c.text)]
+    if not texts or not values or any(first[i] is not None and first[i].text for i in values):
+        return False  # not a label's rest: a repeated header, or a row of its own
+    done = set()
+    for c, cell in enumerate(first):
+        if cell is None or not cell.text or id(cell) in done or last[c] is None:
+            continue
+        done.add(id(cell))
+        last[c].text += cell.text
+    return True
 
 
 def table_grid(table) -> Grid:
