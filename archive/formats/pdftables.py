@@ -165,9 +165,23 @@ def merge(report: ParsedReport, by_position: ParsedReport) -> None:
     position; cells read both ways kept only where the two agree."""
     unknown = set(report.unknown_cells)
     filled = conflicts = 0
+    # The engine's rule: of two readings, one complete and consistent with the identities, the
+    # other not (the text layer could not place blank cells, or split runs of digits), the
+    # complete one is kept; cells of two readings that are both complete never get here.
+    by_position.template = None
+    tables.decide_template(by_position)
+    mark_missing(by_position)
+    check_report(by_position)
+    position_wins = (by_position.template == report.template and not by_position.unknown_cells
+                     and not any(c["status"] == "failed" for c in by_position.checks))
     for table, row, col, value in list(by_position.cells()):
         key = f"{table}.{row}.{col}"
         have = report.tables.get(table, {}).get(row, {}).get(col)
+        if position_wins and (have is None or have.number != value.number or have.status != value.status):
+            report.tables.setdefault(table, {}).setdefault(row, {})[col] = value
+            unknown.discard(key)
+            filled += 1
+            continue
         if have is None:
             report.tables.setdefault(table, {}).setdefault(row, {})[col] = value
             unknown.discard(key)
