@@ -215,7 +215,16 @@ def read_grids(grids: list[Grid], report: ParsedReport) -> None:
     own (a table continued after a page break) continues the table before it."""
     carry: dict = {}
     last = None
+    joined: list[Grid] = []
     for grid in grids:
+        # A table broken at a page break after its header: the rows of values alone (no label
+        # at all) continue the grid before them, whose header says what they are.
+        if joined and len(grid[0]) == len(joined[-1][0]) and not any(
+                _is_label(c) for row in grid for c in row if c is not None and c.text):
+            joined[-1] = joined[-1] + grid
+        else:
+            joined.append(grid)
+    for grid in joined:
         kind = classify(grid) or last
         if kind is None:
             continue
