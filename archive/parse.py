@@ -79,6 +79,11 @@ def parse_html(html: str, title: str | None = None, source: str = "<html>") -> P
     report = ParsedReport(source_format="html")
     report.title = title or _title(doc)
     tables.read_grids(html_grids(doc), report)
+    if not report.title:
+        # A markdown conversion with HTML table fragments: the title is its first text line.
+        from .textparse import find_title
+
+        report.title = re.sub(r"\s+", "", find_title(doc.text_content())) or None
     report.text = main_text(doc, source_html=html)  # last: trafilatura prunes the tree
     finish(report)
     return report

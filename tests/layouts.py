@@ -868,3 +868,35 @@ def compare(report, truth: Truth, blanks: set) -> tuple[list[str], list[str], li
                 if row not in truth.tables.get(table, {}) and v.number not in (None, 0):
                     wrong.append(f"{table}.{row}.{col} (not in the template)")
     return exact, wrong, unknown
+
+
+_WELL_FORMED = _re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?")
+
+
+def _splits(text: str, n: int) -> list[tuple[str, ...]]:
+    """Every way to cut ``text`` into ``n`` well-formed numbers (no leading zero)."""
+    if n == 0:
+        return [()] if not text else []
+    out = []
+    for end in range(1, len(text) + 1):
+        head = text[:end]
+        if _WELL_FORMED.fullmatch(head):
+            out += [(head, *rest) for rest in _splits(text[end:], n - 1)]
+    return out
+
+
+def ambiguous_cells(truth: Truth, family: str) -> set[str]:
+    """Cells whose boundaries the printed document cannot pin, as the corpus's expected files
+    name them: in a crawler dump that runs cells together, a 表二 row (no identity ties its
+    cells) whose digits split into well-formed numbers in more than one way. Computed from the
+    truth alone, not with the parser's code."""
+    if family != "text_glued":
+        return set()
+    out = set()
+    for row, cols in truth.tables["active"].items():
+        printed = "".join(v.replace("元", "") for v in cols.values())
+        cands = _splits(printed, len(cols))
+        for i, col in enumerate(cols):
+            if len({c[i] for c in cands}) > 1:
+                out.add(f"active.{row}.{col}")
+    return out
