@@ -432,6 +432,7 @@ def read_active(text: str, report: ParsedReport, end: int, may_split: bool = Tru
     rows = _alternation(ACTIVE_ROW_WORDS)
     heads = fuzzy("信息内容")
     cols: list[str] = []
+    slots = None
     pos = start
     while pos < end:
         h = heads.search(text, pos, end)
@@ -439,6 +440,7 @@ def read_active(text: str, report: ParsedReport, end: int, may_split: bool = Tru
         if h and (not r or h.start() < r.start()):
             nr = rows.search(text, h.end(), end)
             cols = _header_columns(text[h.end() : nr.start() if nr else end])
+            slots = _header_slots(text[h.end() : nr.start() if nr else end], cols)
             pos = nr.start() if nr else end
             continue
         if not r:
@@ -448,12 +450,59 @@ def read_active(text: str, report: ParsedReport, end: int, may_split: bool = Tru
         if cols:
             region = text[r.end() : stop]
             pc = pipe_cells(region)
-            if pc is not None:
+            if pc is not None and slots and len(pc) == len(slots):
+                # A pipe row as wide as its pipe header: each value under its header cell.
+                cells = Cells([tuple(pc[slots.index(c)] for c in cols)], pc)
+            elif pc is not None:
                 cells = Cells(pipe_candidates(pc, len(cols)), pc)
             else:
                 cells = row_cells(segments(_ARTICLE.sub("\n§\n", region)), len(cols), may_split)
+            if len(cells.cands) > 1:
+                pin_by_narrative(cells, r.lastgroup, cols, text[:start], report)
             put_row(report, "active", r.lastgroup, cols, cells)
         pos = stop
+
+
+# Narrative restatements: 「制发规范性文件88件」「现行有效行政规范性文件698件」 pin the cells of a row
+# whose digits ran together (`8855698` = 88|55|698).
+_PIN_ROWS = {"rules": "规章", "normative_docs": "规范性文件"}
+_PIN_COLUMNS = {
+    "issued": "制发|印发|出台", "abolished": "废止", "in_force": "现行有效",
+    "made": "新制作|制作", "published": "新公开", "total_published": "公开总数|累计公开",
+}
+_PIN_NUMBER = re.compile(r"[^\d。；;，,]{0,6}?(\d+)\s*(?:件|个|部|项)")
+
+
+def narrative_pins(narrative: str, row: str) -> list[tuple[str | None, str]]:
+    """(column or None, number) for each restatement of a 表二 row's figures in the prose: the
+    row's word followed closely by a count (`…规范性文件88件`), the column named by a word just
+    before (`制发`, `现行有效`) when there is one."""
+    word = _PIN_ROWS.get(row)
+    if not word:
+        return []
+    pins = []
+    for m in fuzzy(word).finditer(narrative):
+        n = _PIN_NUMBER.match(narrative, m.end())
+        if not n:
+            continue
+        before = narrative[max(0, m.start() - 8) : m.start()]
+        col = next((c for c, words in _PIN_COLUMNS.items() if re.search(words, before)), None)
+        pins.append((col, n.group(1)))
+    return pins
+
+
+def pin_by_narrative(cells: Cells, row: str, cols: list[str], narrative: str, report: ParsedReport) -> None:
+    """Keep the one split of a glued row that agrees with every restatement of its figures in
+    the narrative; when none or several do, nothing is pinned (the cells stay unknown). A
+    restatement that names no column pins a number of two digits or more somewhere in the row."""
+    pins = [(c, v) for c, v in narrative_pins(narrative, row) if c is None and len(v) >= 2 or c in cols]
+    if not pins:
+        return
+    keep = [cand for cand in cells.cands
+            if all((cand[cols.index(c)] == v) if c else (v in cand) for c, v in pins)]
+    if len(keep) == 1:
+        report.warnings.append(f"active.{row}: {''.join(cells.segs)!r} pinned by the narrative ({pins})")
+        cells.cands = keep
 
 
 def _active_start(text: str, end: int) -> int | None:
@@ -463,6 +512,23 @@ def _active_start(text: str, end: int) -> int | None:
         if cols.search(text, m.end(), m.end() + 40):
             return m.start()
     return None
+
+
+def _header_slots(header: str, cols: list[str]) -> list[str | None] | None:
+    """For a pipe header row (`| 信息内容 | 采购项目数量 | 采购总金额 |  |`), the column of each
+    cell after 信息内容, None for an empty one; None when the header is not one pipe row that
+    names each column once."""
+    line = header.split("\n", 1)[0]
+    if "|" not in line:
+        return None
+    texts = [t.strip() for t in line[line.index("|") :].strip().strip("|").split("|")]
+    slots = []
+    for t in texts:
+        found = _header_columns(t)
+        if len(found) > 1:
+            return None
+        slots.append(found[0] if found else None)
+    return slots if [c for c in slots if c] == cols else None
 
 
 def _header_columns(header: str) -> list[str]:

@@ -189,7 +189,14 @@ def title(truth: Truth) -> str:
 
 def narrative(truth: Truth) -> str:
     n = truth.tables["applications"]["new_received"]["total"]
-    return f"{truth.year}年，全年共受理政府信息公开申请{n}件，均在法定期限内答复。"
+    out = f"{truth.year}年，全年共受理政府信息公开申请{n}件，均在法定期限内答复。"
+    docs = truth.tables["active"]["normative_docs"]
+    if truth.year % 2:  # half the reports restate their 规范性文件 figures, as many real ones do
+        if truth.template == "2021":
+            out += f"本年制发规范性文件{docs['issued']}件，现行有效行政规范性文件{docs['in_force']}件。"
+        else:
+            out += f"全年新制作规范性文件{docs['made']}件，对外公开总数量{docs['total_published']}件。"
+    return out
 
 
 APPLICANT_HEADER = ("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "申请人情况",

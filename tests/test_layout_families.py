@@ -109,3 +109,25 @@ def test_each_family_read(family):
     total = sum(len(e) + len(w) + len(u) for _, _, _, e, w, u, _ in rows)
     assert sum(len(w) for _, _, _, _, w, _, _ in rows) == 0
     assert exact / total >= 0.99, f"{family}: {exact}/{total}"
+
+
+def figures() -> str:
+    """Per family: reports, cells exact (ambiguous left unknown counted right), wrong, unknown."""
+    by = {}
+    for family, _, report, exact, wrong, unknown, excused in results():
+        b = by.setdefault(family, [0, 0, 0, 0, 0])
+        b[0] += 1
+        b[1] += len(exact) + len(excused)
+        b[2] += len(exact) + len(wrong) + len(unknown)
+        b[3] += len(wrong)
+        b[4] += len(unknown) - len(excused)
+    lines = ["| family | reports | cells exact | wrong | unknown (flagged) |", "|---|---|---|---|---|"]
+    for family, (n, ok, total, wrong, unknown) in by.items():
+        lines.append(f"| {family} | {n} | {ok}/{total} ({100 * ok / total:.2f}%) | {wrong} | {unknown} |")
+    n, ok, total, wrong, unknown = (sum(b[i] for b in by.values()) for i in range(5))
+    lines.append(f"| all | {n} | {ok}/{total} ({100 * ok / total:.3f}%) | {wrong} | {unknown} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # python tests/test_layout_families.py: the figures of the README
+    print(figures())
