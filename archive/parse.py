@@ -12,6 +12,8 @@ import lxml.html
 from w3lib.encoding import html_to_unicode
 
 from . import tables
+from .document import Document
+from .engine import read_document
 from .checks import check_report
 from .completeness import mark_missing, unreadable_as_unknown
 from .errors import ParseError
@@ -76,17 +78,23 @@ def parse_html(html: str, title: str | None = None, source: str = "<html>") -> P
         doc = lxml.html.fromstring(html)
     except (ValueError, lxml.etree.ParserError) as e:
         raise ParseError(source, f"not readable as HTML ({e})") from None
-    report = ParsedReport(source_format="html")
-    report.title = title or _title(doc)
-    tables.read_grids(html_grids(doc), report)
-    if not report.title:
+    grids = html_grids(doc)
+    title = title or _title(doc)
+    if not title:
         # A markdown conversion with HTML table fragments: the title is its first text line.
         from .textparse import find_title
 
-        report.title = re.sub(r"\s+", "", find_title(doc.text_content())) or None
-    report.text = main_text(doc, source_html=html)  # last: trafilatura prunes the tree
-    finish(report)
-    return report
+        title = re.sub(r"\s+", "", find_title(doc.text_content())) or None
+    prose = main_text(doc, source_html=html)  # after the grids: trafilatura prunes the tree
+    document = Document("html", grids=grids, text=prose, title=title, prose=prose)
+    try:
+        return read_document(document, source)
+    except ParseError:
+        # An HTML page is what a portal listed as a report: with nothing to read it is still
+        # archived (template null), never refused.
+        report = ParsedReport(source_format="html", title=title, text=prose)
+        finish(report)
+        return report
 
 
 _T3 = re.compile(r"本\s*年\s*新\s*收")
