@@ -7,6 +7,8 @@ read from the labels printed in the grid.
 """
 from __future__ import annotations
 
+import re
+
 from . import schema
 from .htmlgrid import Cell, Grid, distinct
 from .labels import looks_numeric, normalise, read_value
@@ -65,9 +67,15 @@ def _first_data_row(grid: Grid, is_data) -> int:
 
 
 # 表三 ----------------------------------------------------------------------------------------
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
 def application_row_key(labels: list[str]) -> str | None:
     """Row key from a row's label cells, outermost first (三、本年度办理结果 | （六）其他处理 | 3.其他)."""
     labels = [normalise(t) for t in labels if normalise(t)]
+    # A value cell printing a mark that is not a number (`x`, `？`, `N/A`) is not a label.
+    while len(labels) > 1 and not _CJK.search(labels[-1]):
+        labels.pop()
     if not labels:
         return None
     specific = labels[-1]

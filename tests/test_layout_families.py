@@ -131,3 +131,34 @@ def figures() -> str:
 
 if __name__ == "__main__":  # python tests/test_layout_families.py: the figures of the README
     print(figures())
+
+
+@pytest.mark.parametrize("mark", ["x", "？", "N/A"])
+def test_a_mark_in_the_first_value_cell_is_one_unknown_cell(mark):
+    """The first value cell of 表三 printing a mark that is not a number: that cell is unknown and
+    the report flagged; the rest of the table is read (it used to lose the whole 表三)."""
+    truth = random_report(random.Random(3))
+    doc = render_family(truth, "html_official", random.Random(2))
+    html = doc.data.decode()
+    start = html.index("<td><p>", html.index("本年新收"))
+    html = html[:start] + f"<td><p>{mark}" + html[html.index("</p>", start):]
+    report = parse_bytes(html.encode(), "mark.html")
+    exact, wrong, unknown = compare(report, truth, doc.blanks)
+    assert (wrong, unknown) == ([], ["applications.new_received.natural_person"])
+    assert report.flagged and report.incomplete
+
+
+def test_markdown_blank_cell_is_not_read_away():
+    """`| 3 |  | 37 |`: the empty cell is a blank, never 3|3|7 (issue 10's wrong numbers)."""
+    from archive.textparse import parse_text
+
+    truth = random_report(random.Random(5))
+    rows = truth.tables["applications"]
+    doc = render_family(truth, "md_mineru", random.Random(1))
+    text = doc.data.decode()
+    report = parse_text(text, "blank.md")
+    exact, wrong, unknown = compare(report, truth, doc.blanks)
+    assert wrong == [] and unknown == []
+    blank = [k for k in doc.blanks if k.startswith("applications.")]
+    assert blank and all(report.tables[k.split(".")[0]][k.split(".")[1]][k.split(".")[2]].number is None for k in blank)
+    assert set(rows) <= set(report.tables["applications"])
