@@ -16,25 +16,33 @@ import opencc
 
 _t2s = opencc.OpenCC("t2s")
 _SPACE = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
+# Entities printed literally by a page that escaped its HTML twice (`&amp;nbsp;` shows `&nbsp;`).
+_LITERAL_ENTITY = re.compile(r"&(?:amp;)*(?:nbsp|ensp|emsp|thinsp|#160|#12288);?", re.I)
+
+
+def unescape_spaces(text: str) -> str:
+    return _LITERAL_ENTITY.sub(" ", text) if "&" in text else text
 
 
 @lru_cache(maxsize=65536)
 def normalise(text: str) -> str:
     """Label text for matching: NFKC (full-width digits and brackets), simplified, no spaces."""
-    text = unicodedata.normalize("NFKC", text or "")
+    text = unicodedata.normalize("NFKC", unescape_spaces(text or ""))
     text = _SPACE.sub("", text)
     return _t2s.convert(text)
 
 
 def clean_text(text: str) -> str:
     """Printed text with its runs of white space folded: what a reader sees."""
-    return _SPACE.sub(" ", unicodedata.normalize("NFKC", text or "")).strip()
+    return _SPACE.sub(" ", unicodedata.normalize("NFKC", unescape_spaces(text or ""))).strip()
 
 
 # What a cell may carry besides its number. 元/万元 are units printed inside amount cells;
 # 件/个/项/条 are counts. Thousands separators occur in large numbers ("3,985,758").
 _UNIT = re.compile(r"(万元|元|件|个|项|条|次|人次|宗)$")
 _NUMBER = re.compile(r"^[+\-]?\d+(?:\.\d+)?$")
+# 本年增/减 printed in words: 减12 is −12, 增5 (增加5) is 5.
+_SIGN_WORD = re.compile(r"^(增加?|减少?)(?=\d)")
 _EMPTY_MARKS = {"", "/", "-", "—", "--", "——", "－", "─", "无", "空", "\\", "、"}
 
 
@@ -62,13 +70,16 @@ def number_json(n: Decimal):
 @lru_cache(maxsize=65536)
 def read_value(raw: str) -> Value:
     """Read one printed cell. Anything that is not plainly a number is not turned into one."""
-    text = unicodedata.normalize("NFKC", raw or "")
+    text = unicodedata.normalize("NFKC", unescape_spaces(raw or ""))
     compact = _SPACE.sub("", text)
     if compact in _EMPTY_MARKS:
         status = "blank" if compact == "" else "dash"
         return Value(None, clean_text(raw), status)
     body = _UNIT.sub("", compact).replace(",", "").replace("，", "")
     body = body.replace("−", "-").replace("–", "-")
+    sign = _SIGN_WORD.match(body)
+    if sign:
+        body = ("-" if sign.group(1).startswith("减") else "") + body[sign.end():]
     if _NUMBER.match(body):
         try:
             return Value(Decimal(body), clean_text(raw), "number")

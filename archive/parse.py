@@ -13,7 +13,10 @@ import lxml.html
 from w3lib.encoding import html_to_unicode
 
 from . import tables
+from .document import Document
+from .engine import read_document
 from .checks import check_report
+from .completeness import mark_missing, unreadable_as_unknown
 from .errors import ParseError
 from .extract import main_text
 from .htmlgrid import GridTooLarge, html_grids
@@ -108,21 +111,52 @@ def parse_html(html: str, title: str | None = None, source: str = "<html>") -> P
         doc = lxml.html.fromstring(html)
     except (ValueError, lxml.etree.ParserError) as e:
         raise ParseError(source, f"not readable as HTML ({e})") from None
-    report = ParsedReport(source_format="html")
-    report.title = title or _title(doc)
     try:
         grids = html_grids(doc)
     except GridTooLarge as e:
         raise ParseError(source, e.reason) from None
-    tables.read_grids(grids, report)
-    report.text = main_text(doc, source_html=html)  # last: trafilatura prunes the tree
-    finish(report)
-    return report
+    title = title or _title(doc)
+    if not title:
+        # A markdown conversion with HTML table fragments: the title is its first text line.
+        from .textparse import find_title
+
+        title = re.sub(r"\s+", "", find_title(doc.text_content())) or None
+    prose = main_text(doc, source_html=html)  # after the grids: trafilatura prunes the tree
+    document = Document("html", grids=grids, text=prose, title=title, prose=prose)
+    try:
+        return read_document(document, source)
+    except ParseError:
+        # An HTML page is what a portal listed as a report: with nothing to read it is still
+        # archived (template null), never refused.
+        report = ParsedReport(source_format="html", title=title, text=prose)
+        finish(report)
+        return report
+
+
+_T3 = re.compile(r"本\s*年\s*新\s*收")
+_T3_MORE = (re.compile(r"上\s*年\s*结\s*转"), re.compile(r"予\s*以\s*公\s*开"), re.compile(r"结\s*转\s*下\s*年"))
+_OLD_TABLE = re.compile(r"指\s*标\s*名\s*称|历\s*年\s*累\s*计|计\s*量\s*单\s*位")
+
+
+def template_in_text(text: str) -> str | None:
+    """A document whose text prints the row labels of 表三 is a 2019/2021 report even when no
+    reading found its tables: it must end flagged, never as an empty report."""
+    if not text or not _T3.search(text) or not all(p.search(text) for p in _T3_MORE) or _OLD_TABLE.search(text):
+        return None
+    if re.search(r"新\s*制\s*作|对外公开总数", text) and not re.search(r"逾\s*期\s*不\s*补\s*正|制\s*发", text):
+        return "2019"
+    return "2021"
 
 
 def finish(report: ParsedReport) -> None:
     """What every format shares once the tables are read: template, year, organ, checks."""
+    unreadable_as_unknown(report)
     tables.decide_template(report)
+    if report.template is None:
+        report.template = template_in_text(report.text)
+        if report.template:
+            report.warnings.append(f"the text prints the labels of the {report.template} tables, but no table was read")
+    mark_missing(report)
     year, organ = title_year_organ(report.title or "")
     report.year = year or statement_year(report.text)
     report.organ = organ_in_text(organ, report.text)
@@ -158,7 +192,7 @@ def _parse_bytes(data: bytes, source: str, content_type: str | None = None) -> P
         from .textparse import parse_text
 
         text, damaged = decode_damaged(data, source)
-        if "\x00" in text or sum(ch.isprintable() or ch in "\r\n\t" for ch in text[:4096]) < 0.95 * len(text[:4096]):
+        if "\x00" in text or not _mostly_printable(text[:4096]):
             raise ParseError(source, "binary data, not a report")
         report = parse_text(text, source)
         if damaged:
@@ -179,6 +213,16 @@ def _parse_bytes(data: bytes, source: str, content_type: str | None = None) -> P
 
         return parse_image(data, source)
     raise ParseError(source, f"unsupported document type ({kind})")
+
+
+_LINE_SPACE = str.maketrans("", "", "\r\n\t")
+
+
+def _mostly_printable(head: str) -> bool:
+    """Whether at least 95% of ``head`` is printable text (line breaks and tabs count)."""
+    if head.translate(_LINE_SPACE).isprintable():
+        return True  # the common case, checked at C speed
+    return sum(ch.isprintable() or ch in "\r\n\t" for ch in head) >= 0.95 * len(head)
 
 
 def read_file(path: str | Path) -> bytes:

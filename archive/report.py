@@ -22,6 +22,8 @@ class ParsedReport:
     tables: dict[str, dict[str, dict[str, Value]]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     unknown_cells: list[str] = field(default_factory=list)  # "table.row.col" read without certainty
+    # The template cells no reading found at all (also in unknown_cells): the report is incomplete.
+    missing_cells: list[str] = field(default_factory=list)
     source_format: str | None = None
     checks: list[dict] = field(default_factory=list)
     damaged_text: bool = False  # damaged bytes replaced where a table was printed
@@ -39,6 +41,11 @@ class ParsedReport:
             for row, cols in self.tables.get(table, {}).items():
                 for col, value in cols.items():
                     yield table, row, col, value
+
+    @property
+    def incomplete(self) -> bool:
+        """A 2019/2021 report with a template cell not read with certainty."""
+        return self.template is not None and bool(self.unknown_cells)
 
     @property
     def flagged(self) -> bool:
@@ -63,6 +70,8 @@ class ParsedReport:
             if self.tables.get(t)
         }
         out["unknown_cells"] = self.unknown_cells
+        out["missing_cells"] = self.missing_cells
+        out["incomplete"] = self.incomplete
         out["checks"] = self.checks
         out["warnings"] = self.warnings
         out["flagged"] = self.flagged

@@ -34,7 +34,7 @@ SCHEMA = {
             "id": str, "organ_id": str, "organ": str, "level": str, "province": str, "city": str,
             "county": str, "region_code": str, "year": int, "title": str, "template": str,
             "template_variant": str, "published": str, "url": str, "fetched_at": str, "source_format": str,
-            "check_status": str, "flagged": int, "unknown_cells": int, "cell_count": int, "warnings": str,
+            "check_status": str, "flagged": int, "incomplete": int, "unknown_cells": int, "cell_count": int, "warnings": str,
             "version": int, "version_id": str, "online": int,
         },
         "id",
@@ -182,6 +182,10 @@ class Archive:
                 table.create(columns, pk=pk, foreign_keys=FOREIGN_KEYS.get(name), not_null={pk})
                 for cols in INDEXES.get(name, []):
                     table.create_index(cols, if_not_exists=True)
+            else:  # an archive made by an earlier version gains the columns added since
+                for col, kind in columns.items():
+                    if col not in table.columns_dict:
+                        table.add_column(col, kind)
         if not self.db["regions"].count:
             self.db["regions"].insert_all(
                 ({"code": c, "name": n, "level": "province"} for c, n in regions.PROVINCES.items()), pk="code")
@@ -359,7 +363,8 @@ class Archive:
             "id": report_id, "organ_id": organ, "organ": organ, **place, "year": parsed.year,
             "title": parsed.title, "template": parsed.template, "template_variant": parsed.template_variant,
             "published": published, "url": url, "fetched_at": fetched_at, "source_format": parsed.source_format,
-            "check_status": check_status, "flagged": int(parsed.flagged), "unknown_cells": len(parsed.unknown_cells),
+            "check_status": check_status, "flagged": int(parsed.flagged), "incomplete": int(parsed.incomplete),
+            "unknown_cells": len(parsed.unknown_cells),
             "cell_count": len(cells), "warnings": json.dumps(parsed.warnings, ensure_ascii=False),
             "version": int(version_id.rsplit("/v", 1)[1]), "version_id": version_id, "online": 1,
         }], "id")

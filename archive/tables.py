@@ -7,6 +7,8 @@ read from the labels printed in the grid.
 """
 from __future__ import annotations
 
+import re
+
 from . import schema
 from .htmlgrid import Cell, Grid, distinct
 from .labels import looks_numeric, normalise, read_value
@@ -65,9 +67,15 @@ def _first_data_row(grid: Grid, is_data) -> int:
 
 
 # 表三 ----------------------------------------------------------------------------------------
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
 def application_row_key(labels: list[str]) -> str | None:
     """Row key from a row's label cells, outermost first (三、本年度办理结果 | （六）其他处理 | 3.其他)."""
     labels = [normalise(t) for t in labels if normalise(t)]
+    # A value cell printing a mark that is not a number (`x`, `？`, `N/A`) is not a label.
+    while len(labels) > 1 and not _CJK.search(labels[-1]):
+        labels.pop()
     if not labels:
         return None
     specific = labels[-1]
@@ -75,6 +83,12 @@ def application_row_key(labels: list[str]) -> str | None:
     if key is None and "其他" in specific and any("其他处理" in t for t in labels[:-1]):
         return "other_misc"
     return key
+
+
+def _names_all(header_rows: Grid, rules, keys) -> bool:
+    """Whether the header rows print a label for every one of ``keys`` (wherever they stand)."""
+    found = {schema.match_rule(normalise(c.text), rules) for row in header_rows for c in distinct(row)}
+    return set(keys) <= found
 
 
 def read_applications(grid: Grid, report: ParsedReport, carry: dict) -> None:
@@ -89,21 +103,53 @@ def read_applications(grid: Grid, report: ParsedReport, carry: dict) -> None:
     first = _first_data_row(grid, is_data)
     if first < len(grid) and first > 0:
         keys = _column_keys(grid[:first], width, schema.APPLICANT_COLUMN_RULES)
+        # A header typed without merged cells, its labels left-aligned over the wrong columns,
+        # still names every applicant column: the values then follow the official order.
+        in_order = len(set(k for k in keys if k)) < len(APPLICANT_KEYS) and _names_all(
+            grid[:first], schema.APPLICANT_COLUMN_RULES, APPLICANT_KEYS)
         carry["applications"] = keys
+        carry["applications_in_order"] = in_order
     else:
         # A continuation table (split at a page break) carries no header of its own.
         keys = carry.get("applications") or []
+        in_order = carry.get("applications_in_order", False)
         first = 0
-    if not any(keys):
+    if not any(keys) and not in_order:
         report.warnings.append("表三: no column headers recognised")
         return
+    prev = carry.get("applications_prev")  # the row before a page break
     for row in grid[first:]:
+        if in_order:
+            cells = distinct(row)
+            last_label = max((i for i, c in enumerate(cells) if _is_label(c)), default=None)
+            if last_label is None:
+                continue
+            key = application_row_key([c.text for c in cells[: last_label + 1]])
+            if key is None and prev == "other_no_fee" and "其他" in normalise(cells[last_label].text):
+                key = "other_misc"  # 3.其他 under （六）, whose label stood on the first row only
+            values = cells[last_label + 1 :]
+            if key is None:
+                continue
+            prev = carry["applications_prev"] = key
+            if len(values) != len(APPLICANT_KEYS):
+                report.warnings.append(f"表三 {key}: {len(values)} value cells under a header without positions")
+                continue
+            for col, cell in zip(APPLICANT_KEYS, values):
+                report.put("applications", key, col, read_value(cell.text))
+            continue
         labels = [c.text for c in distinct(cell for k, cell in zip(keys + [None] * width, row) if k is None)]
         key = application_row_key(labels)
+        if key is None and prev == "other_no_fee" and labels and "其他" in normalise(labels[-1]):
+            key = "other_misc"  # 3.其他 whose （六） label stayed on the page before
         if key is None:
             continue
+        prev = carry["applications_prev"] = key
         for col, cell in _values_by_column(row, keys).items():
             report.put("applications", key, col, read_value(cell.text))
+
+
+APPLICANT_KEYS = tuple(k for k, _ in schema.APPLICANT_COLUMNS)
+REVIEW_KEYS = tuple(f"{g}/{c}" for g, _ in schema.REVIEW_ROWS for c, _ in schema.REVIEW_COLUMNS)
 
 
 # 表四 ----------------------------------------------------------------------------------------
@@ -127,6 +173,15 @@ def read_reviews(grid: Grid, report: ParsedReport, carry: dict) -> None:
         group = schema.match_rule("|".join(texts), schema.REVIEW_GROUP_RULES)
         outcome = schema.match_rule(texts[-1], schema.REVIEW_COLUMN_RULES)
         keys.append(f"{group}/{outcome}" if group and outcome else None)
+    if sorted(k for k in keys if k) != sorted(REVIEW_KEYS):
+        # Headers typed without merged cells (the outcomes left-aligned, a group label over one
+        # slot): when the value row prints the fifteen cells, they follow the official order.
+        values = [c for c in distinct(grid[first]) if not _is_label(c)]
+        if len(values) == len(REVIEW_KEYS):
+            for col, cell in zip(REVIEW_KEYS, values):
+                group, outcome = col.split("/")
+                report.put("reviews", group, outcome, read_value(cell.text))
+            return
     for col, cell in _values_by_column(grid[first], keys).items():
         group, outcome = col.split("/")
         report.put("reviews", group, outcome, read_value(cell.text))
@@ -168,7 +223,16 @@ def read_grids(grids: list[Grid], report: ParsedReport) -> None:
     own (a table continued after a page break) continues the table before it."""
     carry: dict = {}
     last = None
+    joined: list[Grid] = []
     for grid in grids:
+        # A table broken at a page break after its header: the rows of values alone (no label
+        # at all) continue the grid before them, whose header says what they are.
+        if joined and len(grid[0]) == len(joined[-1][0]) and not any(
+                _is_label(c) for row in grid for c in row if c is not None and c.text):
+            joined[-1] = joined[-1] + grid
+        else:
+            joined.append(grid)
+    for grid in joined:
         kind = classify(grid) or last
         if kind is None:
             continue
@@ -178,6 +242,9 @@ def read_grids(grids: list[Grid], report: ParsedReport) -> None:
 
 def decide_template(report: ParsedReport) -> None:
     """2021, 2019 or mixed, from which rows and columns the tables actually carry."""
+    from .completeness import clear_missing
+
+    clear_missing(report)  # cells marked missing under an earlier decision say nothing of the template
     apps = dict(report.tables.get("applications", {}))
     active = dict(report.tables.get("active", {}))
     cols = {c for row in active.values() for c in row}

@@ -27,9 +27,16 @@ _FOOTER = re.compile(r"(?m)^[ \t]*(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,
 # A markdown table rule `|----|--|---|`: only pipes, dashes, colons and spaces.
 _MD_RULE = re.compile(r"(?m)^[ \t]*\|?(?:[ \t]*:?-+:?[ \t]*\|)+[ \t]*(?::?-+:?)?[ \t]*$")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
+# A markdown table's placeholder header (`| 列1 | 列2 | 列3 |`) that converters print over a
+# table whose first row they could not take as a header.
+_MD_PLACEHOLDER = re.compile(r"(?m)^[ \t]*\|(?:[ \t]*(?:(?:列|Column|col)[ \t]*\d+)?[ \t]*\|)+[ \t]*$", re.I)
 # 第二十条第（一）项: a block heading of 表二; its ordinal may be printed as a digit.
 _ARTICLE = re.compile(r"第[\s|]*二[\s|]*十[\s|]*条[\s|]*第?[\s|]*[(（]?[\s|]*[\d一二三四五六七八九十]+[\s|]*[)）]?[\s|]*项")
-_UNIT = re.compile(r"(?<=\d)[\s|]*(?:万元|元)")
+_UNIT = re.compile(r"(?<=\d)[\s|]*(?:万元|元|件|个|项|条|笔|宗|人次|次)")
+# OCR reads 0 as O and 1 as l: a token of digits with such letters (`2O`, `24l`, `O`) among the
+# values of a row is a number. Only whole tokens between separators, never letters in words.
+_OCR_DIGITS = re.compile(r"(?<![^\s|])[0-9OolI]*[OolI][0-9OolI]*(?![^\s|件个项条笔宗次])")
+_OCR_MAP = str.maketrans("OolI", "0011")
 
 
 def prepare(text: str) -> str:
@@ -41,7 +48,8 @@ def prepare(text: str) -> str:
     text = _t2s.convert(text)
     text = _COMMENT.sub(" ", text)
     text = _FOOTER.sub("", text)
-    return _MD_RULE.sub("", text)
+    text = _MD_RULE.sub("", text)
+    return _MD_PLACEHOLDER.sub("", text) if "|" in text else text
 
 
 @lru_cache(maxsize=None)
@@ -62,14 +70,84 @@ def segments(region: str) -> list[str]:
     slash on its own is a printed blank (glued.DASH); text before the numbers is the rest of a
     wrapped label and is skipped."""
     out: list[str] = []
-    for m in _TOKEN.finditer(_UNIT.sub(" ", region)):
+    if "O" in region or "l" in region or "o" in region or "I" in region:
+        region = _OCR_DIGITS.sub(lambda m: m.group().translate(_OCR_MAP), region)
+    region = _UNIT.sub(" ", region)
+    for m in _TOKEN.finditer(region):
         kind = m.lastgroup
         if kind == "num":
             out.append(m.group())
-        elif kind == "dash":
-            out.append(glued.DASH)
+        elif kind == "dash" or (kind == "text" and m.group() == "无"):
+            out.append(glued.DASH)  # a printed blank: a dash, a slash or 无
         elif kind == "text" and out:
             break
+    return out
+
+
+# Pipe tables: cells that a markdown row prints, blanks included ------------------------------
+_PIPE_LINE = re.compile(r"^[ \t]*\|", re.M)
+
+
+def pipe_cells(region: str) -> list[str] | None:
+    """The value cells of a markdown row, read from the cell after its label: the row's cells
+    (and those of a continuation line holding only values), each a number or glued.DASH for a
+    blank. None when the region is not a pipe row or a cell is not a value (the stream reader
+    takes it then)."""
+    if "|" not in region:
+        return None
+    lines = region.split("\n")
+    first = lines[0]
+    if "|" not in first:
+        return None
+    out: list[str] = []
+    rows = 0
+    for i, line in enumerate(lines):
+        if i == 0:
+            body = first[first.index("|") :]
+        elif not line.strip():
+            continue
+        elif _PIPE_LINE.match(line):
+            body = line
+        else:
+            break
+        stripped = body.strip()
+        if i == len(lines) - 1 and i > 0 and not stripped.endswith("|"):
+            break  # the start of the next labelled row
+        cells = stripped.strip("|").split("|") if stripped not in ("|", "") else []
+        if i == 0 and not stripped.endswith("|"):
+            cells = cells[:-1]  # the next label follows on this line: its cell is not a value
+        values = []
+        for cell in cells:
+            v = read_value(cell)
+            if v.status == "number":
+                values.append(str(v.number))
+            elif v.status in ("blank", "dash"):
+                values.append(glued.DASH)
+            else:
+                values = None
+                break
+        if values is None:
+            if i == 0:
+                return None
+            break
+        out += values
+        rows += 1
+    return out if rows else None
+
+
+def pipe_candidates(cells: list[str], n: int) -> list[tuple[str, ...]]:
+    """The readings of a pipe row's cells as ``n`` columns: a label spanning several columns
+    or a shifted row leaves blank cells at either end; every window of ``n`` cells whose cut
+    cells are all blank is a candidate (the identities choose among them)."""
+    extra = len(cells) - n
+    if extra < 0:
+        return []
+    out = []
+    for o in range(extra + 1):
+        if all(c == glued.DASH for c in cells[:o]) and all(c == glued.DASH for c in cells[o + n :]):
+            cand = tuple(cells[o : o + n])
+            if cand not in out:
+                out.append(cand)
     return out
 
 
@@ -234,15 +312,24 @@ def read_applications(text: str, report: ParsedReport) -> tuple[int | None, bool
         return None, True
     end = _table3_end(text, labels[-1].end)
     printed = {}
+    piped: dict[str, Cells] = {}
     for lab, nxt in zip(labels, labels[1:] + [Label("", end, end)]):
-        segs = segments(text[lab.end : nxt.start])
+        region = text[lab.end : nxt.start]
+        pc = pipe_cells(region)
+        if pc is not None:
+            if pc:  # a pipe row shows its blank cells: no split to guess
+                piped[lab.key] = Cells(pipe_candidates(pc, len(APPLICANT_KEYS)), pc)
+            continue
+        segs = segments(region)
         if segs:  # a label with no values is a group heading such as （六）其他处理
             printed[lab.key] = segs
-    glued_layout = runs_together(list(printed.values()), len(APPLICANT_KEYS))
+    glued_layout = runs_together(list(printed.values()), len(APPLICANT_KEYS)) if printed else False
     rows: dict[str, Cells] = {}
-    for key, segs in printed.items():
-        cells = row_cells(segs, len(APPLICANT_KEYS), glued_layout, splitter=glued.applicant_splits)
-        rows[key] = cells
+    for key in [lab.key for lab in labels]:
+        if key in piped:
+            rows[key] = piped[key]
+        elif key in printed:
+            rows[key] = row_cells(printed[key], len(APPLICANT_KEYS), glued_layout, splitter=glued.applicant_splits)
     results = schema.RESULT_ROWS_2021 if any(k in rows for k in schema.OTHER_2021) else schema.RESULT_ROWS_2019
     readable = {k: c.cands for k, c in rows.items() if not c.unreadable}
     resolved = glued.resolve_applications(readable, results)
@@ -259,6 +346,7 @@ def _table3_end(text: str, pos: int) -> int:
 
 
 # 表四 ------------------------------------------------------------------------------------------
+_BLANKS_ONLY = re.compile(r"[\s|—–\-/\\－─无]*")
 REVIEW_KEYS = tuple((g, c) for g, _ in schema.REVIEW_ROWS for c, _ in schema.REVIEW_COLUMNS)
 _FIRST_DIGIT = re.compile(r"-?\d")
 
@@ -275,8 +363,16 @@ def read_reviews(text: str, report: ParsedReport, pos: int, may_split: bool = Tr
     if not all(fuzzy(w).search(header) for w in ("维持", "纠正", "审结", "行政诉讼")):
         report.warnings.append("表四: header not recognised")
         return
-    segs = segments(text[first.start() : first.start() + 400])
-    cells = row_cells(segs, len(REVIEW_KEYS), may_split, splitter=glued.review_splits)
+    line_start = text.rfind("\n", 0, first.start()) + 1
+    pc = pipe_cells(text[line_start : first.start() + 400]) if _PIPE_LINE.match(text, line_start) else None
+    if pc is not None:
+        segs = pc
+        cells = Cells(pipe_candidates(pc, len(REVIEW_KEYS)), pc)
+    else:
+        # Blanks printed before the first digit (`无 无 0 …`, `— — 3 …`) are cells of the row.
+        start = line_start if _BLANKS_ONLY.fullmatch(text, line_start, first.start()) else first.start()
+        segs = segments(text[start : first.start() + 400])
+        cells = row_cells(segs, len(REVIEW_KEYS), may_split, splitter=glued.review_splits)
     if cells.unreadable:
         report.warnings.append(f"reviews: cannot read {''.join(segs)!r} as 15 cells")
         report.unknown_cells.extend(f"reviews.{g}.{c}" for g, c in REVIEW_KEYS)
@@ -336,6 +432,7 @@ def read_active(text: str, report: ParsedReport, end: int, may_split: bool = Tru
     rows = _alternation(ACTIVE_ROW_WORDS)
     heads = fuzzy("信息内容")
     cols: list[str] = []
+    slots = None
     pos = start
     while pos < end:
         h = heads.search(text, pos, end)
@@ -343,6 +440,7 @@ def read_active(text: str, report: ParsedReport, end: int, may_split: bool = Tru
         if h and (not r or h.start() < r.start()):
             nr = rows.search(text, h.end(), end)
             cols = _header_columns(text[h.end() : nr.start() if nr else end])
+            slots = _header_slots(text[h.end() : nr.start() if nr else end], cols)
             pos = nr.start() if nr else end
             continue
         if not r:
@@ -350,9 +448,61 @@ def read_active(text: str, report: ParsedReport, end: int, may_split: bool = Tru
         nxt = [m.start() for m in (heads.search(text, r.end(), end), rows.search(text, r.end(), end)) if m]
         stop = min(nxt) if nxt else end
         if cols:
-            cells = row_cells(segments(_ARTICLE.sub("\n§\n", text[r.end() : stop])), len(cols), may_split)
+            region = text[r.end() : stop]
+            pc = pipe_cells(region)
+            if pc is not None and slots and len(pc) == len(slots):
+                # A pipe row as wide as its pipe header: each value under its header cell.
+                cells = Cells([tuple(pc[slots.index(c)] for c in cols)], pc)
+            elif pc is not None:
+                cells = Cells(pipe_candidates(pc, len(cols)), pc)
+            else:
+                cells = row_cells(segments(_ARTICLE.sub("\n§\n", region)), len(cols), may_split)
+            if len(cells.cands) > 1:
+                pin_by_narrative(cells, r.lastgroup, cols, text[:start], report)
             put_row(report, "active", r.lastgroup, cols, cells)
         pos = stop
+
+
+# Narrative restatements: 「制发规范性文件88件」「现行有效行政规范性文件698件」 pin the cells of a row
+# whose digits ran together (`8855698` = 88|55|698).
+_PIN_ROWS = {"rules": "规章", "normative_docs": "规范性文件"}
+_PIN_COLUMNS = {
+    "issued": "制发|印发|出台", "abolished": "废止", "in_force": "现行有效",
+    "made": "新制作|制作", "published": "新公开", "total_published": "公开总数|累计公开",
+}
+_PIN_NUMBER = re.compile(r"[^\d。；;，,]{0,6}?(\d+)\s*(?:件|个|部|项)")
+
+
+def narrative_pins(narrative: str, row: str) -> list[tuple[str | None, str]]:
+    """(column or None, number) for each restatement of a 表二 row's figures in the prose: the
+    row's word followed closely by a count (`…规范性文件88件`), the column named by a word just
+    before (`制发`, `现行有效`) when there is one."""
+    word = _PIN_ROWS.get(row)
+    if not word:
+        return []
+    pins = []
+    for m in fuzzy(word).finditer(narrative):
+        n = _PIN_NUMBER.match(narrative, m.end())
+        if not n:
+            continue
+        before = narrative[max(0, m.start() - 8) : m.start()]
+        col = next((c for c, words in _PIN_COLUMNS.items() if re.search(words, before)), None)
+        pins.append((col, n.group(1)))
+    return pins
+
+
+def pin_by_narrative(cells: Cells, row: str, cols: list[str], narrative: str, report: ParsedReport) -> None:
+    """Keep the one split of a glued row that agrees with every restatement of its figures in
+    the narrative; when none or several do, nothing is pinned (the cells stay unknown). A
+    restatement that names no column pins a number of two digits or more somewhere in the row."""
+    pins = [(c, v) for c, v in narrative_pins(narrative, row) if c is None and len(v) >= 2 or c in cols]
+    if not pins:
+        return
+    keep = [cand for cand in cells.cands
+            if all((cand[cols.index(c)] == v) if c else (v in cand) for c, v in pins)]
+    if len(keep) == 1:
+        report.warnings.append(f"active.{row}: {''.join(cells.segs)!r} pinned by the narrative ({pins})")
+        cells.cands = keep
 
 
 def _active_start(text: str, end: int) -> int | None:
@@ -362,6 +512,23 @@ def _active_start(text: str, end: int) -> int | None:
         if cols.search(text, m.end(), m.end() + 40):
             return m.start()
     return None
+
+
+def _header_slots(header: str, cols: list[str]) -> list[str | None] | None:
+    """For a pipe header row (`| 信息内容 | 采购项目数量 | 采购总金额 |  |`), the column of each
+    cell after 信息内容, None for an empty one; None when the header is not one pipe row that
+    names each column once."""
+    line = header.split("\n", 1)[0]
+    if "|" not in line:
+        return None
+    texts = [t.strip() for t in line[line.index("|") :].strip().strip("|").split("|")]
+    slots = []
+    for t in texts:
+        found = _header_columns(t)
+        if len(found) > 1:
+            return None
+        slots.append(found[0] if found else None)
+    return slots if [c for c in slots if c] == cols else None
 
 
 def _header_columns(header: str) -> list[str]:

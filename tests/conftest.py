@@ -13,7 +13,20 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+def _find_corpus() -> Path:
+    """../shared/corpus beside the checkout, or beside a parent directory (a git worktree under
+    work/wt/NAME sees it two levels up); XXGK_CORPUS names it explicitly."""
+    if os.environ.get("XXGK_CORPUS"):
+        return Path(os.environ["XXGK_CORPUS"])
+    for parent in ROOT.parents:
+        if (parent / "shared" / "corpus").is_dir():
+            return parent / "shared" / "corpus"
+    return ROOT.parent / "shared" / "corpus"
+
+
+CORPUS = _find_corpus()
 XXGK = [sys.executable, "-m", "archive.cli"]
 
 

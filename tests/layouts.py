@@ -63,6 +63,7 @@ class Truth:
     year: int
     organ: str
     tables: dict = field(default_factory=dict)
+    variant: str | None = None  # "mixed": 2021 表二 with the 2019 表三
 
     def number(self, table, row, col) -> Decimal:
         return Decimal(self.tables[table][row][col].replace("元", ""))
@@ -138,13 +139,16 @@ def random_active(rng: random.Random, template: str) -> dict:
     return out
 
 
-def random_report(rng: random.Random) -> Truth:
+def random_report(rng: random.Random, mixed: float = 0.0) -> Truth:
+    """A consistent report: 2021 (half), 2019, or with probability ``mixed`` the mixed variant
+    (2021 表二, the 2019 表三 with its single （六）其他处理 row)."""
     template = rng.choice(("2021", "2021", "2019"))
+    variant = "mixed" if template == "2021" and rng.random() < mixed else None
     year = rng.randint(2019, 2020) if template == "2019" else rng.randint(2021, 2025)
-    truth = Truth(template, year, rng.choice(ORGANS))
+    truth = Truth(template, year, rng.choice(ORGANS), variant=variant)
     truth.tables = {
         "active": random_active(rng, template),
-        "applications": random_applications(rng, template),
+        "applications": random_applications(rng, "2019" if variant else template),
         "reviews": random_reviews(rng),
     }
     return truth
@@ -185,7 +189,14 @@ def title(truth: Truth) -> str:
 
 def narrative(truth: Truth) -> str:
     n = truth.tables["applications"]["new_received"]["total"]
-    return f"{truth.year}年，全年共受理政府信息公开申请{n}件，均在法定期限内答复。"
+    out = f"{truth.year}年，全年共受理政府信息公开申请{n}件，均在法定期限内答复。"
+    docs = truth.tables["active"]["normative_docs"]
+    if truth.year % 2:  # half the reports restate their 规范性文件 figures, as many real ones do
+        if truth.template == "2021":
+            out += f"本年制发规范性文件{docs['issued']}件，现行有效行政规范性文件{docs['in_force']}件。"
+        else:
+            out += f"全年新制作规范性文件{docs['made']}件，对外公开总数量{docs['total_published']}件。"
+    return out
 
 
 APPLICANT_HEADER = ("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "申请人情况",
@@ -368,3 +379,531 @@ RENDERERS = {
 
 def render(truth: Truth, layout: str, rng: random.Random) -> str:
     return RENDERERS[layout](truth, rng)
+
+
+# Layout families: every format, the layouts of the wild ---------------------------------------
+# `render_family(truth, family, rng)` prints a report as one of FAMILIES and returns a Rendered
+# document (the bytes a portal would serve, and the cells it printed blank). The families cover
+# what real reports do to the official tables (see the module docstring of each builder).
+import html as _html
+import io as _io
+import re as _re
+
+
+@dataclass
+class Rendered:
+    family: str
+    data: bytes
+    blanks: set = field(default_factory=set)  # "table.row.col" printed blank, -, / or 无 (a zero)
+
+
+@dataclass
+class C:
+    """One printed table cell of a family's grid."""
+
+    text: str
+    rs: int = 1
+    cs: int = 1
+    key: str | None = None  # "table.row.col" for a value cell
+
+
+class Printer:
+    """How a family prints the values: which zeros it leaves blank and how numbers look."""
+
+    def __init__(self, rng: random.Random, blank: float = 0.0, blank_marks=("",), thousands: bool = False,
+                 fullwidth: float = 0.0, unit: float = 0.0, sign_words: bool = False, ocr: float = 0.0):
+        self.rng, self.blank, self.blank_marks = rng, blank, blank_marks
+        self.thousands, self.fullwidth, self.unit, self.sign_words, self.ocr = thousands, fullwidth, unit, sign_words, ocr
+        self.blanks: set[str] = set()
+
+    def __call__(self, key: str, text: str) -> str:
+        rng = self.rng
+        table, row, col = key.split(".")
+        count = table != "active" or col not in ("amount", "change")
+        if text == "0" and rng.random() < self.blank:
+            self.blanks.add(key)
+            return rng.choice(self.blank_marks)
+        if col == "change" and self.sign_words and text not in ("0",):
+            text = f"减{text[1:]}" if text.startswith("-") else f"增{text}"
+        elif self.thousands and _re.fullmatch(r"\d{4,}", text):
+            text = f"{int(text):,}"
+        if count and rng.random() < self.unit:
+            text += "件"
+        if self.ocr and count and rng.random() < self.ocr:
+            text = text.replace("0", "O").replace("1", "l")
+        if rng.random() < self.fullwidth:
+            text = text.translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+        return text
+
+
+def _active_spec(truth: Truth):
+    blocks = BLOCKS_2021 if truth.template == "2021" else BLOCKS_2019
+    labels = ACTIVE_LABELS_2021 if truth.template == "2021" else ACTIVE_LABELS_2019
+    for heading, header, rows in blocks:
+        yield heading, header, [(r, labels[r], list(truth.tables["active"][r].items())) for r in rows]
+
+
+def _app_rows(truth: Truth):
+    """(key, group, label) of the printed 表三 rows after the header."""
+    labels = {k: (label, group) for k, label, group in schema.APPLICATION_ROWS}
+    return [(k, labels[k][1], labels[k][0]) for k in truth.tables["applications"]]
+
+
+def official_grids(truth: Truth, pr: Printer, active_spans=None) -> list[tuple[str, list[list[C]]]]:
+    """The three tables with the official merged cells (report-format.md)."""
+    t2: list[list[C]] = []
+    for heading, header, rows in _active_spec(truth):
+        t2.append([C(heading, cs=4)])
+        spans = [1] * (len(header) - 1) + [4 - len(header)]
+        t2.append([C("信息内容")] + [C(h, cs=s) for h, s in zip(header, spans)])
+        for key, label, vals in rows:
+            vspans = active_spans(spans) if active_spans else spans
+            t2.append([C(label)] + [C(pr(f"active.{key}.{c}", v), cs=s, key=f"active.{key}.{c}")
+                                    for (c, v), s in zip(vals, vspans)])
+    t3: list[list[C]] = [
+        [C(APPLICANT_HEADER[0], rs=3, cs=3), C("申请人情况", cs=7)],
+        [C("自然人", rs=2), C("法人或其他组织", cs=5), C("总计", rs=2)],
+        [C(t) for t in ("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他")],
+    ]
+    rows = _app_rows(truth)
+    results = [r for r in rows if r[0] not in ("new_received", "carried_over", "carried_forward")]
+    seen = set()
+    for i, (key, group, label) in enumerate(rows):
+        vals = [C(pr(f"applications.{key}.{c}", v), key=f"applications.{key}.{c}")
+                for c, v in truth.tables["applications"][key].items()]
+        if key in ("new_received", "carried_over", "carried_forward"):
+            t3.append([C(label, cs=3)] + vals)
+            continue
+        cells = []
+        if key == "granted":
+            cells.append(C("三、本年度办理结果", rs=len(results)))
+        if group is None:
+            cells.append(C(label, cs=2))
+        else:
+            if group not in seen:
+                seen.add(group)
+                cells.append(C(GROUP_LABELS[group], rs=sum(1 for r in results if r[1] == group)))
+            cells.append(C(label))
+        t3.append(cells + vals)
+    outcomes = [label for _, label in schema.REVIEW_COLUMNS]
+    t4 = [
+        [C("行政复议", cs=5), C("行政诉讼", cs=10)],
+        [C(o, rs=2) for o in outcomes] + [C("未经复议直接起诉", cs=5), C("复议后起诉", cs=5)],
+        [C(o) for o in outcomes * 2],
+        [C(pr(f"reviews.{g}.{c}", v), key=f"reviews.{g}.{c}") for g, _ in schema.REVIEW_ROWS
+         for c, v in truth.tables["reviews"][g].items()],
+    ]
+    return [("二、主动公开政府信息情况", t2), ("三、收到和处理政府信息公开申请情况", t3),
+            ("四、政府信息公开行政复议、行政诉讼情况", t4)]
+
+
+def flat_grids(truth: Truth, pr: Printer, rng: random.Random) -> list[tuple[str, list[list[C]]]]:
+    """Tables typed by hand in Word: no merged cell at all, group labels on the first row of
+    their group only, the applicant header over three rows with its columns left-aligned, 表四's
+    headers `行政复议 | 行政诉讼` over `结果维持 … 总计 | 未经复议直接起诉 | 复议后起诉` over the five
+    outcomes twice, short rows (trailing empty cells left out)."""
+    t2: list[list[C]] = []
+    for heading, header, rows in _active_spec(truth):
+        t2.append([C(heading)])
+        t2.append([C("信息内容")] + [C(h) for h in header])
+        for key, label, vals in rows:
+            t2.append([C(label)] + [C(pr(f"active.{key}.{c}", v), key=f"active.{key}.{c}") for c, v in vals])
+    t3 = [
+        [C(APPLICANT_HEADER[0]), C("申请人情况")],
+        [C("")] * rng.choice((0, 1)) + [C("自然人"), C("法人或其他组织"), C("总计")],
+        [C("")] * rng.choice((0, 2)) + [C(t) for t in ("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他")],
+    ]
+    seen = set()
+    for key, group, label in _app_rows(truth):
+        head = []
+        if key == "granted":
+            head.append("三、本年度办理结果")
+        if group and group not in seen:
+            seen.add(group)
+            head.append(GROUP_LABELS[group])
+        head.append(label)
+        vals = [C(pr(f"applications.{key}.{c}", v), key=f"applications.{key}.{c}")
+                for c, v in truth.tables["applications"][key].items()]
+        t3.append([C("".join(head))] + vals)
+    outcomes = [label for _, label in schema.REVIEW_COLUMNS]
+    third = [C("")] * 5 + [C(o) for o in outcomes * 2] if rng.random() < 0.5 else [C(o) for o in outcomes * 2]
+    t4 = [
+        [C("行政复议"), C("行政诉讼")],
+        [C(o) for o in outcomes] + [C("未经复议直接起诉"), C("复议后起诉")],
+        third,
+        [C(pr(f"reviews.{g}.{c}", v), key=f"reviews.{g}.{c}") for g, _ in schema.REVIEW_ROWS
+         for c, v in truth.tables["reviews"][g].items()],
+    ]
+    return [("二、主动公开政府信息情况", t2), ("三、收到和处理政府信息公开申请情况", t3),
+            ("四、政府信息公开行政复议、行政诉讼情况", t4)]
+
+
+def _place(rows: list[list[C]]) -> list[tuple[int, int, C]]:
+    """(row, col, cell) of every printed cell, spans expanded as HTML does."""
+    taken, out = set(), []
+    for r, row in enumerate(rows):
+        c = 0
+        for cell in row:
+            while (r, c) in taken:
+                c += 1
+            out.append((r, c, cell))
+            for dr in range(cell.rs):
+                for dc in range(cell.cs):
+                    taken.add((r + dr, c + dc))
+            c += cell.cs
+    return out
+
+
+# HTML ---------------------------------------------------------------------------------------------
+def _td(cell: C, style: str, tag: str = "td") -> str:
+    text = _html.escape(cell.text)
+    if style == "ie":
+        attrs = (f" rowSpan={cell.rs}" if cell.rs > 1 else "") + (f" colSpan={cell.cs}" if cell.cs > 1 else "")
+        return f"<{tag.upper()}{attrs} vAlign=center><P align=center><SPAN><FONT face=宋体>{text or '&nbsp;'}</FONT></SPAN></P></{tag.upper()}>"
+    attrs = (f' rowspan="{cell.rs}"' if cell.rs > 1 else "") + (f' colspan="{cell.cs}"' if cell.cs > 1 else "")
+    if style == "escaped":
+        if not text and cell.key:
+            text = "&amp;nbsp;"
+        elif cell.key:
+            text = f"&amp;nbsp;{text}"
+    return f"<{tag}{attrs}><p>{text}</p></{tag}>"
+
+
+def html_table(rows: list[list[C]], style: str = "plain", thead: int = 0) -> str:
+    trs = ["<tr>" + "".join(_td(c, style) for c in row) + "</tr>" for row in rows]
+    if style == "ie":
+        trs = [t.replace("<tr>", "<TR>").replace("</tr>", "</TR>") for t in trs]
+    body = "".join(trs[thead:])
+    head = f"<thead>{''.join(trs[:thead])}</thead>" if thead else ""
+    return f'<table border="1" cellspacing="0">{head}<tbody>{body}</tbody></table>'
+
+
+def html_page(truth: Truth, tables: list[tuple[str, str]]) -> str:
+    parts = [f"<html><head><meta charset='utf-8'><title>{title(truth)}</title></head><body>",
+             f"<h1>{title(truth)}</h1>", f"<p>一、总体情况</p><p>{narrative(truth)}</p>"]
+    for heading, table in tables:
+        parts.append(f"<p>{heading}</p>{table}")
+    parts.append("<p>五、存在的主要问题及改进情况</p><p>无。</p></body></html>")
+    return "".join(parts)
+
+
+def fam_html_official(truth, rng):
+    pr = Printer(rng, blank=0.3)
+    return html_page(truth, [(h, html_table(g)) for h, g in official_grids(truth, pr)]), pr
+
+
+def fam_html_word_flat(truth, rng):
+    pr = Printer(rng, blank=0.2)
+    return html_page(truth, [(h, html_table(g)) for h, g in flat_grids(truth, pr, rng)]), pr
+
+
+def fam_html_escaped(truth, rng):
+    """Blanks double-escaped (`&amp;nbsp;` shows as `&nbsp;`), empty cells for zero, thousands
+    separators, full-width digits, values with units."""
+    pr = Printer(rng, blank=0.4, thousands=True, fullwidth=0.2, unit=0.2)
+    return html_page(truth, [(h, html_table(g, "escaped")) for h, g in official_grids(truth, pr)]), pr
+
+
+def fam_html_split(truth, rng):
+    """Tables split over several <table> elements (page breaks), the header repeated or not."""
+    pr = Printer(rng, blank=0.2)
+    out = []
+    for heading, g in official_grids(truth, pr):
+        if heading.startswith("三"):
+            header, body = g[:3], g[3:]
+            # Cut where no rowspan crosses: after 二、上年结转 and before 四、结转下年度.
+            cuts = sorted(rng.sample((2, len(body) - 1), rng.choice((1, 2))))
+            pieces, last = [], 0
+            for cut in cuts + [len(body)]:
+                pieces.append(body[last:cut])
+                last = cut
+            repeat = rng.random() < 0.5
+            tables = [html_table(header + pieces[0])]
+            tables += [html_table((header if repeat else []) + p) for p in pieces[1:]]
+            out.append((heading, "<p>&nbsp;</p>".join(tables)))
+        else:
+            out.append((heading, html_table(g)))
+    return html_page(truth, out), pr
+
+
+def _ie_spans(spans):
+    return list(reversed(spans))  # the value row puts the wide cell first, the header last
+
+
+def fam_html_ie(truth, rng):
+    """Old IE-era markup: upper-case tags, <P><SPAN><FONT>, unquoted spans; 表二 value spans that
+    disagree with the header's (values follow cell order); 表三 inside <thead>; 本年增/减 as 增5 and
+    减12."""
+    pr = Printer(rng, blank=0.1, sign_words=True)
+    grids = official_grids(truth, pr, active_spans=_ie_spans)
+    out = []
+    for heading, g in grids:
+        out.append((heading, html_table(g, "ie", thead=len(g) if heading.startswith("三") else 0)))
+    return html_page(truth, out).replace("<p>", "<P>").replace("</p>", "</P>"), pr
+
+
+def fam_md_html_fragment(truth, rng):
+    """A markdown conversion that kept the tables as HTML fragments (MinerU)."""
+    pr = Printer(rng, blank=0.2)
+    parts = [f"# {title(truth)}", "", "## 一、总体情况", "", narrative(truth), ""]
+    for heading, g in official_grids(truth, pr):
+        parts += [f"## {heading}", "", html_table(g), ""]
+    parts += ["## 五、存在的主要问题及改进情况", "", "无。"]
+    return "\n".join(parts), pr
+
+
+# Text families --------------------------------------------------------------------------------------
+def _md_row(cells) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def fam_md_mineru(truth, rng):
+    """A PDF→markdown conversion: one markdown table per row group with placeholder headers
+    (`列1 | 列2`), group labels floating on their own lines outside the rows, a row's values
+    broken over two lines, `— 3 —` page footers and `#` headings in the middle of a table; a blank
+    cell is an empty cell `|  |`."""
+    pr = Printer(rng, blank=0.3)
+    out = [f"# {title(truth)}", "", "## 一、总体情况", "", narrative(truth), "", "## 二、主动公开政府信息情况", ""]
+    for heading, header, rows in _active_spec(truth):
+        out += [heading, "", _md_row([f"列{i + 1}" for i in range(4)]), _md_row(["---"] * 4)]
+        out.append(_md_row(["信息内容", *header, *[""] * (3 - len(header))]))
+        for key, label, vals in rows:
+            cells = [pr(f"active.{key}.{c}", v) for c, v in vals]
+            out.append(_md_row([label, *cells, *[""] * (3 - len(cells))]))
+        out.append("")
+    out += ["## 三、收到和处理政府信息公开申请情况", "", _md_row([f"列{i + 1}" for i in range(9)]), _md_row(["---"] * 9)]
+    out.append(_md_row([APPLICANT_HEADER[0], "申请人情况", "", "", "", "", "", "", ""]))
+    out.append(_md_row(["", "自然人", "法人或其他组织", "", "", "", "", "", "总计"]))
+    out.append(_md_row(["", "", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "", ""]))
+    group_now = None
+    footer_at = rng.randrange(5, 20)
+    for i, (key, group, label) in enumerate(_app_rows(truth)):
+        cells = [pr(f"applications.{key}.{c}", v) for c, v in truth.tables["applications"][key].items()]
+        if group != group_now:
+            group_now = group
+            if group:  # a new markdown table for the group, its label floating above it
+                out += ["", GROUP_LABELS[group], "", _md_row([f"列{j + 1}" for j in range(8)]), _md_row(["---"] * 8)]
+        if key == "granted":
+            out += ["", "三、本年度办理结果", ""]
+        if i == footer_at:
+            out += ["", f"— {rng.randint(2, 9)} —", ""]
+        if rng.random() < 0.1:
+            out += [_md_row([label, *cells[:3]]), _md_row(cells[3:])]
+        else:
+            out.append(_md_row([label, *cells]))
+        if i == footer_at + 3:
+            out += ["", "# 三、收到和处理政府信息公开申请情况（续）", ""]
+    out += ["", "## 四、政府信息公开行政复议、行政诉讼情况", "", _md_row([f"列{i + 1}" for i in range(15)]), _md_row(["---"] * 15)]
+    outcomes = [label for _, label in schema.REVIEW_COLUMNS]
+    out.append(_md_row(["行政复议", "", "", "", "", "行政诉讼", *[""] * 9]))
+    out.append(_md_row([*outcomes, "未经复议直接起诉", "", "", "", "", "复议后起诉", "", "", "", ""]))
+    out.append(_md_row([""] * 5 + outcomes * 2))
+    out.append(_md_row([pr(f"reviews.{g}.{c}", v) for g, _ in schema.REVIEW_ROWS for c, v in truth.tables["reviews"][g].items()]))
+    out += ["", "## 五、存在的主要问题及改进情况", "", "无。"]
+    return "\n".join(out), pr
+
+
+_OCR_LABEL = (("（三）", "（ 三 ）"), ("（四）", "（ 四 ）"), ("（五）", "（五)"), ("（六）", "(六）"), ("（七）", "（ 七）"))
+
+
+def _ocr_label(label: str, rng: random.Random) -> str:
+    for a, b in _OCR_LABEL:
+        if label.startswith(a) and rng.random() < 0.5:
+            label = b + label[len(a):]
+    m = _re.match(r"(\d)\.", label)
+    if m and rng.random() < 0.5:
+        label = f"{m.group(1)} ." + label[2:]
+    return label
+
+
+def fam_ocr_dump(truth, rng):
+    """The text an OCR engine (or a language model) gives of a scanned report: each table row on
+    a line, values separated by spaces, `O` for `0` and `l` for `1`, zeros as `0件`, `——`, `/` or
+    `无`, labels with OCR's spacing (`（ 三 ）`, `1 .`), tables in pieces."""
+    pr = Printer(rng, blank=0.3, blank_marks=("——", "/", "无"), unit=0.2, ocr=0.15)
+    out = [title(truth), "", "一、总体情况", narrative(truth), "", "二、主动公开政府信息情况"]
+    for heading, header, rows in _active_spec(truth):
+        out += [heading, "信息内容 " + " ".join(header)]
+        for key, label, vals in rows:
+            out.append(label + " " + " ".join(pr(f"active.{key}.{c}", v) for c, v in vals))
+    out += ["", "三、收到和处理政府信息公开申请情况", APPLICANT_HEADER[0], "申请人情况",
+            "自然人 法人或其他组织 总计", "商业企业 科研机构 社会公益组织 法律服务机构 其他"]
+    seen = set()
+    for key, group, label in _app_rows(truth):
+        if key == "granted":
+            out.append("三、本年度办理结果")
+        if group and group not in seen:
+            seen.add(group)
+            out.append(_ocr_label(GROUP_LABELS[group], rng))
+        vals = " ".join(pr(f"applications.{key}.{c}", v) for c, v in truth.tables["applications"][key].items())
+        out.append(f"{_ocr_label(label, rng)} {vals}")
+        if key == "unavailable_unclear":
+            out += ["", "（续表）", ""]
+    out += ["", "四、政府信息公开行政复议、行政诉讼情况", "行政复议 行政诉讼",
+            "结果维持 结果纠正 其他结果 尚未审结 总计 未经复议直接起诉 复议后起诉",
+            " ".join([label for _, label in schema.REVIEW_COLUMNS] * 2),
+            " ".join(pr(f"reviews.{g}.{c}", v) for g, _ in schema.REVIEW_ROWS for c, v in truth.tables["reviews"][g].items()),
+            "", "五、存在的主要问题及改进情况", "无。"]
+    return "\n".join(out), pr
+
+
+# Documents (DOCX by python-docx, XLSX by openpyxl, PDF by LibreOffice) ------------------------------
+def docx_from(truth: Truth, grids) -> bytes:
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph(title(truth))
+    d.add_paragraph("一、总体情况")
+    d.add_paragraph(narrative(truth))
+    for heading, rows in grids:
+        d.add_paragraph(heading)
+        placed = _place(rows)
+        height = max(r + c.rs for r, _, c in placed)
+        width = max(col + c.cs for _, col, c in placed)
+        t = d.add_table(rows=height, cols=width)
+        t.style = "Table Grid"
+        for r, col, cell in placed:
+            target = t.cell(r, col)
+            if cell.rs > 1 or cell.cs > 1:
+                target = target.merge(t.cell(r + cell.rs - 1, col + cell.cs - 1))
+            target.text = cell.text
+    d.add_paragraph("五、存在的主要问题及改进情况")
+    d.add_paragraph("无。")
+    buf = _io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+def xlsx_from(truth: Truth, grids) -> bytes:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.cell(1, 1, title(truth))
+    top = 3
+    for heading, rows in grids:
+        ws.cell(top, 1, heading)
+        top += 1
+        placed = _place(rows)
+        for r, col, cell in placed:
+            value = cell.text
+            if cell.key and _re.fullmatch(r"-?\d+", value):
+                value = int(value)
+            ws.cell(top + r, 1 + col, value if value != "" else None)
+            if cell.rs > 1 or cell.cs > 1:
+                ws.merge_cells(start_row=top + r, start_column=1 + col, end_row=top + r + cell.rs - 1,
+                               end_column=col + cell.cs)
+        top += max(r + c.rs for r, _, c in placed) + 1
+    buf = _io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def fam_docx_official(truth, rng):
+    pr = Printer(rng, blank=0.2)
+    return docx_from(truth, official_grids(truth, pr)), pr
+
+
+def fam_docx_word_flat(truth, rng):
+    pr = Printer(rng, blank=0.2)
+    return docx_from(truth, flat_grids(truth, pr, rng)), pr
+
+
+def fam_xlsx(truth, rng):
+    pr = Printer(rng, blank=0.2)
+    return xlsx_from(truth, official_grids(truth, pr)), pr
+
+
+def fam_pdf_libreoffice(truth, rng):
+    """The official tables in a DOCX, printed to PDF by LibreOffice (a text layer, ruled tables)."""
+    from crawler.simulator.documents import soffice_convert
+
+    data, pr = fam_docx_official(truth, rng)
+    return soffice_convert(data, ".docx", "pdf"), pr
+
+
+def _text_layout(layout):
+    def fam(truth, rng):
+        return render(truth, layout, rng), Printer(rng)
+
+    return fam
+
+
+FAMILIES = {
+    **{f"text_{layout}": _text_layout(layout) for layout in LAYOUTS},
+    "md_mineru": fam_md_mineru,
+    "ocr_dump": fam_ocr_dump,
+    "md_html_fragment": fam_md_html_fragment,
+    "html_official": fam_html_official,
+    "html_word_flat": fam_html_word_flat,
+    "html_escaped": fam_html_escaped,
+    "html_split": fam_html_split,
+    "html_ie": fam_html_ie,
+    "docx_official": fam_docx_official,
+    "docx_word_flat": fam_docx_word_flat,
+    "xlsx": fam_xlsx,
+    "pdf_libreoffice": fam_pdf_libreoffice,
+}
+SLOW_FAMILIES = ("docx_official", "docx_word_flat", "xlsx", "pdf_libreoffice")
+
+
+def render_family(truth: Truth, family: str, rng: random.Random) -> Rendered:
+    doc, pr = FAMILIES[family](truth, rng)
+    data = doc if isinstance(doc, bytes) else doc.encode("utf-8")
+    return Rendered(family, data, set(pr.blanks))
+
+
+def compare(report, truth: Truth, blanks: set) -> tuple[list[str], list[str], list[str]]:
+    """(exact, wrong, unknown) cell keys of a parsed report against the truth. A cell printed
+    blank is exact when read as blank (or 0); a cell read as another number, or absent without
+    being listed unknown, is wrong."""
+    exact, wrong, unknown = [], [], []
+    for table, row, col in truth.cells():
+        key = f"{table}.{row}.{col}"
+        got = report.tables.get(table, {}).get(row, {}).get(col)
+        if got is None:
+            (unknown if key in report.unknown_cells else wrong).append(key)
+        elif key in blanks:
+            (exact if got.number in (None, 0) else wrong).append(key)
+        elif got.number == truth.number(table, row, col):
+            exact.append(key)
+        else:
+            wrong.append(key)
+    for table, rows in report.tables.items():
+        for row, cols in rows.items():
+            for col, v in cols.items():
+                if row not in truth.tables.get(table, {}) and v.number not in (None, 0):
+                    wrong.append(f"{table}.{row}.{col} (not in the template)")
+    return exact, wrong, unknown
+
+
+_WELL_FORMED = _re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?")
+
+
+def _splits(text: str, n: int) -> list[tuple[str, ...]]:
+    """Every way to cut ``text`` into ``n`` well-formed numbers (no leading zero)."""
+    if n == 0:
+        return [()] if not text else []
+    out = []
+    for end in range(1, len(text) + 1):
+        head = text[:end]
+        if _WELL_FORMED.fullmatch(head):
+            out += [(head, *rest) for rest in _splits(text[end:], n - 1)]
+    return out
+
+
+def ambiguous_cells(truth: Truth, family: str) -> set[str]:
+    """Cells whose boundaries the printed document cannot pin, as the corpus's expected files
+    name them: in a crawler dump that runs cells together, a 表二 row (no identity ties its
+    cells) whose digits split into well-formed numbers in more than one way. Computed from the
+    truth alone, not with the parser's code."""
+    if family != "text_glued":
+        return set()
+    out = set()
+    for row, cols in truth.tables["active"].items():
+        printed = "".join(v.replace("元", "") for v in cols.values())
+        cands = _splits(printed, len(cols))
+        for i, col in enumerate(cols):
+            if len({c[i] for c in cands}) > 1:
+                out.add(f"active.{row}.{col}")
+    return out

@@ -7,11 +7,13 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 
+from tests.conftest import CORPUS
+
 from archive.errors import ParseError
 from archive.parse import parse_bytes
 from archive.pdfparse import parse_pdf
 
-REPORTS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "reports"
+REPORTS = CORPUS / "reports"
 needs_corpus = pytest.mark.skipif(not REPORTS.is_dir(), reason="../shared/corpus is absent")
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import zipfile
 
-from .. import tables
 from ..errors import ParseError
 from ..report import ParsedReport
 
@@ -18,19 +17,15 @@ _YEAR = re.compile(r"(?:19|20)\d{2}|[〇○零一二][〇○零一二三四五�
 
 
 def report_from_grids(grids, text: str, source: str, source_format: str, title: str | None = None) -> ParsedReport:
-    """A report from a document's table grids and its running text. When the grids hold none of
-    the tables (a report typed as text, tables pasted as pictures…) the text is read instead."""
-    from ..parse import finish
-    from ..textparse import find_title, parse_text, prepare
+    """A report from a document's table grids and its running text, by the one mapping step
+    (archive.engine): the grid reading, else the text reading, the complete consistent one kept."""
+    from ..document import Document
+    from ..engine import read_document
 
-    report = ParsedReport(source_format=source_format)
-    tables.read_grids(grids, report)
-    if not report.tables and not report.unknown_cells:
-        return parse_text(text, source, source_format=source_format)
-    text = prepare(text)
-    report.title = title if title and _YEAR.search(title) else (re.sub(r"\s+", "", find_title(text)) or title)
-    report.text = text
-    finish(report)
+    doc = Document(source_format, grids=list(grids), text=text, title=title if title and _YEAR.search(title) else None)
+    report = read_document(doc, source)
+    if not report.title and title:
+        report.title = title
     return report
 
 

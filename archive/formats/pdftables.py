@@ -15,9 +15,10 @@ import re
 
 from .. import tables
 from ..checks import check_report
+from ..completeness import mark_missing
 from ..errors import ParseError
 from ..htmlgrid import Cell, Grid
-from ..labels import clean_text
+from ..labels import clean_text, looks_numeric
 from ..report import ParsedReport
 from . import limits
 
@@ -84,6 +85,8 @@ def table_grids(data: bytes, source: str) -> list[Grid]:
                     break
                 for table in page.find_tables():
                     grid = table_grid(table)
+                    if grid and grids and _continues_label(grids[-1], grid):
+                        grid = grid[1:]
                     if grid:
                         grids.append(grid)
     except ParseError:
@@ -91,6 +94,26 @@ def table_grids(data: bytes, source: str) -> list[Grid]:
     except Exception as e:  # pdfminer raises many kinds on damaged content streams
         raise ParseError(source, f"PDF tables not readable ({type(e).__name__})") from None
     return grids
+
+
+def _continues_label(before: Grid, grid: Grid) -> bool:
+    """A page break inside a row's label: the new page's first row prints the rest of the label
+    and no value (`逾期未按收费…申请` under `2.申请人`). Its text is joined to the label of the
+    row before the break, so the row is known by its whole label; True when that was done."""
+    first, last = grid[0], before[-1]
+    if len(first) != len(last) or any(c is not None and c.text and looks_numeric(c.text) for c in first):
+        return False
+    texts = [c for c in first if c is not None and c.text]
+    values = [i for i, c in enumerate(last) if c is not None and c.text and looks_numeric(c.text)]
+    if not texts or not values or any(first[i] is not None and first[i].text for i in values):
+        return False  # not a label's rest: a repeated header, or a row of its own
+    done = set()
+    for c, cell in enumerate(first):
+        if cell is None or not cell.text or id(cell) in done or last[c] is None:
+            continue
+        done.add(id(cell))
+        last[c].text += cell.text
+    return True
 
 
 def table_grid(table) -> Grid:
@@ -145,9 +168,23 @@ def merge(report: ParsedReport, by_position: ParsedReport) -> None:
     position; cells read both ways kept only where the two agree."""
     unknown = set(report.unknown_cells)
     filled = conflicts = 0
+    # The engine's rule: of two readings, one complete and consistent with the identities, the
+    # other not (the text layer could not place blank cells, or split runs of digits), the
+    # complete one is kept; cells of two readings that are both complete never get here.
+    by_position.template = None
+    tables.decide_template(by_position)
+    mark_missing(by_position)
+    check_report(by_position)
+    position_wins = (by_position.template == report.template and not by_position.unknown_cells
+                     and not any(c["status"] == "failed" for c in by_position.checks))
     for table, row, col, value in list(by_position.cells()):
         key = f"{table}.{row}.{col}"
         have = report.tables.get(table, {}).get(row, {}).get(col)
+        if position_wins and (have is None or have.number != value.number or have.status != value.status):
+            report.tables.setdefault(table, {}).setdefault(row, {})[col] = value
+            unknown.discard(key)
+            filled += 1
+            continue
         if have is None:
             report.tables.setdefault(table, {}).setdefault(row, {})[col] = value
             unknown.discard(key)
@@ -183,4 +220,5 @@ def _recheck(report: ParsedReport) -> None:
         report.tables["applications"] = {k: apps[k] for k in sorted(apps, key=lambda k: order.index(k) if k in order else 99)}
     report.template = report.template_variant = None
     tables.decide_template(report)
+    mark_missing(report)
     check_report(report)

@@ -1,0 +1,74 @@
+"""Which cells a 2019/2021 report must print, and the ones a reading left out.
+
+A report recognised as a 2019 or 2021 report is complete or flagged: every cell of its template
+that no reading found is listed as unknown (so the report is flagged), and a warning names the
+table and the rows. An unflagged hole would look like a report that printed nothing there.
+"""
+from __future__ import annotations
+
+from . import schema
+
+TABLE_NAMES = {"active": "表二", "applications": "表三", "reviews": "表四"}
+
+
+def template_cells(template: str | None, variant: str | None = None) -> list[str]:
+    """Every cell key ("table.row.col") of a template, in canonical order."""
+    if template not in ("2019", "2021"):
+        return []
+    active = schema.ACTIVE_2019 if template == "2019" else schema.ACTIVE_2021
+    rows = [k for k, _, _ in schema.APPLICATION_ROWS]
+    if template == "2019" or variant == "mixed":
+        rows = [k for k in rows if k not in schema.OTHER_2021]
+    else:
+        rows = [k for k in rows if k != "other"]
+    out = [f"active.{r}.{c}" for r, cols in active.items() for c in cols]
+    out += [f"applications.{r}.{c}" for r in rows for c, _ in schema.APPLICANT_COLUMNS]
+    out += [f"reviews.{g}.{c}" for g, _ in schema.REVIEW_ROWS for c, _ in schema.REVIEW_COLUMNS]
+    return out
+
+
+def unreadable_as_unknown(report) -> None:
+    """A value cell that prints something that is not a number (`x`, `？`, `N/A`) is unknown: it
+    was printed, but no number can be read from it."""
+    for table, row, col, value in list(report.cells()):
+        if value.status == "unreadable":
+            del report.tables[table][row][col]
+            key = f"{table}.{row}.{col}"
+            if key not in report.unknown_cells:
+                report.unknown_cells.append(key)
+            report.warnings.append(f"{key}: {value.raw!r} is not a number: left unknown")
+    for table in list(report.tables):
+        for row in [r for r, cols in report.tables[table].items() if not cols]:
+            del report.tables[table][row]
+
+
+def clear_missing(report) -> None:
+    """Forget the cells marked missing by an earlier pass (before the tables change again)."""
+    if report.missing_cells:
+        gone = set(report.missing_cells)
+        report.unknown_cells = [c for c in report.unknown_cells if c not in gone]
+        report.warnings = [w for w in report.warnings if not w.startswith("incomplete:")]
+        report.missing_cells = []
+
+
+def mark_missing(report) -> None:
+    """List every template cell that was neither read nor already unknown as unknown, and warn
+    naming the table and rows."""
+    clear_missing(report)
+    have = {f"{t}.{r}.{c}" for t, r, c, _ in report.cells()} | set(report.unknown_cells)
+    missing = [k for k in template_cells(report.template, report.template_variant) if k not in have]
+    if not missing:
+        return
+    report.missing_cells = missing
+    report.unknown_cells.extend(missing)
+    by_table: dict[str, list[str]] = {}
+    for key in missing:
+        table, row, _ = key.split(".")
+        rows = by_table.setdefault(table, [])
+        if row not in rows:
+            rows.append(row)
+    for table, rows in by_table.items():
+        n = sum(1 for k in missing if k.startswith(table + "."))
+        report.warnings.append(
+            f"incomplete: {TABLE_NAMES[table]} ({table}) rows {', '.join(rows)} not read ({n} cells unknown)"
+        )
