@@ -321,7 +321,10 @@ def crop(page: Page, line: tuple[int, int, int, int], pad: float = 0.25) -> np.n
     out = page.gray[a:b, c:d].copy()
     out[page.rules[a:b, c:d]] = 255
     # Only the ink of this line: what lies in the margin (a neighbour's descender) is paper.
+    # Faint strokes (the thin base of a serif 2) may fall short of the ink threshold: what lies
+    # close to the line is kept as it is.
+    k = max(1, int(page.char * 0.15))
     keep = np.zeros(out.shape, dtype=bool)
-    keep[y0 - a : y1 - a, x0 - c : x1 - c] = True
+    keep[max(y0 - a - k, 0) : y1 - a + k, max(x0 - c - k, 0) : x1 - c + k] = True
     out[~keep & (out < 200)] = 255
     return out
