@@ -1,15 +1,14 @@
-"""Pictures of reports (PNG/JPG attachments, scanned PDFs) read with Tesseract (chi_sim).
+"""Pictures of reports (PNG/JPG attachments, scanned PDFs) read by two OCR engines, cell by cell.
 
-A report's tables are ruled. The rules are found in the picture itself (long dark runs, kept
-where they meet rules of the other direction), the cells they enclose become a grid in which a
-merged cell is one Cell, and the rules are erased before Tesseract reads the page, so that a
-vertical rule is never read as a 1. Tesseract's hOCR gives every character its box and its
-confidence; each character goes to the cell its centre lies in, and the grid is mapped by its
-labels like any HTML table. A picture without rules is read as text by the stream reader.
-
-Numbers are never guessed: a value cell with a character read below MIN_CONFIDENCE, with text
-that is not a number, or with ink where nothing was read, is unknown, and the report carries
-source_format "ocr" and a warning saying how it was read.
+The page is turned upright and its ruled tables found (tablegrid: OpenCV); each cell's lines of
+ink are cut out inside its rules and read by RapidOCR (PP-OCR recognition; its models ship in
+the wheel). Label cells keep RapidOCR's text, and the grids are mapped by their labels like any
+other reader's grids. Every value cell is read a second time by Tesseract (digits only), an
+independent engine: a number is kept when both read the same number, or when one read it with
+confidence and an accounting identity (A1–A4), all of whose other cells are known, balances
+with exactly that number. Anything else is unknown, never guessed, and the report carries
+source_format "ocr" and a warning saying how many cells were read how. Running text (title,
+headings) is RapidOCR's; a number in it is kept only where Tesseract (chi_sim) reads it too.
 """
 from __future__ import annotations
 
@@ -20,17 +19,11 @@ import shutil
 from dataclasses import dataclass
 
 from ..errors import ParseError
-from ..htmlgrid import Cell, Grid
+from ..htmlgrid import Grid
 from ..report import ParsedReport
 from . import limits
 
-MIN_CONFIDENCE = 80.0  # Tesseract's per-character confidence (0–100) below which a digit is doubted
 UNREADABLE = "\ufffd"  # a doubted digit in running text: the stream reader cannot read it as a number
-# What a doubted value cell holds for the grid mapper. It must look numeric: the mapper tells
-# label cells from value cells by whether they read as numbers, and a row with a label-looking
-# value would no longer be recognised. No report prints this number; every cell holding it is
-# turned into an unknown cell once the grids are mapped.
-DOUBTED = "-0.000000000271828"
 LANG = "chi_sim"
 
 
@@ -219,7 +212,6 @@ class PageReading:
     outside: list[str]  # lines of running text
     boxes: list  # tablegrid.Box of every table cell
     readings: dict  # id(Cell) -> Reading, for the value cells
-    labels: int = 0
 
 
 def read_page(img, source: str, timeout: float | None = None) -> PageReading:
@@ -365,10 +357,11 @@ def parse_pages(images, source: str, what: str) -> ParsedReport:
         report = report_from_grids(grids, outside, source, "ocr")
     else:
         report = parse_text(outside, source, source_format="ocr")
-    where = {}
+    where, key_of = {}, {}
     for table, row, col, value in report.cells():
         if value.raw in cells:
             where[(table, row, col)] = readings[id(cells[value.raw])]
+            key_of[id(cells[value.raw])] = (table, row, col)
     known, candidates = {}, {}
     for key, r in where.items():
         if r.agreed is not None:
@@ -393,10 +386,11 @@ def parse_pages(images, source: str, what: str) -> ParsedReport:
     for table in list(report.tables):
         for row in [r for r, cols in report.tables[table].items() if not cols]:
             del report.tables[table][row]
+    # The grids as finally read, for the report's text: a doubted or unplaced cell is empty.
     for cell in cells.values():
-        key = next((k for k, r in where.items() if r is readings[id(cell)]), None)
-        cell.text = "" if key is None else (lambda v: v.raw if v else "")(
-            report.tables.get(key[0], {}).get(key[1], {}).get(key[2]))
+        t, r, c = key_of.get(id(cell), (None, None, None))
+        value = report.tables.get(t, {}).get(r, {}).get(c)
+        cell.text = value.raw if value is not None else ""
     doubted += _unknown_from_unreadable(report)
     if report.template:
         _missing_as_unknown(report, schema)
@@ -416,11 +410,11 @@ def parse_pages(images, source: str, what: str) -> ParsedReport:
 
 
 def _unknown_from_unreadable(report: ParsedReport) -> int:
-    """Value cells that OCR doubted (or read as something that is not a number) become
+    """Value cells read as something that is not a number (text outside a ruled table) become
     unknown cells: removed from the tables, listed in unknown_cells (which flags the report)."""
     n = 0
     for table, row, col, value in list(report.cells()):
-        if value.status == "unreadable" or value.raw == DOUBTED:
+        if value.status == "unreadable":
             del report.tables[table][row][col]
             report.unknown_cells.append(f"{table}.{row}.{col}")
             n += 1
