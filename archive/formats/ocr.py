@@ -181,27 +181,37 @@ def _number(text: str):
     return (v.status, v.number) if v.status in ("number", "dash") else None
 
 
+def _tess_text(chars: list[Char]) -> tuple[str, float]:
+    return _clean_number("".join(c.text for c in chars)), min((c.conf for c in chars), default=0.0)
+
+
 @dataclass
 class Reading:
-    """What the two engines read in one value cell."""
+    """What the two engines read in one value cell: RapidOCR, Tesseract's English model and,
+    where those differ, its Chinese one (both restricted to digits)."""
 
     rapid: str
     score: float
     tess: str
     tess_conf: float
+    tess2: str = ""
+    tess2_conf: float = 0.0
 
     @property
     def agreed(self) -> str | None:
-        a, b = _number(self.rapid), _number(self.tess)
-        return self.rapid if a is not None and a == b else None
+        a = _number(self.rapid)
+        if a is not None and (a == _number(self.tess) or a == _number(self.tess2)):
+            return self.rapid
+        return None
 
     def candidates(self) -> list:
         """Numbers one engine alone read with confidence: kept only if an identity confirms one."""
         out = []
         if self.score >= RAPID_CONFIDENT and _number(self.rapid):
             out.append(self.rapid)
-        if self.tess and self.tess_conf >= TESS_CONFIDENT and _number(self.tess):
-            out.append(self.tess)
+        for text, conf in ((self.tess, self.tess_conf), (self.tess2, self.tess2_conf)):
+            if text and conf >= TESS_CONFIDENT and _number(text) and text not in out:
+                out.append(text)
         return out
 
 
@@ -246,12 +256,18 @@ def read_page(img, source: str, timeout: float | None = None) -> PageReading:
         else:
             b.cell.text = text.replace(" ", "")
     # The value cells read again by Tesseract, digits only: a second, independent reading.
-    tess = tesseract_lines([tg.crop(page, b.lines[0]) for b in values], source, timeout)
+    value_crops = [tg.crop(page, b.lines[0]) for b in values]
+    tess = tesseract_lines(value_crops, source, timeout)
     readings = {}
     for b, chars in zip(values, tess):
         (rtext, score), = texts[id(b.cell)]
-        readings[id(b.cell)] = Reading(_clean_number(rtext), score, _clean_number("".join(c.text for c in chars)),
-                                       min((c.conf for c in chars), default=0.0))
+        readings[id(b.cell)] = Reading(_clean_number(rtext), score, *_tess_text(chars))
+    # Where the two differ, Tesseract's Chinese model reads the cell too (restricted to digits
+    # it knows those of 楷体 fonts, whose 9 its English model takes for a q).
+    again = [i for i, b in enumerate(values) if readings[id(values[i].cell)].agreed is None]
+    for i, chars in zip(again, tesseract_lines([value_crops[i] for i in again], source, timeout, lang=LANG)):
+        r = readings[id(values[i].cell)]
+        r.tess2, r.tess2_conf = _tess_text(chars)
     outside = _checked_lines(page, outside_lines, outside_crops, outside_reads, source, timeout)
     return PageReading([g for g, _ in tables], outside, boxes, readings)
 

@@ -17,6 +17,7 @@ import numpy as np
 from ..htmlgrid import Cell
 
 MAX_SKEW = 4.0  # degrees either way searched when turning a page upright
+MAX_SIDE = 3400  # pixels: larger pages are scaled down first
 
 
 @dataclass
@@ -56,9 +57,8 @@ def flatten(gray: np.ndarray) -> np.ndarray:
     small = cv2.resize(gray, (max(1, w // f), max(1, h // f)), interpolation=cv2.INTER_AREA)
     bg = cv2.dilate(small, np.ones((7, 7), np.uint8))
     bg = cv2.medianBlur(bg, 5)
-    bg = cv2.resize(bg, (w, h), interpolation=cv2.INTER_LINEAR).astype(np.float32)
-    out = gray.astype(np.float32) * 255.0 / np.maximum(bg, 1)
-    return np.clip(out, 0, 255).astype(np.uint8)
+    bg = cv2.resize(bg, (w, h), interpolation=cv2.INTER_LINEAR)
+    return cv2.divide(gray, np.maximum(bg, 1), scale=255)
 
 
 def _threshold(gray: np.ndarray) -> int:
@@ -106,7 +106,13 @@ def prepare(img) -> Page:
     """The page upright, flattened and binarised, with its rules found."""
     import cv2
 
-    gray = flatten(ink_channel(img))
+    gray = ink_channel(img)
+    h, w = gray.shape
+    if max(h, w) > MAX_SIDE:
+        # A 300 dpi page read at 200 dpi: characters stay over 20 pixels high, the work shrinks.
+        f = MAX_SIDE / max(h, w)
+        gray = cv2.resize(gray, (int(w * f), int(h * f)), interpolation=cv2.INTER_AREA)
+    gray = flatten(gray)
     dark = gray < _threshold(gray)
     angle = skew_angle(dark)
     if abs(angle) >= 0.05:
