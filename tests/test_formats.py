@@ -140,7 +140,7 @@ def test_ocr_flagged_when_unknown(parsed, fmt):
 
 @pytest.mark.parametrize("fmt", OCR)
 def test_ocr_warning(parsed, fmt):
-    assert parsed[fmt].warnings[0].startswith("read by OCR (Tesseract chi_sim) from ")
+    assert parsed[fmt].warnings[0].startswith("read by OCR (RapidOCR and Tesseract) from ")
 
 
 def test_ocr_share_read_exactly(parsed):
@@ -150,8 +150,9 @@ def test_ocr_share_read_exactly(parsed):
         assert wrong == []
         shares[fmt] = right / total
     print("OCR cells read exactly: " + ", ".join(f"{f} {s:.1%}" for f, s in shares.items()))
-    # The rest are unknown (asserted above); a drop below this means the reader got worse.
-    assert min(shares.values()) >= 0.8
+    # The pictures are scans as real ones look (crawler/simulator/documents.py: 150–300 dpi,
+    # skew, grey paper, noise, a red seal, JPEG); the rest are unknown (asserted above).
+    assert min(shares.values()) >= 0.99
 
 
 # The 2019 tables --------------------------------------------------------------------------------

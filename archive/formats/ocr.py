@@ -1,15 +1,14 @@
-"""Pictures of reports (PNG/JPG attachments, scanned PDFs) read with Tesseract (chi_sim).
+"""Pictures of reports (PNG/JPG attachments, scanned PDFs) read by two OCR engines, cell by cell.
 
-A report's tables are ruled. The rules are found in the picture itself (long dark runs, kept
-where they meet rules of the other direction), the cells they enclose become a grid in which a
-merged cell is one Cell, and the rules are erased before Tesseract reads the page, so that a
-vertical rule is never read as a 1. Tesseract's hOCR gives every character its box and its
-confidence; each character goes to the cell its centre lies in, and the grid is mapped by its
-labels like any HTML table. A picture without rules is read as text by the stream reader.
-
-Numbers are never guessed: a value cell with a character read below MIN_CONFIDENCE, with text
-that is not a number, or with ink where nothing was read, is unknown, and the report carries
-source_format "ocr" and a warning saying how it was read.
+The page is turned upright and its ruled tables found (tablegrid: OpenCV); each cell's lines of
+ink are cut out inside its rules and read by RapidOCR (PP-OCR recognition; its models ship in
+the wheel). Label cells keep RapidOCR's text, and the grids are mapped by their labels like any
+other reader's grids. Every value cell is read a second time by Tesseract (digits only), an
+independent engine: a number is kept when both read the same number, or when one read it with
+confidence and an accounting identity (A1–A4), all of whose other cells are known, balances
+with exactly that number. Anything else is unknown, never guessed, and the report carries
+source_format "ocr" and a warning saying how many cells were read how. Running text (title,
+headings) is RapidOCR's; a number in it is kept only where Tesseract (chi_sim) reads it too.
 """
 from __future__ import annotations
 
@@ -20,17 +19,11 @@ import shutil
 from dataclasses import dataclass
 
 from ..errors import ParseError
-from ..htmlgrid import Cell, Grid
+from ..htmlgrid import Grid
 from ..report import ParsedReport
 from . import limits
 
-MIN_CONFIDENCE = 80.0  # Tesseract's per-character confidence (0–100) below which a digit is doubted
 UNREADABLE = "\ufffd"  # a doubted digit in running text: the stream reader cannot read it as a number
-# What a doubted value cell holds for the grid mapper. It must look numeric: the mapper tells
-# label cells from value cells by whether they read as numbers, and a row with a label-looking
-# value would no longer be recognised. No report prints this number; every cell holding it is
-# turned into an unknown cell once the grids are mapped.
-DOUBTED = "-0.000000000271828"
 LANG = "chi_sim"
 
 
@@ -91,251 +84,94 @@ def ocr_chars(png: bytes, source: str, timeout: float | None = None, psm: int = 
     return chars
 
 
-# Rules and cells -------------------------------------------------------------------------------
-def _runs(mask, length: int, axis: int):
-    """Pixels of ``mask`` lying on a run of at least ``length`` along ``axis``."""
-    import numpy as np
-
-    m = mask if axis == 1 else mask.T
-    h, w = m.shape
-    if w < length:
-        return np.zeros_like(mask)
-    cs = np.zeros((h, w + 1), dtype=np.int32)
-    np.cumsum(m, axis=1, out=cs[:, 1:])
-    full = (cs[:, length:] - cs[:, :-length]) == length  # run of `length` starting at x
-    cs2 = np.zeros((h, full.shape[1] + 1), dtype=np.int32)
-    np.cumsum(full, axis=1, out=cs2[:, 1:])
-    # x is covered when some start in [x-length+1, x] begins a full run.
-    idx = np.arange(w)
-    hi = np.minimum(idx, full.shape[1] - 1) + 1
-    lo = np.clip(idx - length + 1, 0, full.shape[1])
-    out = (cs2[:, hi] - cs2[:, lo]) > 0
-    return out if axis == 1 else out.T
+# RapidOCR ---------------------------------------------------------------------------------------
+_RAPID = None
+RAPID_CONFIDENT = 0.9  # RapidOCR's line score (mean character probability) that makes a reading a candidate
+TESS_CONFIDENT = 80.0
 
 
-def _segments(mask, axis: int, min_len: int):
-    """Rules as (position, start, end) from a mask of rule pixels: bands of adjacent rows
-    (columns) form one rule of some thickness."""
-    import numpy as np
-
-    m = mask if axis == 1 else mask.T
-    rows = np.flatnonzero(m.any(axis=1))
-    out = []
-    if rows.size == 0:
-        return out
-    bands = np.split(rows, np.flatnonzero(np.diff(rows) > 1) + 1)
-    for band in bands:
-        cover = m[band[0] : band[-1] + 1].any(axis=0)
-        xs = np.flatnonzero(cover)
-        if xs.size == 0:
-            continue
-        for run in np.split(xs, np.flatnonzero(np.diff(xs) > 2) + 1):
-            if run[-1] - run[0] + 1 >= min_len:
-                out.append(((band[0] + band[-1]) / 2, int(run[0]), int(run[-1]), int(band[0]), int(band[-1])))
-    return out
-
-
-@dataclass
-class Box:
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-    cell: Cell
+def rapid():
+    """RapidOCR's recogniser (PP-OCR, its models ship in the wheel: nothing is downloaded), used
+    without its detector (the cells and lines are cut out here) and without its text-direction
+    classifier, which turns single digits upside down (6 ↔ 9)."""
+    global _RAPID
+    if _RAPID is None:
+        try:
+            from rapidocr import RapidOCR
+        except ImportError:
+            raise ParseError("RapidOCR", "not installed (pyproject.toml: rapidocr, onnxruntime)") from None
+        _RAPID = RapidOCR(params={
+            "Global.use_det": False, "Global.use_cls": False, "Global.log_level": "error",
+            "Rec.rec_batch_num": 1,
+            # Crops are as wide as their text: no padding to the default 320 pixels.
+            "Rec.rec_img_shape": [3, 48, 48],
+            # One thread: the reader process runs beside the crawl on a small machine.
+            "EngineConfig.onnxruntime.intra_op_num_threads": 1,
+            "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+        })
+    return _RAPID
 
 
-def find_tables(gray, min_len: int | None = None):
-    """The ruled tables of a page: per table its grid of Cells and each Cell's box, and the
-    mask of rule pixels (to erase before OCR)."""
+def recognise(crops: list) -> list[tuple[str, float]]:
+    """Each crop (one line of text, grey) read by RapidOCR: (text, score), full-width forms
+    folded (NFKC), so that ０-９ read as 0-9."""
+    import unicodedata
 
-    dark = gray < 140
-    h, w = dark.shape
-    min_len = min_len or max(15, min(w, h) // 35)
-    hmask = _runs(dark, min_len, 1)
-    vmask = _runs(dark, min_len, 0)
-    hs = _segments(hmask, 1, min_len)
-    vs = _segments(vmask, 0, min_len)
-    tol = 4
+    import cv2
 
-    def meets(hseg, vseg):
-        y, hx0, hx1 = hseg[0], hseg[1], hseg[2]
-        x, vy0, vy1 = vseg[0], vseg[1], vseg[2]
-        return hx0 - tol <= x <= hx1 + tol and vy0 - tol <= y <= vy1 + tol
-
-    # Keep rules that meet at least two rules of the other direction: an underline, a dash in
-    # a cell or a stroke of a character does not.
-    for _ in range(2):
-        hs = [a for a in hs if sum(meets(a, b) for b in vs) >= 2]
-        vs = [b for b in vs if sum(meets(a, b) for a in hs) >= 2]
-    # Tables: rules joined by crossings.
-    parent = list(range(len(hs) + len(vs)))
-
-    def find(i):
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i, a in enumerate(hs):
-        for j, b in enumerate(vs):
-            if meets(a, b):
-                parent[find(i)] = find(len(hs) + j)
-    groups: dict[int, tuple[list, list]] = {}
-    for i, a in enumerate(hs):
-        groups.setdefault(find(i), ([], []))[0].append(a)
-    for j, b in enumerate(vs):
-        groups.setdefault(find(len(hs) + j), ([], []))[1].append(b)
-    tables = []
-    for hg, vg in groups.values():
-        if len(hg) < 2 or len(vg) < 2:
-            continue
-        ys = _cluster([a[0] for a in hg])
-        xs = _cluster([b[0] for b in vg])
-        if len(ys) < 2 or len(xs) < 2:
-            continue
-        tables.append(_cells(ys, xs, hmask, vmask))
-    tables.sort(key=lambda t: (t[1][0].y0, t[1][0].x0))
-    mask = hmask | vmask
-    return tables, mask
+    if not crops:
+        return []
+    eng = rapid()
+    imgs = [cv2.cvtColor(c, cv2.COLOR_GRAY2BGR) for c in crops]
+    res = eng.recognize_txt(imgs)
+    return [(unicodedata.normalize("NFKC", t or ""), float(s)) for t, s in zip(res.txts, res.scores)]
 
 
-def _cluster(values, tol: float = 6):
-    out = []
-    for v in sorted(values):
-        if out and v - out[-1][-1] <= tol:
-            out[-1].append(v)
-        else:
-            out.append([v])
-    return [sum(g) / len(g) for g in out]
+# Tesseract over cut-out cells ------------------------------------------------------------------
+TESS_HEIGHT = 36  # pixels a line of digits is scaled to for Tesseract
 
 
-def _cells(ys, xs, hmask, vmask):
-    """Slots between consecutive rules, joined where the rule between them is missing."""
-
-    nr, nc = len(ys) - 1, len(xs) - 1
-    parent = list(range(nr * nc))
-
-    def find(i):
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    def covered(mask, fixed, lo, hi, vertical):
-        lo, hi = int(lo + 4), int(hi - 4)
-        if hi <= lo:
-            return True
-        f0, f1 = int(fixed) - 3, int(fixed) + 4
-        band = mask[lo:hi, max(f0, 0) : f1] if vertical else mask[max(f0, 0) : f1, lo:hi]
-        line = band.any(axis=1) if vertical else band.any(axis=0)
-        return line.mean() >= 0.6
-
-    for r in range(nr):
-        for c in range(nc):
-            if c + 1 < nc and not covered(vmask, xs[c + 1], ys[r], ys[r + 1], True):
-                parent[find(r * nc + c)] = find(r * nc + c + 1)
-            if r + 1 < nr and not covered(hmask, ys[r + 1], xs[c], xs[c + 1], False):
-                parent[find(r * nc + c)] = find((r + 1) * nc + c)
-    cells: dict[int, Cell] = {}
-    boxes: dict[int, Box] = {}
-    grid: list[list[Cell | None]] = []
-    for r in range(nr):
-        row = []
-        for c in range(nc):
-            root = find(r * nc + c)
-            if root not in cells:
-                cells[root] = Cell("", r, c)
-                boxes[root] = Box(xs[c], ys[r], xs[c + 1], ys[r + 1], cells[root])
-            b = boxes[root]
-            b.x0, b.y0 = min(b.x0, xs[c]), min(b.y0, ys[r])
-            b.x1, b.y1 = max(b.x1, xs[c + 1]), max(b.y1, ys[r + 1])
-            row.append(cells[root])
-        grid.append(row)
-    from .docx import set_spans
-
-    set_spans(grid)
-    return grid, list(boxes.values())
-
-
-# Reading a page --------------------------------------------------------------------------------
-@dataclass
-class Page:
-    grids: list[Grid]
-    text: str  # every character outside the tables, by line, then each table's cells
-    chars: list[Char]
-    doubted: int = 0
-
-
-def _is_value(text: str) -> bool:
-    return bool(re.fullmatch(r"[\d.,，\-−—/元万件个]*", text.replace(" ", ""))) and bool(text.strip())
-
-
-def read_page(img, source: str, timeout: float | None = None) -> Page:
+def tesseract_lines(crops: list, source: str, timeout: float | None, lang: str = "eng",
+                    whitelist: str | None = "0123456789.-/") -> list[list[Char]]:
+    """The crops stacked one under the other with wide gaps, scaled to one height, read in one
+    Tesseract run; each line's characters go back to the crop they were cut from."""
+    import cv2
     import numpy as np
     from PIL import Image
 
-    gray = np.asarray(img.convert("L"))
-    tables, mask = find_tables(gray)
-    # Rules erased (with two pixels around them: anti-aliased edges) before OCR.
-    grow = mask.copy()
-    for _ in range(2):
-        g = grow.copy()
-        g[1:, :] |= grow[:-1, :]
-        g[:-1, :] |= grow[1:, :]
-        g[:, 1:] |= grow[:, :-1]
-        g[:, :-1] |= grow[:, 1:]
-        grow = g
-    clean = gray.copy()
-    clean[grow] = 255
-    dark = clean < 140
-    boxes = [b for _, bs in tables for b in bs]
-    # The running text (title, narrative) from the page with its tables blanked out; the
-    # cells from a second run in which each cell's content stands alone, so that Tesseract's
-    # lines never run across cells of different heights.
-    outside_img = clean.copy()
-    for b in boxes:
-        outside_img[int(b.y0) : int(b.y1) + 1, int(b.x0) : int(b.x1) + 1] = 255
+    if not crops:
+        return []
+    scaled = []
+    for c in crops:
+        f = TESS_HEIGHT / max(c.shape[0], 1)
+        scaled.append(cv2.resize(c, (max(1, int(c.shape[1] * f)), TESS_HEIGHT), interpolation=cv2.INTER_CUBIC))
+    gap = TESS_HEIGHT
+    width = max(c.shape[1] for c in scaled) + 40
+    canvas = np.full((len(scaled) * (TESS_HEIGHT + gap) + gap, width), 255, dtype=np.uint8)
+    bands = []
+    for i, c in enumerate(scaled):
+        top = gap + i * (TESS_HEIGHT + gap)
+        canvas[top : top + TESS_HEIGHT, 20 : 20 + c.shape[1]] = c
+        bands.append((top, top + TESS_HEIGHT))
     buf = io.BytesIO()
-    Image.fromarray(outside_img).save(buf, "PNG")
-    outside = ocr_chars(buf.getvalue(), source, timeout)
-    first = reread(clean, boxes, source, timeout)
-    inked = {id(b.cell): _ink(dark, b) > 0.002 for b in boxes}
-    values = [b for b in boxes if _is_value(_join(_strip_marks(first[id(b.cell)])))
-              or (not first[id(b.cell)] and inked[id(b.cell)])]
-    # Values read a second time, by the English model restricted to digits: a cell is kept
-    # only where both readings agree, with every character confident and all its ink read.
-    second = reread(clean, values, source, timeout, lang="eng", whitelist="0123456789.-/")
-    page = Page([], "", outside + [c for cs in first.values() for c in cs])
-    value_ids = {id(b.cell) for b in values}
-    for b in boxes:
-        got = _strip_marks(first[id(b.cell)])
-        text = _join(got)
-        if id(b.cell) not in value_ids:
-            b.cell.text = text
-            continue
-        again = _strip_marks(second.get(id(b.cell), []))
-        if not got and not again and not inked[id(b.cell)]:
-            b.cell.text = ""
-            continue
-        if (_number(text) is None or _number(text) != _number(_join(again))
-                or any(c.conf < MIN_CONFIDENCE for c in got + again)
-                or not _covers(dark, b, again)):
-            b.cell.text = DOUBTED
-            page.doubted += 1
-        else:
-            b.cell.text = text
-    page.grids = [grid for grid, _ in tables]
-    lines: list[str] = []
-    for n in sorted({c.line for c in outside}):
-        # Outside a ruled table only the stream reader can place values: a doubted digit is
-        # printed as a mark it cannot read as a number, so its row stays unknown.
-        lines.append(_join([c if not (c.text.isdigit() and c.conf < MIN_CONFIDENCE) else
-                            Char(UNREADABLE, c.conf, c.x0, c.y0, c.x1, c.y1, c.line) for c in outside if c.line == n]))
-    for grid in page.grids:
-        for row in grid:
-            lines.append(" ".join(dict.fromkeys(c.text for c in row if c is not None and c.text)))
-    page.text = "\n".join(lines)
-    return page
+    Image.fromarray(canvas).save(buf, "PNG")
+    out: list[list[Char]] = [[] for _ in crops]
+    for ch in ocr_chars(buf.getvalue(), source, timeout, lang=lang, whitelist=whitelist):
+        i = int((ch.cy - gap / 2) // (TESS_HEIGHT + gap))
+        if 0 <= i < len(out) and bands[i][0] - gap / 2 <= ch.cy <= bands[i][1] + gap / 2:
+            out[i].append(ch)
+    return out
+
+
+# Readings of one cell ---------------------------------------------------------------------------
+_MARKS = "“”\"'‘’。，,、`：:；;|_~"
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _clean_number(text: str) -> str:
+    """A reading of a value cell without spaces and stray marks at its ends (an engine writes
+    quotes or stops into the paper left by an erased rule). Digits are never added or changed."""
+    return text.replace(" ", "").strip(_MARKS)
 
 
 def _number(text: str):
@@ -345,127 +181,244 @@ def _number(text: str):
     return (v.status, v.number) if v.status in ("number", "dash") else None
 
 
-def _covers(dark, b: Box, chars: list[Char]) -> bool:
-    """Whether the characters read account for all the ink of a cell: a minus sign or a digit
-    that Tesseract dropped leaves ink no character box covers."""
-    import numpy as np
-
-    pad = 5
-    crop = dark[int(b.y0 + pad) : int(b.y1 - pad), int(b.x0 + pad) : int(b.x1 - pad)]
-    cols = np.flatnonzero(crop.any(axis=0))
-    if cols.size == 0:
-        return not chars
-    if not chars:
-        return False
-    # Character boxes are in the coordinates of the stacked image: compare extents only.
-    ink_runs = np.split(cols, np.flatnonzero(np.diff(cols) > 3) + 1)
-    first, last = ink_runs[0], ink_runs[-1]
-    read_width = max(c.x1 for c in chars) - min(c.x0 for c in chars)
-    ink_width = last[-1] - first[0]
-    height = max(max(c.y1 - c.y0 for c in chars), 1)
-    return ink_width - read_width <= 0.4 * height
+def _tess_text(chars: list[Char]) -> tuple[str, float]:
+    return _clean_number("".join(c.text for c in chars)), min((c.conf for c in chars), default=0.0)
 
 
-_MARKS = set("“”\"'‘’。，,、`：:；;|")
+@dataclass
+class Reading:
+    """What the two engines read in one value cell: RapidOCR, Tesseract's English model and,
+    where those differ, its Chinese one (both restricted to digits)."""
+
+    rapid: str
+    score: float
+    tess: str
+    tess_conf: float
+    tess2: str = ""
+    tess2_conf: float = 0.0
+
+    @property
+    def agreed(self) -> str | None:
+        a = _number(self.rapid)
+        if a is not None and (a == _number(self.tess) or a == _number(self.tess2)):
+            return self.rapid
+        return None
+
+    def candidates(self) -> list:
+        """Numbers one engine alone read with confidence: kept only if an identity confirms one."""
+        out = []
+        if self.score >= RAPID_CONFIDENT and _number(self.rapid):
+            out.append(self.rapid)
+        for text, conf in ((self.tess, self.tess_conf), (self.tess2, self.tess2_conf)):
+            if text and conf >= TESS_CONFIDENT and _number(text) and text not in out:
+                out.append(text)
+        return out
 
 
-def _strip_marks(chars: list[Char]) -> list[Char]:
-    """Stray marks around a number: Tesseract's LSTM writes quotes and stops into the blank
-    space where an erased rule was. Only marks that no number cell prints are dropped, and only
-    from the ends; digits are never added or changed."""
-    if not any(c.text.isdigit() for c in chars):
-        return chars
-    lo, hi = 0, len(chars)
-    while lo < hi and chars[lo].text in _MARKS:
-        lo += 1
-    while hi > lo and chars[hi - 1].text in _MARKS:
-        hi -= 1
-    inner = chars[lo:hi]
-    return inner if _is_value(_join(inner)) else chars
+# Reading a page --------------------------------------------------------------------------------
+@dataclass
+class PageReading:
+    grids: list[Grid]
+    outside: list[str]  # lines of running text
+    boxes: list  # tablegrid.Box of every table cell
+    readings: dict  # id(Cell) -> Reading, for the value cells
 
 
-def reread(clean, boxes: list[Box], source: str, timeout: float | None, lang: str = LANG,
-           whitelist: str | None = None) -> dict[int, list[Char]]:
-    """The value cells cut out and stacked one under the other with wide gaps, read in one
-    Tesseract run; each line goes back to the cell it was cut from."""
-    import numpy as np
-    from PIL import Image
+def read_page(img, source: str, timeout: float | None = None) -> PageReading:
+    from . import tablegrid as tg
 
-    if not boxes:
-        return {}
-    crops, bands = [], []
-    y = 20
+    page = tg.prepare(img)
+    tables = tg.find_tables(page)
+    boxes = [b for _, bs in tables for b in bs]
     for b in boxes:
-        pad = 5
-        crop = clean[int(b.y0 + pad) : int(b.y1 - pad), int(b.x0 + pad) : int(b.x1 - pad)]
-        ink = np.argwhere(crop < 140)
-        if ink.size:
-            (r0, c0), (r1, c1) = ink.min(axis=0), ink.max(axis=0)
-            crop = crop[max(r0 - 4, 0) : r1 + 5, max(c0 - 4, 0) : c1 + 5]
-        crops.append((crop, y))
-        bands.append((y, y + crop.shape[0], b))
-        y += crop.shape[0] + max(24, crop.shape[0])
-    width = max(c.shape[1] for c, _ in crops) + 40
-    canvas = np.full((y + 20, width), 255, dtype=np.uint8)
-    for crop, top in crops:
-        canvas[top : top + crop.shape[0], 20 : 20 + crop.shape[1]] = crop
-    buf = io.BytesIO()
-    Image.fromarray(canvas).save(buf, "PNG")
-    out: dict[int, list[Char]] = {id(b.cell): [] for b in boxes}
-    for ch in ocr_chars(buf.getvalue(), source, timeout, lang=lang, whitelist=whitelist):
-        for top, bottom, b in bands:
-            if top - 8 <= ch.cy <= bottom + 8:
-                out[id(b.cell)].append(ch)
-                break
+        b.lines = tg.cell_lines(page, b)
+    outside_lines = tg.text_lines(page, boxes)
+    # One RapidOCR pass over every line of every cell and of the running text.
+    crops, owner = [], []
+    for b in boxes:
+        for line in b.lines:
+            crops.append(tg.crop(page, line))
+            owner.append(b)
+    outside_crops = [tg.crop(page, line) for line in outside_lines]
+    read = recognise(crops + outside_crops)
+    cell_reads, outside_reads = read[: len(crops)], read[len(crops):]
+    texts: dict[int, list[tuple[str, float]]] = {}
+    for b, r in zip(owner, cell_reads):
+        texts.setdefault(id(b.cell), []).append(r)
+    values = []
+    for b in boxes:
+        got = texts.get(id(b.cell), [])
+        text = "".join(t for t, _ in got)
+        if not b.lines:
+            b.cell.text = ""
+        elif len(b.lines) == 1 and not _CJK.search(text) and not re.search(r"[A-Za-z]{2,}", text):
+            values.append(b)
+        else:
+            b.cell.text = text.replace(" ", "")
+    # The value cells read again by Tesseract, digits only: a second, independent reading.
+    value_crops = [tg.crop(page, b.lines[0]) for b in values]
+    tess = tesseract_lines(value_crops, source, timeout)
+    readings = {}
+    for b, chars in zip(values, tess):
+        (rtext, score), = texts[id(b.cell)]
+        readings[id(b.cell)] = Reading(_clean_number(rtext), score, *_tess_text(chars))
+    # Where the two differ, Tesseract's Chinese model reads the cell too (restricted to digits
+    # it knows those of 楷体 fonts, whose 9 its English model takes for a q).
+    again = [i for i, b in enumerate(values) if readings[id(values[i].cell)].agreed is None]
+    for i, chars in zip(again, tesseract_lines([value_crops[i] for i in again], source, timeout, lang=LANG)):
+        r = readings[id(values[i].cell)]
+        r.tess2, r.tess2_conf = _tess_text(chars)
+    outside = _checked_lines(page, outside_lines, outside_crops, outside_reads, source, timeout)
+    return PageReading([g for g, _ in tables], outside, boxes, readings)
+
+
+_NUMBERS = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _checked_lines(page, lines, crops, reads, source, timeout) -> list[str]:
+    """Running text as RapidOCR read it; a line's numbers are kept only when Tesseract (chi_sim)
+    reads the same numbers in it, otherwise its digits become marks no reader takes for a number."""
+    if not lines:
+        return []
+    numbered = [i for i, (t, _) in enumerate(reads) if _NUMBERS.search(t)]
+    second = tesseract_lines([crops[i] for i in numbered], source, timeout, lang=LANG, whitelist=None)
+    out = [t for t, _ in reads]
+    import unicodedata
+
+    for i, chars in zip(numbered, second):
+        theirs = unicodedata.normalize("NFKC", "".join(c.text for c in chars))
+        if _NUMBERS.findall(out[i]) != _NUMBERS.findall(theirs):
+            out[i] = re.sub(r"\d", UNREADABLE, out[i])
     return out
 
 
-def _join(chars: list[Char]) -> str:
-    """Characters of one cell or line as printed: CJK run together, a space where the gap
-    between two characters is wider than a character (two numbers side by side)."""
-    out = ""
-    prev = None
-    for c in chars:
-        if prev is not None:
-            height = max(c.y1 - c.y0, prev.y1 - prev.y0, 1)
-            if c.line != prev.line or c.x0 - prev.x1 > 0.8 * height:
-                out += " "
-        out += c.text
-        prev = c
-    return out
+# Identities -------------------------------------------------------------------------------------
+def equations(schema) -> list[tuple[list[tuple], list[tuple]]]:
+    """A1–A4 as (left cells, right cells) whose sums are equal."""
+    A = "applications"
+    eqs = []
+    for row, _, _ in schema.APPLICATION_ROWS:
+        eqs.append(([(A, row, "total")], [(A, row, c) for c in schema.APPLICANT_PARTS]))
+    for col, _ in schema.APPLICANT_COLUMNS:
+        eqs.append(([(A, "new_received", col), (A, "carried_over", col)],
+                    [(A, "total_processed", col), (A, "carried_forward", col)]))
+        for rows in {schema.RESULT_ROWS_2021, schema.RESULT_ROWS_2019}:
+            eqs.append(([(A, "total_processed", col)], [(A, r, col) for r in rows]))
+    for group, _ in schema.REVIEW_ROWS:
+        eqs.append(([("reviews", group, "total")], [("reviews", group, c) for c in schema.REVIEW_PARTS]))
+    return eqs
 
 
-def _ink(dark, b: Box) -> float:
-    pad = 6
-    y0, y1, x0, x1 = int(b.y0 + pad), int(b.y1 - pad), int(b.x0 + pad), int(b.x1 - pad)
-    if y1 <= y0 or x1 <= x0:
-        return 0.0
-    return float(dark[y0:y1, x0:x1].mean())
+def confirm(known: dict, candidates: dict, schema) -> dict:
+    """Candidates an identity confirms: in an equation whose every other cell is known, the one
+    candidate cell must hold exactly the number that balances it, and one engine must have read
+    that number. Repeated while it confirms more."""
+    from decimal import Decimal
+
+    known = dict(known)
+    confirmed = {}
+    eqs = equations(schema)
+    changed = True
+    while changed:
+        changed = False
+        for left, right in eqs:
+            cells = left + right
+            open_ = [k for k in cells if k not in known]
+            if len(open_) != 1 or open_[0] not in candidates:
+                continue
+            k = open_[0]
+            if k in left:
+                need = sum((known[c] for c in right), Decimal(0)) - sum((known[c] for c in left if c != k), Decimal(0))
+            else:
+                need = sum((known[c] for c in left), Decimal(0)) - sum((known[c] for c in right if c != k), Decimal(0))
+            for text in candidates[k]:
+                n = _number(text)
+                if n and n[0] == "number" and n[1] == need:
+                    known[k] = need
+                    confirmed[k] = text
+                    changed = True
+                    break
+    return confirmed
 
 
 # Reports -------------------------------------------------------------------------------------------
+PROBE = 10**9  # value cells hold PROBE + their index while the grids are mapped by their labels
+
+
 def parse_pages(images, source: str, what: str) -> ParsedReport:
+    from decimal import Decimal
+
     from .. import schema
-    from ..textparse import parse_text
+    from ..labels import read_value
+    from ..textparse import parse_text, prepare
     from . import report_from_grids
 
     pages = [read_page(img, source) for img in images]
     grids = [g for p in pages for g in p.grids]
-    text = "\n".join(p.text for p in pages)
-    if not any(p.chars for p in pages):
+    outside = "\n".join(line for p in pages for line in p.outside)
+    readings = {}
+    for p in pages:
+        readings.update(p.readings)
+    if not outside.strip() and not any(b.cell.text or id(b.cell) in readings for p in pages for b in p.boxes):
         raise ParseError(source, f"{what}: OCR found no text")
+    # The grids are mapped once with a token in every value cell: the mapping (by the labels
+    # alone) tells which canonical cell each grid cell is, whatever the engines read in it.
+    cells = {}
+    for p in pages:
+        for b in p.boxes:
+            if id(b.cell) in readings:
+                b.cell.text = str(PROBE + len(cells))
+                cells[b.cell.text] = b.cell
     if grids:
-        report = report_from_grids(grids, text, source, "ocr")
+        report = report_from_grids(grids, outside, source, "ocr")
     else:
-        report = parse_text(text, source, source_format="ocr")
-    doubted = _unknown_from_unreadable(report)
+        report = parse_text(outside, source, source_format="ocr")
+    where, key_of = {}, {}
+    for table, row, col, value in report.cells():
+        if value.raw in cells:
+            where[(table, row, col)] = readings[id(cells[value.raw])]
+            key_of[id(cells[value.raw])] = (table, row, col)
+    known, candidates = {}, {}
+    for key, r in where.items():
+        if r.agreed is not None:
+            known[key] = _number(r.agreed)[1] or Decimal(0)
+        elif r.candidates():
+            candidates[key] = r.candidates()
+    for table, row, col, value in report.cells():
+        if value.status == "blank":
+            # An empty cell balances an identity as a zero, though it is stored as printed.
+            known.setdefault((table, row, col), Decimal(0))
+    confirmed = confirm(known, candidates, schema)
+    doubted = 0
+    for key, r in where.items():
+        table, row, col = key
+        text = r.agreed if r.agreed is not None else confirmed.get(key)
+        if text is None:
+            del report.tables[table][row][col]
+            report.unknown_cells.append(f"{table}.{row}.{col}")
+            doubted += 1
+        else:
+            report.tables[table][row][col] = read_value(text)
+    for table in list(report.tables):
+        for row in [r for r, cols in report.tables[table].items() if not cols]:
+            del report.tables[table][row]
+    # The grids as finally read, for the report's text: a doubted or unplaced cell is empty.
+    for cell in cells.values():
+        t, r, c = key_of.get(id(cell), (None, None, None))
+        value = report.tables.get(t, {}).get(r, {}).get(c)
+        cell.text = value.raw if value is not None else ""
+    doubted += _unknown_from_unreadable(report)
     if report.template:
         _missing_as_unknown(report, schema)
-    chars = [c for p in pages for c in p.chars]
-    low = sum(1 for c in chars if c.conf < MIN_CONFIDENCE)
+    lines = [outside]
+    for grid in grids:
+        for row in grid:
+            lines.append(" ".join(dict.fromkeys(c.text for c in row if c is not None and c.text)))
+    report.text = prepare("\n".join(lines))
+    agreed = sum(1 for r in where.values() if r.agreed is not None)
     report.warnings.insert(0, (
-        f"read by OCR (Tesseract {LANG}) from {what}: {len(chars)} characters, {low} below confidence "
-        f"{MIN_CONFIDENCE:g}; {doubted} value cells doubted and left unknown"))
+        f"read by OCR (RapidOCR and Tesseract) from {what}: {len(where)} value cells, {agreed} read alike by both, "
+        f"{len(confirmed)} read by one and confirmed by the identities, {doubted} doubted and left unknown"))
     from ..checks import check_report
 
     check_report(report)
@@ -473,11 +426,11 @@ def parse_pages(images, source: str, what: str) -> ParsedReport:
 
 
 def _unknown_from_unreadable(report: ParsedReport) -> int:
-    """Value cells that OCR doubted (or read as something that is not a number) become
+    """Value cells read as something that is not a number (text outside a ruled table) become
     unknown cells: removed from the tables, listed in unknown_cells (which flags the report)."""
     n = 0
     for table, row, col, value in list(report.cells()):
-        if value.status == "unreadable" or value.raw == DOUBTED:
+        if value.status == "unreadable":
             del report.tables[table][row][col]
             report.unknown_cells.append(f"{table}.{row}.{col}")
             n += 1
@@ -506,7 +459,8 @@ def expected_cells(template: str, variant: str | None, schema) -> list[str]:
         rows = [k for k in rows if k != "other"]
     out += [f"applications.{r}.{c}" for r in rows for c, _ in schema.APPLICANT_COLUMNS]
     out += [f"reviews.{g}.{c}" for g, _ in schema.REVIEW_ROWS for c, _ in schema.REVIEW_COLUMNS]
-    return out
+    active = schema.ACTIVE_2019 if template == "2019" else schema.ACTIVE_2021
+    return [f"active.{r}.{c}" for r, cols in active.items() for c in cols] + out
 
 
 def _open_image(data: bytes, source: str):
@@ -527,7 +481,8 @@ def _open_image(data: bytes, source: str):
             total += img.width * img.height
             if img.width * img.height > limits.MAX_PIXELS or total > limits.MAX_TOTAL_PIXELS:
                 raise ParseError(source, f"image too large ({i + 1} frames, {total / 1e6:.0f} Mpx)")
-            frames.append(img.convert("L"))
+            # In colour: a red seal is read through the red channel, where it fades to paper.
+            frames.append(img.convert("RGB") if img.mode not in ("L", "1", "I;16", "I") else img.convert("L"))
         return frames
     except ParseError:
         raise
@@ -558,7 +513,7 @@ def parse_scanned_pdf(data: bytes, source: str, dpi: int = 200) -> ParsedReport:
             page = doc[i]
             w, h = page.get_size()
             scale = min(dpi / 72, (limits.MAX_PIXELS / max(w * h, 1)) ** 0.5)
-            images.append(page.render(scale=scale, grayscale=True).to_pil().convert("L"))
+            images.append(page.render(scale=scale).to_pil().convert("RGB"))
             page.close()
     finally:
         doc.close()

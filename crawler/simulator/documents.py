@@ -14,6 +14,8 @@ import random
 import shutil
 import subprocess
 import tempfile
+import zlib
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -160,10 +162,25 @@ def _layout(grid, draw, font, size: int) -> tuple[list[int], list[int]]:
     return cols, rows
 
 
-def table_image(grid, size: int = 22):
-    from PIL import Image, ImageDraw, ImageFont
+FONTS = {
+    "sans": FONT,
+    "serif": "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc",
+    # A handwriting-like regular script (楷体), as many offices print their reports in.
+    "kai": "/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf",
+}
 
-    font = ImageFont.truetype(FONT, size)
+
+def _font(name: str, size: int):
+    from PIL import ImageFont
+
+    path = FONTS[name] if Path(FONTS[name]).exists() else FONT
+    return ImageFont.truetype(path, size)
+
+
+def table_image(grid, size: int = 22, font: str = "sans", ink: int = 0, rule: int = 2):
+    from PIL import Image, ImageDraw
+
+    font = _font(font, size)
     probe = ImageDraw.Draw(Image.new("L", (10, 10)))
     cols, rows = _layout(grid, probe, font, size)
     xs = [0]
@@ -177,46 +194,164 @@ def table_image(grid, size: int = 22):
     for cell in distinct(c for row in grid for c in row):
         x0, y0 = xs[cell.col] + 1, ys[cell.row] + 1
         x1, y1 = xs[cell.col + cell.colspan] + 1, ys[cell.row + cell.rowspan] + 1
-        draw.rectangle([x0, y0, x1, y1], outline=0, width=2)
+        draw.rectangle([x0, y0, x1, y1], outline=ink, width=rule)
         lines = _wrap(draw, cell.text, font, x1 - x0 - size // 2)
         top = (y0 + y1) / 2 - len(lines) * size * 1.35 / 2
         for i, line in enumerate(lines):
             w = draw.textlength(line, font=font)
-            draw.text(((x0 + x1 - w) / 2, top + i * size * 1.35), line, font=font, fill=0)
+            draw.text(((x0 + x1 - w) / 2, top + i * size * 1.35), line, font=font, fill=ink)
     return img
 
 
-def report_image(r, size: int = 22):
+def report_image(r, size: int = 22, font: str = "sans", ink: int = 0, rule: int = 2):
     """The whole report as one picture: title, section headings and the three tables."""
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import Image, ImageDraw
 
-    font = ImageFont.truetype(FONT, size)
-    title_font = ImageFont.truetype(FONT, int(size * 1.3))
-    parts = [table_image(g, size) for g in grids(r)]
+    body = _font(font, size)
+    title_font = _font(font, int(size * 1.3))
+    parts = [table_image(g, size, font, ink, rule) for g in grids(r)]
     margin = size * 2
     width = max(p.width for p in parts) + 2 * margin
     height = margin + int(size * 3) + sum(p.height + int(size * 2.5) for p in parts) + margin
     page = Image.new("L", (width, height), 255)
     draw = ImageDraw.Draw(page)
-    draw.text((margin, margin), r.title, font=title_font, fill=0)
+    draw.text((margin, margin), r.title, font=title_font, fill=ink)
     y = margin + int(size * 3)
     for heading, part in zip(SECTIONS, parts):
-        draw.text((margin, y), heading, font=font, fill=0)
+        draw.text((margin, y), heading, font=body, fill=ink)
         y += int(size * 2)
         page.paste(part, (margin, y))
         y += part.height + int(size * 0.5)
     return page
 
 
-def image_bytes(r, fmt: str = "PNG", size: int = 22) -> bytes:
-    buf = io.BytesIO()
-    img = report_image(r, size)
-    img.save(buf, fmt, **({"quality": 90} if fmt == "JPEG" else {}))
-    return buf.getvalue()
+# Scans as real ones look ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Scan:
+    """How one picture of a report was printed and scanned, drawn from the report's identity (so
+    the simulator serves the same bytes on every run)."""
+
+    dpi: int
+    font: str
+    skew: float  # degrees, counter-clockwise
+    paper: tuple[int, int, int]
+    ink: int
+    noise: float  # standard deviation of the sensor noise, in grey levels
+    blur: float
+    quality: int  # JPEG quality
+    seal: tuple[float, float]  # centre of the red seal, as fractions of the third table
+
+    @property
+    def size(self) -> int:
+        # Tables are printed in 小五/五号 (9–10.5 pt): the pixel size follows the resolution.
+        return round(self.dpi * 9.5 / 72)
 
 
-def scan_pdf_bytes(r, size: int = 22) -> bytes:
-    """The picture wrapped in a PDF, as a scanner writes it: one image per page, no text layer."""
+def scan_of(r, kind: str) -> Scan:
+    rng = random.Random(zlib.crc32(f"{r.organ.name}|{r.year}|{kind}".encode()))
+    dpi = rng.choice((150, 200, 300))
+    font = ("sans", "serif", "kai")[zlib.crc32(f"{r.organ.name}|{r.year}".encode()) % 3]
+    skew = rng.choice((-1, 1)) * rng.uniform(1.0, 3.0)
+    grey = rng.randint(200, 232)
+    paper = (grey + rng.randint(0, 12), grey + rng.randint(0, 8), grey)
+    return Scan(dpi=dpi, font=font, skew=round(skew, 2), paper=paper, ink=rng.randint(15, 60),
+                noise=rng.uniform(5, 11), blur=rng.uniform(0.4, 0.9), quality=rng.randint(55, 75),
+                seal=(rng.uniform(0.55, 0.85), rng.uniform(0.3, 0.7)))
+
+
+def _seal(diameter: int, organ: str):
+    """A red official seal (公章): a ring, a star and the organ's name around it, as an RGBA
+    layer. Real seals are stamped in translucent red ink over the text."""
+    import math
+
+    from PIL import Image, ImageDraw
+
+    layer = Image.new("RGBA", (diameter, diameter), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(layer)
+    red = (214, 30, 38, 190)
+    ring = max(3, diameter // 28)
+    draw.ellipse([ring, ring, diameter - ring, diameter - ring], outline=red, width=ring)
+    c = diameter / 2
+    star = [(c + (diameter * (0.16 if i % 2 == 0 else 0.065)) * math.sin(i * math.pi / 5),
+             c - (diameter * (0.16 if i % 2 == 0 else 0.065)) * math.cos(i * math.pi / 5)) for i in range(10)]
+    draw.polygon(star, fill=red)
+    size = max(8, diameter // 9)
+    font = _font("sans", size)
+    text = organ[:12]
+    for i, ch in enumerate(text):
+        angle = math.radians(-120 + 240 * (i + 0.5) / len(text))
+        glyph = Image.new("RGBA", (size * 2, size * 2), (0, 0, 0, 0))
+        ImageDraw.Draw(glyph).text((size / 2, size / 2), ch, font=font, fill=red)
+        glyph = glyph.rotate(-math.degrees(angle), resample=Image.BICUBIC)
+        rad = c - ring * 2 - size * 0.75
+        layer.alpha_composite(glyph, (int(c + rad * math.sin(angle) - size), int(c - rad * math.cos(angle) - size)))
+    return layer
+
+
+def scanned_image(r, kind: str):
+    """The report printed on grey paper, stamped with a red seal across its third table, then
+    scanned: slightly rotated, blurred, with sensor noise (the JPEG artefacts come when it is
+    saved). RGB, at the scan's resolution."""
+    import numpy as np
+    from PIL import Image, ImageFilter
+
+    s = scan_of(r, kind)
+    page = report_image(r, s.size, s.font, ink=s.ink, rule=max(2, s.dpi // 100))
+    parts = [table_image(g, s.size, s.font) for g in grids(r)]
+    # Where the third table sits on the page (report_image's layout).
+    margin = s.size * 2
+    top = margin + int(s.size * 3) + sum(p.height + int(s.size * 2.5) for p in parts[:2]) + int(s.size * 2)
+    rgb = Image.merge("RGB", [page.point(lambda v, p=p: v * p // 255) for p in s.paper])
+    diameter = int(s.dpi * 1.65)  # a 42 mm seal
+    seal = _seal(diameter, r.organ.name)
+    cx = margin + int(parts[2].width * s.seal[0])
+    cy = top + int(parts[2].height * s.seal[1])
+    base = rgb.convert("RGBA")
+    stamp = Image.new("RGBA", base.size, (0, 0, 0, 0))
+    stamp.alpha_composite(seal, (cx - diameter // 2, cy - diameter // 2))
+    # Ink multiplies with what is under it: the text stays dark through the seal.
+    a = np.asarray(stamp, dtype=np.float32)
+    alpha = a[..., 3:4] / 255
+    under = np.asarray(base, dtype=np.float32)[..., :3]
+    mixed = under * (1 - alpha) + under * (a[..., :3] / 255) * alpha
+    rgb = Image.fromarray(mixed.clip(0, 255).astype(np.uint8), "RGB")
+    rgb = rgb.rotate(s.skew, resample=Image.BICUBIC, expand=True, fillcolor=s.paper)
+    rgb = rgb.filter(ImageFilter.GaussianBlur(s.blur))
+    rng = np.random.default_rng(zlib.crc32(f"{r.organ.name}|{r.year}|{kind}|noise".encode()))
+    arr = np.asarray(rgb, dtype=np.float32)
+    arr += rng.normal(0, s.noise, arr.shape[:2])[..., None]
+    # Dust: sparse dark specks.
+    specks = rng.random(arr.shape[:2]) < 0.0004
+    arr[specks] *= 0.35
+    return Image.fromarray(arr.clip(0, 255).astype(np.uint8), "RGB"), s
+
+
+def image_bytes(r, fmt: str = "PNG", size: int | None = None) -> bytes:
+    """A picture of the report as offices publish them: a scan (see scanned_image), saved as
+    JPEG; a PNG is that JPEG converted, artefacts and all. ``size`` renders the clean picture
+    instead (white, upright, one font)."""
     buf = io.BytesIO()
-    report_image(r, size).convert("RGB").save(buf, "PDF", resolution=150)
+    if size is not None:
+        report_image(r, size).save(buf, fmt, **({"quality": 90} if fmt == "JPEG" else {}))
+        return buf.getvalue()
+    img, s = scanned_image(r, fmt.lower())
+    img.save(buf, "JPEG", quality=s.quality, dpi=(s.dpi, s.dpi))
+    if fmt == "JPEG":
+        return buf.getvalue()
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.open(io.BytesIO(buf.getvalue())).save(out, fmt, dpi=(s.dpi, s.dpi))
+    return out.getvalue()
+
+
+def scan_pdf_bytes(r, size: int | None = None) -> bytes:
+    """The scan wrapped in a PDF, as a scanner writes it: one JPEG image per page at the scan's
+    resolution, no text layer."""
+    buf = io.BytesIO()
+    if size is not None:
+        report_image(r, size).convert("RGB").save(buf, "PDF", resolution=150)
+        return buf.getvalue()
+    img, s = scanned_image(r, "scan")
+    img.save(buf, "PDF", resolution=s.dpi, quality=s.quality)
     return buf.getvalue()
