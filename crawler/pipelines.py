@@ -130,7 +130,8 @@ class StorePipeline(_Pipeline):
     def response_received(self, response, request, spider=None):
         headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, vs in response.headers.items() for v in vs]
         referer = request.headers.get("Referer")
-        self.responses[response.url] = (response.status, headers, referer.decode("latin-1") if referer else None)
+        self.responses[response.url] = (response.status, headers, referer.decode("latin-1") if referer else None,
+                                        request.meta.get("xxgk_entry"))
 
     def open_spider(self):
         data = self.crawler.settings.get("XXGK_DATA")
@@ -146,7 +147,8 @@ class StorePipeline(_Pipeline):
 
     def process_item(self, item):
         a = ItemAdapter(item)
-        status, headers, via = self.responses.pop(a["url"], (200, [("Content-Type", a.get("content_type") or "")], None))
+        status, headers, via, entry = self.responses.pop(
+            a["url"], (200, [("Content-Type", a.get("content_type") or "")], None, None))
         snapshot = None
         if self.archive.known_digest(a["url"]) != sha256(a["body"]):
             snapshot = self.snapshots.write(a["url"], a["body"], status=status, headers=headers,
@@ -157,6 +159,7 @@ class StorePipeline(_Pipeline):
             published=a.get("published"), site=a.get("site"), column=a.get("column"),
             portal=a.get("portal"), snapshot=snapshot, run_id=self.run_id,
             etag=validator("etag"), last_modified=validator("last-modified"), via=via,
+            entry=tuple(entry) if entry else None,
         )
         self.stats.inc_value("xxgk/reports_seen")
         self.stats.inc_value(f"xxgk/reports_{outcome.replace('-', '_')}")

@@ -55,6 +55,11 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.recrawl.RecrawlMiddleware": 580,
 }
 
+SPIDER_MIDDLEWARES = {
+    # before RefererMiddleware (700) sees the spider's output, so the requests it adds get a Referer
+    "crawler.recrawl.DeltaFetchMiddleware": 800,
+}
+
 ITEM_PIPELINES = {
     "crawler.pipelines.ParsePipeline": 300,
     "crawler.pipelines.StorePipeline": 800,
