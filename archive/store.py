@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -224,6 +225,32 @@ class Archive:
             sql += f" on conflict([{pk}]) do update set {updates}" if updates else f" on conflict([{pk}]) do nothing"
         self.db.conn.executemany(sql, [tuple(r.get(c) for c in cols) for r in rows])
 
+    @contextmanager
+    def atomic(self):
+        """One report's rows, all or none. Alone, a transaction of its own; inside a batch
+        (`begin_batch`), a savepoint: the batch commits as a whole or not at all."""
+        conn = self.db.conn
+        if not conn.in_transaction:
+            with conn:
+                yield
+            return
+        conn.execute("SAVEPOINT one_report")
+        try:
+            yield
+        except BaseException:
+            conn.execute("ROLLBACK TO one_report")
+            conn.execute("RELEASE one_report")
+            raise
+        conn.execute("RELEASE one_report")
+
+    def begin_batch(self) -> None:
+        """Open a batch: what is written next commits together, at `commit_batch`."""
+        if not self.db.conn.in_transaction:
+            self.db.conn.execute("BEGIN")
+
+    def commit_batch(self) -> None:
+        self.db.conn.commit()
+
     # Reading -----------------------------------------------------------------------------------
     def known_digest(self, url: str) -> str | None:
         row = self.db.execute("select sha256 from sources where url = ?", [url]).fetchone()
@@ -253,7 +280,7 @@ class Archive:
                                   [report_id]).fetchone()
         content = content_digest(parsed)
         portal_key = (portal or {}).get("name") or host_of(column or url)
-        with self.db.conn:
+        with self.atomic():
             place = self._store_organ(organ, site, portal)
             if current and current[2] == content:
                 version_id, outcome = current[0], ("changed" if old else "new-source")
@@ -297,7 +324,7 @@ class Archive:
         still online. `entry` (entry URL, [title, date]) records the list entry it was reached by."""
         if run_id is None:
             return
-        with self.db.conn:
+        with self.atomic():
             self.db.execute("update sources set last_seen_run = ?2, online = 1, gone_since = null"
                             " where url = ?1 or via = ?1 or entry_url = ?1", [url, run_id])
             if entry:

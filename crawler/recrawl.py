@@ -28,6 +28,7 @@ from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 
 from archive.store import Archive
+from crawler import writer
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +83,7 @@ class _ArchiveReader:
         self.crawler = crawler
         self.data = crawler.settings.get("XXGK_DATA")
         self.run_id = crawler.settings.getint("XXGK_RUN_ID") or None
-        self.archive: Archive | None = None
+        self.writer: writer.ArchiveWriter | None = None
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -92,16 +93,25 @@ class _ArchiveReader:
 
     def spider_opened(self, spider=None):
         if self.data:
-            self.archive = Archive(self.data)
-            self.load(self.archive)
+            # Read with a connection of its own; every write goes through the crawl's one writer.
+            archive = Archive(self.data)
+            try:
+                self.load(archive)
+            finally:
+                archive.db.conn.close()
+            self.writer = writer.acquire(self.data)
 
     def load(self, archive: Archive) -> None:
         pass
 
+    def seen(self, url: str, entry=None) -> None:
+        if self.writer is not None:
+            self.writer.seen(url, self.run_id, entry)
+
     def spider_closed(self, spider=None):
-        if self.archive is not None:
-            self.archive.db.conn.close()
-            self.archive = None
+        if self.writer is not None:
+            self.writer.release()
+            self.writer = None
 
 
 class DeltaFetchMiddleware(_ArchiveReader):
@@ -187,8 +197,7 @@ class DeltaFetchMiddleware(_ArchiveReader):
     def _skip(self, url: str, sources: int) -> None:
         self._stat("xxgk/reports_known", sources)
         self._stat("xxgk/reports_seen", sources)
-        if self.archive is not None:
-            self.archive.seen(url, self.run_id)
+        self.seen(url)
 
     def _due(self, column: str, listed: set[str], callback, spider) -> list:
         """The known reports of a column whose later pages are not read: those due for
@@ -226,9 +235,7 @@ class RecrawlMiddleware(_ArchiveReader):
     def _seen(self, request, stat: str) -> None:
         self.crawler.stats.inc_value(stat)
         self.crawler.stats.inc_value("xxgk/reports_seen")
-        if self.archive is not None:
-            entry = request.meta.get("xxgk_entry")
-            self.archive.seen(request.url, self.run_id, entry)
+        self.seen(request.url, request.meta.get("xxgk_entry"))
 
     def process_request(self, request, spider=None):
         if not is_report_request(request):

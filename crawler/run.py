@@ -100,6 +100,14 @@ class CrawlStats:
             self.errors.append(f"{s['spider_exceptions/count']} spider errors")
 
 
+def quiet_scrapy() -> None:
+    """One log line per problem, naming the URL and the reason: the spiders log each failed
+    request themselves (`base.describe`), so Scrapy's own lines for the same events (a retry
+    given up, a file over the size limit) would say it twice."""
+    logging.getLogger("scrapy.downloadermiddlewares.retry").setLevel(logging.CRITICAL)
+    logging.getLogger("scrapy.core.downloader.handlers.http11").setLevel(logging.ERROR)
+
+
 def crawl_settings(data_dir: Path, polite: bool, quiet: bool, timeout: float | None = None,
                    run_id: int | None = None, resume: set[str] | None = None, verify: bool = False,
                    verify_share: float | None = None, month: str | None = None):
@@ -143,6 +151,7 @@ def run_crawl(urls: list[str] = (), data_dir: Path = Path("data"), polite: bool 
                     len(resume))
     process = CrawlerProcess(crawl_settings(data_dir, polite, quiet, timeout, run_id=run_id, resume=resume,
                                             verify=verify, verify_share=verify_share, month=month))
+    quiet_scrapy()
     clean = set() if resume else monitor.clean_portals(archive.db)
     spiders = spider_classes()
     launched: list[tuple[dict, object]] = []
@@ -234,6 +243,7 @@ def run_discovery(urls: list[str], quiet: bool = True, polite: bool = True, time
 
     with tempfile.TemporaryDirectory() as tmp:
         process = CrawlerProcess(crawl_settings(Path(tmp), polite, quiet, timeout))
+        quiet_scrapy()
         crawler = process.create_crawler(DiscoverySpider)
         process.crawl(crawler, start_urls=list(urls))
         process.start()

@@ -44,6 +44,9 @@ HTTPCACHE_ENABLED = False
 HTTPCACHE_DIR = "httpcache"
 HTTPCACHE_EXPIRATION_SECS = 24 * 3600
 
+# Scrapy's handler, without the race that printed AlreadyCalledError tracebacks (crawler/download.py)
+DOWNLOAD_HANDLERS = {"http": "crawler.download.DownloadHandler", "https": "crawler.download.DownloadHandler"}
+
 DOWNLOADER_MIDDLEWARES = {
     # robots.txt obeyed, with 401/403 on robots.txt meaning refusal
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
