@@ -6,6 +6,7 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import signal
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -33,12 +34,23 @@ def read_file(body: bytes, url: str, content_type: str | None, title: str, html:
 
 
 def _background() -> None:
-    """The reader runs at a lower CPU priority, and so do the LibreOffice and Tesseract it starts:
-    on a busy machine the downloads come first, or they time out while a scan is read."""
+    """The readers run at a lower CPU priority, and so do the LibreOffice and Tesseract they
+    start: on a busy machine the downloads come first, or they time out while a scan is read.
+    A reader dies with the crawl, even a crawl killed with SIGKILL: it would otherwise wait for
+    work forever (it holds both ends of its own queue, so it never reads an end of file)."""
     try:
         os.nice(10)
     except OSError:
         pass
+    parent = os.getppid()
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the crawl died before prctl took effect
+        os._exit(0)
 
 
 _reader: ProcessPoolExecutor | None = None

@@ -181,7 +181,8 @@ class DeltaFetchMiddleware(_ArchiveReader):
             self._skip(r.url, known[1])
         if (entries and unchanged == entries and not self.verify_all and getattr(spider, "xxgk_trusted", False)
                 and callback_name(parent) not in REPORT_CALLBACKS):
-            column = parent.cb_kwargs.get("column") if parent is not None else None
+            # A start page read as a column (parse_start) is its own column.
+            column = parent.cb_kwargs.get("column", response.url) if parent is not None else None
             pages = [r for r in kept if isinstance(r, scrapy.Request) and column
                      and callback_name(r) not in REPORT_CALLBACKS and r.cb_kwargs.get("column") == column]
             if pages:
