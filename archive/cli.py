@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -155,10 +156,15 @@ def simulate(host, port, seed, registry_out):
 @click.option("--portal", "names", multiple=True, help="Crawl only this registry portal (repeatable).")
 @click.option("--polite/--fast", default=True, help="--fast turns throttling off (local simulator only).")
 @click.option("--timeout", type=float, help="Seconds to wait for an answer (default 60, or 2 with --fast).")
+@click.option("--verify", is_flag=True,
+              help="Re-check every archived report (conditionally where the portal allows) and read every list page.")
+@click.option("--verify-share", type=click.FloatRange(0, 1), default=1 / 12, show_default="1/12",
+              help="Share of the archived reports re-checked by a run, rotating month by month.")
+@click.option("--month", metavar="YYYY-MM", help="The month whose share is re-checked (default: this month).")
 @click.option("-q", "--quiet", is_flag=True)
 @click.option("--wait", type=float, default=0, metavar="S",
               help="If another crawl is writing the archive, wait up to S seconds for it (default: refuse at once).")
-def crawl(urls, data_dir, registry_path, names, polite, timeout, quiet, wait):
+def crawl(urls, data_dir, registry_path, names, polite, timeout, verify, verify_share, month, quiet, wait):
     """Crawl portals of the registry and/or bare URLs (home pages or 年报 columns) into the archive."""
     from crawler import registry
     from crawler.run import run_crawl
@@ -174,7 +180,10 @@ def crawl(urls, data_dir, registry_path, names, polite, timeout, quiet, wait):
     bad = [u for u in urls if not u.startswith(("http://", "https://"))]
     if bad:
         raise click.UsageError(f"not an http(s) URL: {bad[0]}")
-    stats = run_crawl(list(urls), data_dir, polite=polite, quiet=quiet, portals=portals, timeout=timeout, wait=wait)
+    if month and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
+        raise click.UsageError(f"--month must be YYYY-MM, not {month}")
+    stats = run_crawl(list(urls), data_dir, polite=polite, quiet=quiet, portals=portals, timeout=timeout,
+                      verify=verify, verify_share=verify_share, month=month, wait=wait)
     click.echo(stats.summary())
     click.echo(stats.portal_lines())
     sys.exit(0 if stats.ok else 1)
@@ -247,11 +256,14 @@ def schedule(data_dir, registry):
     log = data / "crawl.log"
     click.echo(f"""# Reports appear from mid-January to March, each for the year before: crawl every Monday
 # then, and on the first of every other month for corrections and late postings. A re-crawl
-# fetches only what is new or changed; a killed run resumes where it stopped.
+# fetches only what is new or changed, and re-checks a twelfth of the archived reports, a
+# different twelfth each month; once a year (--verify) it re-checks all and reads every list
+# page, which also finds the reports taken down. A killed run resumes where it stopped.
 
 # crontab -e
 30 2 * 1-3 1  cd {root} && {cmd} >> {log} 2>&1
-15 3 1 4-12 *  cd {root} && {cmd} >> {log} 2>&1
+15 3 1 4-11 *  cd {root} && {cmd} >> {log} 2>&1
+15 3 1 12 *  cd {root} && {cmd} --verify >> {log} 2>&1
 
 # or systemd: /etc/systemd/system/xxgk-crawl.service
 [Unit]

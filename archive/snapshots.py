@@ -77,7 +77,9 @@ class SnapshotWriter:
         self._fh = None
 
     def write(self, url: str, body: bytes, *, status: int = 200, headers: list[tuple[str, str]] | None = None,
-              fetched_at: str | None = None) -> Snapshot:
+              fetched_at: str | None = None, sync: bool = True) -> Snapshot:
+        """Append one response record. With `sync=False` the record reaches the disk at the next
+        `sync()`, which must come before the database commits a row pointing at it."""
         if self._fh is None:
             OPEN.add(self.name)
             self._fh = open(self.data_dir / self.name, "ab")
@@ -93,9 +95,14 @@ class SnapshotWriter:
                                                  warc_headers_dict=warc_headers)
         offset = self._fh.tell()
         self._writer.write_record(record)
-        self._fh.flush()
-        os.fsync(self._fh.fileno())
+        if sync:
+            self.sync()
         return Snapshot(self.name, offset, record.rec_headers.get_header("WARC-Record-ID"), digest)
+
+    def sync(self) -> None:
+        if self._fh is not None:
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
 
     def close(self) -> None:
         if self._fh is not None:

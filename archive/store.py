@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -46,7 +47,10 @@ SCHEMA = {
         {"url": str, "report_id": str, "title": str, "published": str, "fetched_at": str, "sha256": str,
          "format": str, "site": str, "column": str, "portal": str, "warc_file": str, "warc_offset": int,
          "warc_record_id": str, "etag": str, "last_modified": str, "via": str, "version_id": str, "online": int,
-         "first_seen_run": int, "last_seen_run": int, "gone_since": str},
+         "first_seen_run": int, "last_seen_run": int, "gone_since": str,
+         # The list entry that leads to this source: the article's URL (for a file, the article
+         # linking it) and [title, date] as listed; a re-crawl does not fetch an unchanged entry.
+         "entry_url": str, "entry": str},
         "url",
     ),
     # One row per distinct content of a report: a report re-posted with corrections gets a new
@@ -95,7 +99,7 @@ INDEXES = {
                 ["published"]],
     "cells": [["report_id"], ["table_name", "row_key", "col_key"]],
     "checks": [["report_id"], ["status"]],
-    "sources": [["report_id"], ["portal"]],
+    "sources": [["report_id"], ["portal"], ["via"], ["entry_url"]],
     "versions": [["report_id"]],
     "cells_history": [["report_id"], ["version_id"]],
 }
@@ -186,6 +190,8 @@ class Archive:
                 for col, kind in columns.items():
                     if col not in table.columns_dict:
                         table.add_column(col, kind)
+                for cols in INDEXES.get(name, []):
+                    table.create_index(cols, if_not_exists=True)
         if not self.db["regions"].count:
             self.db["regions"].insert_all(
                 ({"code": c, "name": n, "level": "province"} for c, n in regions.PROVINCES.items()), pk="code")
@@ -219,6 +225,32 @@ class Archive:
             sql += f" on conflict([{pk}]) do update set {updates}" if updates else f" on conflict([{pk}]) do nothing"
         self.db.conn.executemany(sql, [tuple(r.get(c) for c in cols) for r in rows])
 
+    @contextmanager
+    def atomic(self):
+        """One report's rows, all or none. Alone, a transaction of its own; inside a batch
+        (`begin_batch`), a savepoint: the batch commits as a whole or not at all."""
+        conn = self.db.conn
+        if not conn.in_transaction:
+            with conn:
+                yield
+            return
+        conn.execute("SAVEPOINT one_report")
+        try:
+            yield
+        except BaseException:
+            conn.execute("ROLLBACK TO one_report")
+            conn.execute("RELEASE one_report")
+            raise
+        conn.execute("RELEASE one_report")
+
+    def begin_batch(self) -> None:
+        """Open a batch: what is written next commits together, at `commit_batch`."""
+        if not self.db.conn.in_transaction:
+            self.db.conn.execute("BEGIN")
+
+    def commit_batch(self) -> None:
+        self.db.conn.commit()
+
     # Reading -----------------------------------------------------------------------------------
     def known_digest(self, url: str) -> str | None:
         row = self.db.execute("select sha256 from sources where url = ?", [url]).fetchone()
@@ -231,7 +263,8 @@ class Archive:
     def store(self, parsed: ParsedReport, *, url: str, body: bytes, fetched_at: str,
               published: str | None = None, site: str | None = None, column: str | None = None,
               portal: dict | None = None, snapshot: Snapshot | None = None, run_id: int | None = None,
-              etag: str | None = None, last_modified: str | None = None, via: str | None = None) -> str:
+              etag: str | None = None, last_modified: str | None = None, via: str | None = None,
+              entry: tuple[str, str] | None = None) -> str:
         """Store one fetched report. Returns "unchanged" (the same bytes as last time), "new" (a
         report not archived before), "new-source" (a known report at another URL, same tables),
         "changed" (new bytes, same tables: a new snapshot of the same version) or "corrected"
@@ -239,7 +272,7 @@ class Archive:
         digest = sha256(body)
         old = self.known_digest(url)
         if old == digest:
-            self.seen(url, run_id)
+            self.seen(url, run_id, entry)
             return "unchanged"
         organ = parsed.organ or (portal or {}).get("name") or site or "未知机关"
         report_id = _id(organ, parsed.year) if parsed.year else _id("url", url)
@@ -247,7 +280,7 @@ class Archive:
                                   [report_id]).fetchone()
         content = content_digest(parsed)
         portal_key = (portal or {}).get("name") or host_of(column or url)
-        with self.db.conn:
+        with self.atomic():
             place = self._store_organ(organ, site, portal)
             if current and current[2] == content:
                 version_id, outcome = current[0], ("changed" if old else "new-source")
@@ -273,7 +306,8 @@ class Archive:
                  "warc_offset": snapshot.offset if snapshot else None,
                  "warc_record_id": snapshot.record_id if snapshot else None,
                  "etag": etag, "last_modified": last_modified, "via": via, "version_id": version_id, "online": 1,
-                 "first_seen_run": known[0] if known else run_id, "last_seen_run": run_id, "gone_since": None}],
+                 "first_seen_run": known[0] if known else run_id, "last_seen_run": run_id, "gone_since": None,
+                 "entry_url": entry[0] if entry else None, "entry": entry[1] if entry else None}],
                 "url")
             if outcome in ("new", "corrected"):
                 self._store_report(report_id, organ, place, parsed, url=url, fetched_at=fetched_at,
@@ -283,17 +317,20 @@ class Archive:
                 self.db.execute("update reports set online = 1 where id = ?", [report_id])
         return outcome
 
-    def seen(self, url: str, run_id: int | None) -> None:
-        """The portal still lists this URL (fetched unchanged, answered 304 Not Modified, or
-        refused by a limit): it and the files linked from it (`via`), which a page that was
-        not fetched again does not lead to, are still online."""
+    def seen(self, url: str, run_id: int | None, entry: tuple[str, str] | None = None) -> None:
+        """The portal still lists this URL (its list entry unchanged, fetched unchanged, answered
+        304 Not Modified, or refused by a limit): it and the files linked from it (`via`, or filed
+        under its list entry), which a page that was not fetched again does not lead to, are
+        still online. `entry` (entry URL, [title, date]) records the list entry it was reached by."""
         if run_id is None:
             return
-        with self.db.conn:
+        with self.atomic():
             self.db.execute("update sources set last_seen_run = ?2, online = 1, gone_since = null"
-                            " where url = ?1 or via = ?1", [url, run_id])
-            self.db.execute("update reports set online = 1 where id in (select report_id from sources"
-                            " where url = ?1 or via = ?1)", [url])
+                            " where url = ?1 or via = ?1 or entry_url = ?1", [url, run_id])
+            if entry:
+                self.db.execute("update sources set entry_url = ?2, entry = ?3 where url = ?1", [url, *entry])
+            self.db.execute("update reports set online = 1 where online = 0 and id in (select report_id from sources"
+                            " where url = ?1 or via = ?1 or entry_url = ?1)", [url])
 
     def mark_gone(self, portal_key: str, run_id: int) -> int:
         """Sources of a portal that a complete crawl did not see again are no longer online; their

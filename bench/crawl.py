@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -53,6 +54,12 @@ print(crawler.stats.get_value("response_received_count", 0))
 '''
 
 
+def children_cpu() -> float:
+    """CPU seconds of the finished child processes (and theirs: the crawl's reader pool)."""
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--organs", type=int, default=20, help="organs per portal (18 reports each)")
@@ -67,10 +74,10 @@ def main() -> int:
     with Simulator(portals=portals) as sim, tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         dump(sim.registry(), tmp / "portals.yml")
-        t = time.perf_counter()
-        p = subprocess.run([sys.executable, "-m", "archive.cli", "crawl", "--fast", "-q", "--data", tmp / "data",
+        t, cpu, sim_cpu = time.perf_counter(), children_cpu(), time.process_time()
+        p = subprocess.run([sys.executable, "-m", "archive.cli", "crawl", "--fast", "--timeout", "30", "-q", "--data", tmp / "data",
                             "--registry", tmp / "portals.yml"], capture_output=True, text=True, cwd=ROOT)
-        full = time.perf_counter() - t
+        full, full_cpu, full_sim = time.perf_counter() - t, children_cpu() - cpu, time.process_time() - sim_cpu
         m = re.search(r"crawl: (\d+) pages fetched, (\d+) reports seen: (\d+) new", p.stdout)
         if p.returncode != 0 or not m:
             print(p.stdout, p.stderr[-3000:], file=sys.stderr)
@@ -82,10 +89,10 @@ def main() -> int:
                   for key, method, path in asked if not path.startswith("/robots.txt")]
         (tmp / "pages.json").write_text(json.dumps(replay))
         (tmp / "bare.py").write_text(BARE_SPIDER)
-        t = time.perf_counter()
+        t, cpu, sim_cpu = time.perf_counter(), children_cpu(), time.process_time()
         b = subprocess.run([sys.executable, tmp / "bare.py", tmp / "pages.json", str(16 * len(portals))],
                            capture_output=True, text=True, cwd=ROOT)
-        bare = time.perf_counter() - t
+        bare, bare_cpu, bare_sim = time.perf_counter() - t, children_cpu() - cpu, time.process_time() - sim_cpu
         if b.returncode != 0:
             print(b.stderr[-3000:], file=sys.stderr)
             return 1
@@ -97,6 +104,10 @@ def main() -> int:
           f"{new} reports archived = {new / full * 60:8.0f} reports/min (discovery, parse, checks, store)")
     print(f"bare Scrapy       : {bare_pages:>6} pages in {bare:6.1f} s = {bare_pages / bare:7.1f} pages/s, "
           f"{reports} report pages = {reports / bare * 60:8.0f} reports/min (download only)")
+    print(f"full / bare pages/s: {pages / full / (bare_pages / bare):.2f}")
+    print(f"CPU seconds per page: crawl {full_cpu / pages * 1000:.1f} ms + simulator {full_sim / pages * 1000:.1f} ms; "
+          f"bare {bare_cpu / bare_pages * 1000:.1f} ms + simulator {bare_sim / bare_pages * 1000:.1f} ms "
+          f"(crawl: its process and its reader pool; load average {os.getloadavg()[0]:.1f})")
     return 0 if new == reports else 1
 
 

@@ -58,6 +58,13 @@ def ensure_tables(db) -> None:
         db["portal_status"].add_column("refused", int)  # archives made before the fetch policy
 
 
+def clean_portals(db) -> set[str]:
+    """Portals whose last crawl ended ok with nothing failed."""
+    if not db["portal_status"].exists():
+        return set()
+    return {p for (p,) in db.execute("select portal from portal_status where status = 'ok' and failed = 0")}
+
+
 def record(db, run_id: int, entry: dict, status: str, reason: str | None, *, found: int = 0, new: int = 0,
            failed: int = 0, pages: int = 0, refused: int = 0, events: list[tuple[str, str, str]] = ()) -> dict:
     """Write one portal's outcome of run `run_id`; returns the row (with any warning). Attachments

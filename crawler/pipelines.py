@@ -1,11 +1,12 @@
-"""crawl → parse → check → store, one item at a time."""
+"""crawl → parse → check → store: pages and files parsed in a pool of processes, reports stored
+in batched transactions (crawler/writer.py)."""
 from __future__ import annotations
 
 import asyncio
 import logging
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
+import signal
 from concurrent.futures.process import BrokenProcessPool
 
 from itemadapter import ItemAdapter
@@ -15,44 +16,57 @@ from scrapy.exceptions import DropItem
 from archive.errors import ParseError
 from archive.reader import LimitedExecutor
 from archive.parse import decode_html, parse_bytes, parse_html, sniff
-from archive.snapshots import SnapshotWriter
-from archive.store import Archive, sha256
+from crawler import writer
 from crawler.monitor import failure_status
 
 log = logging.getLogger(__name__)
 
 
-def read_file(body: bytes, url: str, content_type: str | None, title: str):
-    """In the reader process: (the parsed report, None) or (None, the reason it cannot be read).
+def read_file(body: bytes, url: str, content_type: str | None, title: str, html: bool = False):
+    """In a reader process: (the parsed report, None) or (None, the reason it cannot be read).
     The reason crosses back as text: an exception with its own __init__ does not unpickle."""
     try:
+        if html:
+            return parse_html(decode_html(body, content_type), title=title, source=url), None
         return parse_bytes(body, url, content_type, title=title), None
     except ParseError as e:
         return None, e.reason
 
 
 def _background() -> None:
-    """The reader runs at a lower CPU priority, and so do the LibreOffice and Tesseract it starts:
-    on a busy machine the downloads come first, or they time out while a scan is read."""
+    """The readers run at a lower CPU priority, and so do the LibreOffice and Tesseract they
+    start: on a busy machine the downloads come first, or they time out while a scan is read.
+    A reader dies with the crawl, even a crawl killed with SIGKILL: it would otherwise wait for
+    work forever (it holds both ends of its own queue, so it never reads an end of file)."""
     try:
         os.nice(10)
     except OSError:
         pass
+    parent = os.getppid()
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the crawl died before prctl took effect
+        os._exit(0)
 
 
 _reader: LimitedExecutor | None = None
 
 
 def reader() -> LimitedExecutor:
-    """One process reads files, one at a time, for every portal's crawler. A process, not a
-    thread: a thread would hold the interpreter lock against the downloads for seconds, and
-    pdfium (scans) is not thread-safe; and a file that crashes a library kills the reader, not
-    the crawl. Spawned, not forked: the crawl process runs threads."""
+    """The pool of reader processes, one per core, that parses every page and file for every
+    portal's crawler (parsing, not downloading, set the pace of a crawl: profiled). Processes,
+    not threads: a thread would hold the interpreter lock against the downloads, and pdfium
+    (scans) is not thread-safe; and a file that crashes a library kills a reader, not the crawl.
+    Spawned, not forked: the crawl process runs threads."""
     global _reader
     if _reader is None:
         # Each file under a memory limit and a wall clock (archive/reader.py): a hostile file
-        # costs its limit and is recorded too_large/timeout; the next file gets a fresh reader.
-        _reader = LimitedExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+        # costs its limit and is recorded too_large/timeout; its worker is replaced.
+        _reader = LimitedExecutor(max_workers=os.cpu_count() or 1, mp_context=multiprocessing.get_context("spawn"),
                                   initializer=_background)
     return _reader
 
@@ -93,19 +107,24 @@ class ParsePipeline(_Pipeline):
         body = a["body"]
         html = sniff(body) == "html"
         try:
-            if html:
-                parsed = parse_html(decode_html(body, a.get("content_type")), title=a["title"], source=a["url"])
-            else:
+            args = (read_file, body, a["url"], a.get("content_type"), a["title"], html)
+            loop = asyncio.get_running_loop()
+            try:
+                parsed, reason = await loop.run_in_executor(reader(), *args)
+            except BrokenProcessPool:
+                # One file that kills its reader breaks the whole pool, and every file in it
+                # fails with it: each is read once more in a fresh pool, and only the one that
+                # kills that too is blamed.
+                _reader_lost()
                 try:
-                    parsed, reason = await asyncio.get_running_loop().run_in_executor(
-                        reader(), read_file, body, a["url"], a.get("content_type"), a["title"])
+                    parsed, reason = await loop.run_in_executor(reader(), *args)
                 except BrokenProcessPool:
                     _reader_lost()
                     parsed, reason = None, "the reader process died on it (a library crashed or it was killed)"
-                except ParseError as e:  # a limit of the reader process: timeout, too_large, crashed
-                    parsed, reason = None, e.reason
-                if reason is not None:
-                    raise ParseError(a["url"], reason)
+            except ParseError as e:  # a limit of the reader process: timeout, too_large, crashed
+                parsed, reason = None, e.reason
+            if reason is not None:
+                raise ParseError(a["url"], reason)
         except ParseError as e:
             spider = getattr(self.crawler, "spider", None)
             if not html and hasattr(spider, "not_archived"):
@@ -135,33 +154,27 @@ class StorePipeline(_Pipeline):
     def response_received(self, response, request, spider=None):
         headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, vs in response.headers.items() for v in vs]
         referer = request.headers.get("Referer")
-        self.responses[response.url] = (response.status, headers, referer.decode("latin-1") if referer else None)
+        self.responses[response.url] = (response.status, headers, referer.decode("latin-1") if referer else None,
+                                        request.meta.get("xxgk_entry"))
 
     def open_spider(self):
-        data = self.crawler.settings.get("XXGK_DATA")
         self.run_id = self.crawler.settings.getint("XXGK_RUN_ID") or None
-        self.archive = Archive(data)
-        for name in self.archive.repair_snapshots():
-            log.warning("%s: left open by an interrupted crawl, cut back to its last archived record", name)
-        self.snapshots = SnapshotWriter(data)
+        self.writer = writer.acquire(self.crawler.settings.get("XXGK_DATA"))
 
     def close_spider(self):
-        self.snapshots.close()
-        self.archive.close()
+        self.writer.release()
 
     def process_item(self, item):
         a = ItemAdapter(item)
-        status, headers, via = self.responses.pop(a["url"], (200, [("Content-Type", a.get("content_type") or "")], None))
-        snapshot = None
-        if self.archive.known_digest(a["url"]) != sha256(a["body"]):
-            snapshot = self.snapshots.write(a["url"], a["body"], status=status, headers=headers,
-                                            fetched_at=a["fetched_at"])
+        status, headers, via, entry = self.responses.pop(
+            a["url"], (200, [("Content-Type", a.get("content_type") or "")], None, None))
         validator = lambda name: next((v for k, v in headers if k.lower() == name), None)
-        outcome = self.archive.store(
-            a["parsed"], url=a["url"], body=a["body"], fetched_at=a["fetched_at"],
+        outcome = self.writer.store(
+            a["parsed"], url=a["url"], body=a["body"], status=status, headers=headers, fetched_at=a["fetched_at"],
             published=a.get("published"), site=a.get("site"), column=a.get("column"),
-            portal=a.get("portal"), snapshot=snapshot, run_id=self.run_id,
+            portal=a.get("portal"), run_id=self.run_id,
             etag=validator("etag"), last_modified=validator("last-modified"), via=via,
+            entry=tuple(entry) if entry else None,
         )
         self.stats.inc_value("xxgk/reports_seen")
         self.stats.inc_value(f"xxgk/reports_{outcome.replace('-', '_')}")

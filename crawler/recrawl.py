@@ -1,10 +1,19 @@
 """Re-crawls that fetch only what is new or changed, and resumption after a killed run.
 
-Article and attachment URLs already in the archive are asked for conditionally (If-None-Match /
-If-Modified-Since, where the portal gave an ETag or Last-Modified); a 304 counts as seen and
-nothing is downloaded. Where a portal gives neither, the body is fetched and its SHA-256
-compared by the store. List pages are always read again: they are how new reports are found.
-A run that follows an interrupted one skips the URLs that run had already archived.
+Delta-fetch (in the spirit of scrapy-deltafetch, whose 2.1 release fails on asynchronous
+spider output): a report whose list entry (URL, title, date) is the one archived is not fetched
+again. List pages are read from the first one (where new reports appear: lists are newest
+first); the later pages of a column are read only while its pages show a new or changed entry,
+or when the portal's last crawl was not clean (errors, an interrupted run), or on `--verify`.
+So that a silent correction at the same URL is still found, each run re-checks a rotating share
+of the known reports (`--verify-share`, 1/12 by default: each report is re-checked once in any
+12 consecutive monthly runs, chosen by a hash of its URL against the run's month); `--verify`
+re-checks all of them and reads every list page.
+
+A report that is fetched again is asked for conditionally (If-None-Match / If-Modified-Since,
+where the portal gave an ETag or Last-Modified); a 304 counts as seen and nothing is
+downloaded. Where a portal gives neither, the body is fetched and its SHA-256 compared by the
+store. A run that follows an interrupted one skips the URLs that run had already archived.
 
 Attachments are tracked (table `attachments`: URL, the page that links it, state): `pending`
 from the moment their page is read, then `archived`, `unreadable` (fetched, not readable: its
@@ -15,23 +24,60 @@ attachments are found and asked for again on the next run.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
+from datetime import date
+from urllib.parse import urlsplit
 
+import scrapy
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 
-from archive.store import now
-
-from archive.store import Archive
+from archive.store import Archive, now
+from crawler import writer
 
 log = logging.getLogger(__name__)
 
 # Callbacks that receive a report page or file (as opposed to list pages and start pages).
 REPORT_CALLBACKS = {"parse_article", "parse_attachment", "parse_post"}
+# Of those, the ones a list entry leads to (an attachment is reached from its article).
+ENTRY_CALLBACKS = {"parse_article", "parse_post"}
+DEFAULT_SHARE = 1 / 12
+
+
+def callback_name(request) -> str:
+    return getattr(request.callback, "__name__", "") if request is not None else ""
 
 
 def is_report_request(request) -> bool:
-    return getattr(request.callback, "__name__", "") in REPORT_CALLBACKS
+    return callback_name(request) in REPORT_CALLBACKS
+
+
+def entry_of(title: str | None, published: str | None) -> str:
+    """A list entry as stored in `sources.entry`: its title (whitespace folded) and date."""
+    return json.dumps([" ".join((title or "").split()), published or ""], ensure_ascii=False)
+
+
+def rotation(share: float) -> int:
+    """In how many consecutive runs of distinct months every known report is re-checked once."""
+    return max(1, round(1 / share)) if share > 0 else 0
+
+
+def in_rotation(url: str, month: str, share: float) -> bool:
+    """Whether the report at `url` is re-checked in the run of `month` (YYYY-MM). The URL's path
+    and query are hashed, not its host, so a portal that moves host keeps its rotation."""
+    n = rotation(share)
+    if n == 0:
+        return False
+    parts = urlsplit(url)
+    slot = int(hashlib.sha1(f"{parts.path}?{parts.query}".encode("utf-8")).hexdigest()[:8], 16) % n
+    year, mon = map(int, month.split("-"))
+    return (year * 12 + mon - 1) % n == slot
+
+
+def this_month() -> str:
+    return date.today().strftime("%Y-%m")
 
 
 class Skipped(IgnoreRequest):
@@ -39,15 +85,13 @@ class Skipped(IgnoreRequest):
     interrupted run this one resumes. Not an error of the portal."""
 
 
-class RecrawlMiddleware:
+class _ArchiveReader:
     def __init__(self, crawler):
         self.crawler = crawler
         self.data = crawler.settings.get("XXGK_DATA")
         self.run_id = crawler.settings.getint("XXGK_RUN_ID") or None
-        self.skip = set(crawler.settings.getlist("XXGK_RESUME_URLS"))
-        self.validators: dict[str, tuple[str | None, str | None]] = {}
-        self.archive: Archive | None = None
-        self.open_pages: set[str] = set()
+        self.writer: writer.ArchiveWriter | None = None
+        self.open_pages: set[str] = set()  # report pages whose attachments are still owed
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -56,37 +100,168 @@ class RecrawlMiddleware:
         return cls(crawler)
 
     def spider_opened(self, spider=None):
-        if not self.data:
-            return
-        self.archive = Archive(self.data)
-        self.validators = {url: (etag, lm) for url, etag, lm in self.archive.db.execute(
+        if self.data:
+            # Read with a connection of its own; every write goes through the crawl's one writer.
+            archive = Archive(self.data)
+            try:
+                self.open_pages = open_pages(archive.db)
+                self.load(archive)
+            finally:
+                archive.db.conn.close()
+            self.writer = writer.acquire(self.data)
+
+    def load(self, archive: Archive) -> None:
+        pass
+
+    def seen(self, url: str, entry=None) -> None:
+        if self.writer is not None:
+            self.writer.seen(url, self.run_id, entry)
+
+    def spider_closed(self, spider=None):
+        if self.writer is not None:
+            self.writer.release()
+            self.writer = None
+
+
+class DeltaFetchMiddleware(_ArchiveReader):
+    """Spider middleware: drops the requests for reports whose list entry is archived unchanged
+    (they count as seen), keeps those due for re-checking, and cuts the pagination of a column
+    at its first page that shows nothing new."""
+
+    def __init__(self, crawler):
+        super().__init__(crawler)
+        s = crawler.settings
+        self.verify_all = s.getbool("XXGK_VERIFY_ALL")
+        self.share = s.getfloat("XXGK_VERIFY_SHARE", DEFAULT_SHARE)
+        self.month = s.get("XXGK_MONTH") or this_month()
+        self.resume = set(s.getlist("XXGK_RESUME_URLS"))
+        # entry URL -> (its list entry, how many archived sources it leads to, its column)
+        self.known: dict[str, tuple[str, int, str | None]] = {}
+        self.cut: set[str] = set()  # columns whose later pages were not read
+        self.handled: set[str] = set()  # entry URLs met in this run's lists
+
+    def load(self, archive):
+        for url, entry, n, column in archive.db.execute(
+                "select entry_url, entry, count(*), max([column]) from sources where entry_url is not null"
+                " and entry is not null group by entry_url"):
+            self.known[url] = (entry, n, column)
+
+    def _stat(self, name: str, n: int = 1) -> None:
+        self.crawler.stats.inc_value(name, n)
+
+    def process_spider_output(self, response, result, spider=None):
+        yield from self._filter(response, list(result), self.crawler.spider)
+
+    async def process_spider_output_async(self, response, result, spider=None):
+        for r in self._filter(response, [r async for r in result], self.crawler.spider):
+            yield r
+
+    def _filter(self, response, out: list, spider) -> list:
+        parent = response.request
+        entry = response.meta.get("xxgk_entry")
+        kept, entries, unchanged = [], 0, 0
+        for r in out:
+            if not isinstance(r, scrapy.Request):
+                kept.append(r)
+                continue
+            name = callback_name(r)
+            if name == "parse_attachment" and entry:
+                # A file is filed under the list entry of the article that links it.
+                r.meta.setdefault("xxgk_entry", entry)
+            if name not in ENTRY_CALLBACKS:
+                kept.append(r)
+                continue
+            entries += 1
+            first = r.url not in self.handled
+            self.handled.add(r.url)
+            key = entry_of(r.cb_kwargs.get("title"), r.cb_kwargs.get("published"))
+            r.meta["xxgk_entry"] = (r.url, key)
+            known = self.known.get(r.url)
+            if known is None or known[0] != key or r.url in self.resume or r.url in self.open_pages:
+                kept.append(r)  # new, or its entry changed; or left to the resumption
+                continue
+            unchanged += 1
+            if not first:
+                continue  # listed twice (a town's report in its county's column too): counted once
+            if self.verify_all or in_rotation(r.url, self.month, self.share):
+                self._stat("xxgk/reports_verified")
+                kept.append(r)
+                continue
+            self._skip(r.url, known[1])
+        if (entries and unchanged == entries and not self.verify_all and getattr(spider, "xxgk_trusted", False)
+                and callback_name(parent) not in REPORT_CALLBACKS):
+            # A start page read as a column (parse_start) is its own column.
+            column = parent.cb_kwargs.get("column", response.url) if parent is not None else None
+            pages = [r for r in kept if isinstance(r, scrapy.Request) and column
+                     and callback_name(r) not in REPORT_CALLBACKS and r.cb_kwargs.get("column") == column]
+            if pages:
+                kept = [r for r in kept if not any(r is p for p in pages)]
+                self._stat("xxgk/list_pages_skipped", len(pages))
+                if column not in self.cut:
+                    self.cut.add(column)
+                    callback = next(r.callback for r in out if isinstance(r, scrapy.Request)
+                                    and callback_name(r) in ENTRY_CALLBACKS)
+                    kept += self._due(column, {r.url for r in out if isinstance(r, scrapy.Request)}, callback, spider)
+        return kept
+
+    def _skip(self, url: str, sources: int) -> None:
+        self._stat("xxgk/reports_known", sources)
+        self._stat("xxgk/reports_seen", sources)
+        self.seen(url)
+
+    def _due(self, column: str, listed: set[str], callback, spider) -> list:
+        """The known reports of a column whose later pages are not read: those due for
+        re-checking this month are asked for directly, as their list entry said; the others
+        count as seen, as if listed unchanged."""
+        due = []
+        for url, (entry, n, col) in self.known.items():
+            if col != column or url in listed or url in self.handled:
+                continue
+            self.handled.add(url)
+            if not in_rotation(url, self.month, self.share) and url not in self.open_pages:
+                self._skip(url, n)
+                continue
+            title, published = json.loads(entry)
+            self._stat("xxgk/reports_verified")
+            due.append(scrapy.Request(url, callback, errback=spider.on_error,
+                                      cb_kwargs={"title": title, "published": published or None, "column": column},
+                                      meta={"xxgk_entry": (url, entry)}))
+        return due
+
+
+class RecrawlMiddleware(_ArchiveReader):
+    """Downloader middleware: conditional requests for archived reports, 304s counted as seen,
+    and the reports an interrupted run archived skipped."""
+
+    def __init__(self, crawler):
+        super().__init__(crawler)
+        self.skip = set(crawler.settings.getlist("XXGK_RESUME_URLS"))
+        self.validators: dict[str, tuple[str | None, str | None]] = {}
+
+    def load(self, archive):
+        self.validators = {url: (etag, lm) for url, etag, lm in archive.db.execute(
             "select url, etag, last_modified from sources where etag is not null or last_modified is not null")}
-        ensure_attachments(self.archive.db)
-        self.open_pages = open_pages(self.archive.db)
         # A page whose attachments are still owed is read again, whatever the interrupted run did.
         self.skip -= self.open_pages
         self.crawler.xxgk_recrawl = self
         self.crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
         self.crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
 
-    # Attachments -------------------------------------------------------------------------------
+    # Attachments, written through the crawl's one writer (in its batch) --------------------------
     def expect_attachments(self, page: str, urls: list[str]) -> None:
         """Before the page's own item is stored: these attachments are owed until archived."""
-        if self.archive is None or not urls:
+        if self.writer is None or not urls:
             return
-        with self.archive.db.conn:
-            self.archive.db.conn.executemany(
-                "insert into attachments (url, page_url, state, run_id, at) values (?, ?, 'pending', ?, ?) "
-                "on conflict(url) do update set page_url = excluded.page_url, run_id = excluded.run_id, "
-                "state = case when attachments.state = 'archived' then 'archived' else 'pending' end",
-                [(u, page, self.run_id, now()) for u in urls])
+        self.writer.executemany(
+            "insert into attachments (url, page_url, state, run_id, at) values (?, ?, 'pending', ?, ?) "
+            "on conflict(url) do update set page_url = excluded.page_url, run_id = excluded.run_id, "
+            "state = case when attachments.state = 'archived' then 'archived' else 'pending' end",
+            [(u, page, self.run_id, now()) for u in urls])
 
     def attachment_state(self, url: str, state: str, reason: str | None = None) -> None:
-        if self.archive is None:
-            return
-        with self.archive.db.conn:
-            self.archive.db.conn.execute("update attachments set state = ?, reason = ?, at = ? where url = ?",
-                                         [state, reason, now(), url])
+        if self.writer is not None:
+            self.writer.executemany("update attachments set state = ?, reason = ?, at = ? where url = ?",
+                                    [(state, reason, now(), url)])
 
     def item_scraped(self, item, response=None, spider=None):
         url = _attachment_of(response)
@@ -98,22 +273,16 @@ class RecrawlMiddleware:
         if url:
             self.attachment_state(url, "unreadable", str(exception) if exception else None)
 
-    def spider_closed(self, spider=None):
-        if self.archive is not None:
-            self.archive.db.conn.close()
-            self.archive = None
-
-    def _seen(self, url: str, stat: str) -> None:
+    def _seen(self, request, stat: str) -> None:
         self.crawler.stats.inc_value(stat)
         self.crawler.stats.inc_value("xxgk/reports_seen")
-        if self.archive is not None:
-            self.archive.seen(url, self.run_id)
+        self.seen(request.url, request.meta.get("xxgk_entry"))
 
     def process_request(self, request, spider=None):
         if not is_report_request(request):
             return None
         if request.url in self.skip:
-            self._seen(request.url, "xxgk/reports_resumed")
+            self._seen(request, "xxgk/reports_resumed")
             if request.meta.get("xxgk_attachment"):
                 self.attachment_state(request.meta["xxgk_attachment"], "archived")
             raise Skipped(f"{request.url}: archived by the interrupted run, not fetched again")
@@ -128,7 +297,7 @@ class RecrawlMiddleware:
 
     def process_response(self, request, response, spider=None):
         if response.status == 304 and is_report_request(request):
-            self._seen(request.url, "xxgk/reports_not_modified")
+            self._seen(request, "xxgk/reports_not_modified")
             if request.meta.get("xxgk_attachment"):
                 self.attachment_state(request.meta["xxgk_attachment"], "archived")
             raise Skipped(f"{request.url}: not modified")
@@ -151,4 +320,6 @@ def ensure_attachments(db) -> None:
 def open_pages(db) -> set[str]:
     """Report pages with an attachment still owed (pending: the crawl ended before it; failed:
     its download or reading failed)."""
+    if not db["attachments"].exists():
+        return set()
     return {u for (u,) in db.execute("select distinct page_url from attachments where state in ('pending', 'failed')")}

@@ -20,6 +20,7 @@ from archive.lock import DataLock
 from archive.store import Archive, host_of
 
 from . import monitor
+from .recrawl import ensure_attachments
 from .registry import bare_entry
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,8 @@ class CrawlStats:
     corrected: int = 0
     not_modified: int = 0
     resumed: int = 0
+    known: int = 0  # list entry unchanged: not fetched
+    verified: int = 0  # known reports re-checked in this run's rotation
     gone: int = 0
     unarchived: int = 0
     failed: int = 0
@@ -62,7 +65,9 @@ class CrawlStats:
 
     def summary(self) -> str:
         extra = "".join(f", {n} {label}" for n, label in (
-            (self.corrected, "corrected (new version)"), (self.not_modified, "not modified (304)"),
+            (self.corrected, "corrected (new version)"),
+            (self.known, "known with an unchanged list entry (not fetched)"),
+            (self.verified, "known re-checked"), (self.not_modified, "not modified (304)"),
             (self.resumed, "already archived by the interrupted run"), (self.gone, "no longer online"),
             (self.unarchived, "files not archivable (see portal_events)")) if n)
         return (f"crawl: {self.pages} pages fetched, {self.seen} reports seen: {self.new} new, "
@@ -90,18 +95,34 @@ class CrawlStats:
         self.corrected += s.get("xxgk/reports_corrected", 0)
         self.not_modified += s.get("xxgk/reports_not_modified", 0)
         self.resumed += s.get("xxgk/reports_resumed", 0)
+        self.known += s.get("xxgk/reports_known", 0)
+        self.verified += s.get("xxgk/reports_verified", 0)
         self.failed += s.get("xxgk/failed", 0)
         if s.get("spider_exceptions/count"):
             self.errors.append(f"{s['spider_exceptions/count']} spider errors")
 
 
+def quiet_scrapy() -> None:
+    """One log line per problem, naming the URL and the reason: the spiders log each failed
+    request themselves (`base.describe`), so Scrapy's own lines for the same events (a retry
+    given up, a file over the size limit) would say it twice."""
+    logging.getLogger("scrapy.downloadermiddlewares.retry").setLevel(logging.CRITICAL)
+    logging.getLogger("scrapy.core.downloader.handlers.http11").setLevel(logging.ERROR)
+
+
 def crawl_settings(data_dir: Path, polite: bool, quiet: bool, timeout: float | None = None,
-                   run_id: int | None = None, resume: set[str] | None = None):
+                   run_id: int | None = None, resume: set[str] | None = None, verify: bool = False,
+                   verify_share: float | None = None, month: str | None = None):
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     settings = get_project_settings()
     settings.set("XXGK_DATA", str(data_dir))
     settings.set("XXGK_RUN_ID", run_id)
     settings.set("XXGK_RESUME_URLS", sorted(resume or ()))
+    settings.set("XXGK_VERIFY_ALL", verify)
+    if verify_share is not None:
+        settings.set("XXGK_VERIFY_SHARE", verify_share)
+    if month:
+        settings.set("XXGK_MONTH", month)
     if not polite:
         settings.setdict(settings.getdict("FAST"), priority="cmdline")
     if timeout:
@@ -113,30 +134,38 @@ def crawl_settings(data_dir: Path, polite: bool, quiet: bool, timeout: float | N
 
 
 def run_crawl(urls: list[str] = (), data_dir: Path = Path("data"), polite: bool = True, quiet: bool = False,
-              portals: list[dict] | None = None, timeout: float | None = None, wait: float = 0) -> CrawlStats:
+              portals: list[dict] | None = None, timeout: float | None = None, verify: bool = False,
+              verify_share: float | None = None, month: str | None = None, wait: float = 0) -> CrawlStats:
     """Crawl registry entries (`portals`) and bare URLs (grouped by host into one portal each).
+    `verify` re-checks every known report and reads every list page; otherwise a share
+    (`verify_share`, default 1/12) of them, rotating with the run's `month` (YYYY-MM).
     One crawl at a time per archive: `archive.lock.Locked` if another holds it after `wait` s."""
     data_dir = Path(data_dir)
     lock = DataLock(data_dir).acquire(wait)
     try:
-        return _run_crawl(urls, data_dir, polite, quiet, portals, timeout)
+        return _run_crawl(urls, data_dir, polite, quiet, portals, timeout, verify, verify_share, month)
     finally:
         lock.release()
 
 
-def _run_crawl(urls, data_dir: Path, polite: bool, quiet: bool, portals, timeout) -> CrawlStats:
+def _run_crawl(urls, data_dir: Path, polite: bool, quiet: bool, portals, timeout, verify, verify_share,
+               month) -> CrawlStats:
     entries = list(portals or [])
     by_host: dict[str, list[str]] = {}
     for u in urls:
         by_host.setdefault(bare_entry([u])["name"], []).append(u)
     entries += [bare_entry(us) for us in by_host.values()]
     archive = Archive(data_dir)
+    ensure_attachments(archive.db)  # before any writer holds a batch open
     run_id = archive.start_run([u for e in entries for u in e["start_urls"]])
     resume = archive.resume_urls(run_id)
     if resume:
         log.warning("resuming after an interrupted crawl: %d reports already archived are not fetched again",
                     len(resume))
-    process = CrawlerProcess(crawl_settings(data_dir, polite, quiet, timeout, run_id=run_id, resume=resume))
+    process = CrawlerProcess(crawl_settings(data_dir, polite, quiet, timeout, run_id=run_id, resume=resume,
+                                            verify=verify, verify_share=verify_share, month=month))
+    quiet_scrapy()
+    clean = set() if resume else monitor.clean_portals(archive.db)
     spiders = spider_classes()
     launched: list[tuple[dict, object]] = []
     unreachable: list[tuple[dict, str, str, int]] = []  # (entry, status, reason, pages) found by discovery
@@ -147,7 +176,10 @@ def _run_crawl(urls, data_dir: Path, polite: bool, quiet: bool, portals, timeout
         for e in group:
             crawler = process.create_crawler(spiders[e["platform"]])
             launched.append((e, crawler))
-            ds.append(process.crawl(crawler, start_urls=e["start_urls"], portal=None if e.get("bare") else e))
+            # A column's later pages may be left unread only if the portal's last crawl read it
+            # all without an error: otherwise an old report a failed page hid would stay missing.
+            ds.append(process.crawl(crawler, start_urls=e["start_urls"], portal=None if e.get("bare") else e,
+                                    xxgk_trusted=e["name"] in clean))
         return DeferredList(ds)
 
     launch([e for e in entries if e.get("platform")])
@@ -202,8 +234,9 @@ def _run_crawl(urls, data_dir: Path, polite: bool, quiet: bool, portals, timeout
         for url, _, _ in outcome.unarchived:
             archive.seen(url, run_id)  # still linked, refused by a limit or unreadable: not gone
         stats.unarchived += s.get("xxgk/unarchived", 0)
-        if status == "ok" and not outcome.errors and not s.get("xxgk/failed"):
-            # Only a complete crawl of a portal can tell that a report is no longer listed.
+        if status == "ok" and not outcome.errors and not s.get("xxgk/failed") and not s.get("xxgk/list_pages_skipped"):
+            # Only a complete crawl of a portal (every list page read) can tell that a report is
+            # no longer listed.
             stats.gone += archive.mark_gone(e["name"] if not e.get("bare") else host_of(e["start_urls"][0]), run_id)
     for e, status, reason, pages in unreachable:
         stats.portals.append(monitor.record(archive.db, run_id, e, status, reason, events=[(status, e["start_urls"][0], reason)]))
@@ -224,6 +257,7 @@ def run_discovery(urls: list[str], quiet: bool = True, polite: bool = True, time
 
     with tempfile.TemporaryDirectory() as tmp:
         process = CrawlerProcess(crawl_settings(Path(tmp), polite, quiet, timeout))
+        quiet_scrapy()
         crawler = process.create_crawler(DiscoverySpider)
         process.crawl(crawler, start_urls=list(urls))
         process.start()

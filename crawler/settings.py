@@ -45,8 +45,11 @@ HTTPCACHE_DIR = "httpcache"
 HTTPCACHE_EXPIRATION_SECS = 24 * 3600
 
 # Only http(s) is ever fetched: no handler for file:, ftp:, s3:, data: (crawler/offsite.py refuses
-# them first and counts them; this makes sure nothing else could read a local file).
-DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None}
+# them first and counts them; this makes sure nothing else could read a local file). http(s) go
+# through Scrapy's handler without the race that printed AlreadyCalledError tracebacks
+# (crawler/download.py).
+DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None,
+                     "http": "crawler.download.DownloadHandler", "https": "crawler.download.DownloadHandler"}
 
 DOWNLOADER_MIDDLEWARES = {
     # only http(s), only the portal's own hosts, never an address inside our network; before
@@ -60,6 +63,11 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.ChallengeMiddleware": 560,
     # conditional requests and resumption; sees a 304 before the redirect/retry layers do
     "crawler.recrawl.RecrawlMiddleware": 580,
+}
+
+SPIDER_MIDDLEWARES = {
+    # before RefererMiddleware (700) sees the spider's output, so the requests it adds get a Referer
+    "crawler.recrawl.DeltaFetchMiddleware": 800,
 }
 
 ITEM_PIPELINES = {

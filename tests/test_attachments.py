@@ -203,7 +203,8 @@ def small_max(universe, simulator, tmp_path_factory):
     data = tmp / "data"
     shutil.copytree(universe[0], data)
     dump(simulator.registry(["tingxi"]), tmp / "portals.yml")
-    out = run_xxgk("crawl", "--data", data, "--fast", "-q", "--registry", tmp / "portals.yml",
+    # --verify: every known report fetched again (a plain re-crawl leaves unchanged list entries alone).
+    out = run_xxgk("crawl", "--data", data, "--fast", "-q", "--verify", "--registry", tmp / "portals.yml",
                    env={"XXGK_DOWNLOAD_MAXSIZE": "100000"})
     return data, out
 

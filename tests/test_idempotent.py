@@ -1,13 +1,16 @@
-"""A second crawl of the same portal adds and changes nothing."""
+"""A second crawl of the same portal adds and changes nothing, and fetches only the month's
+share of re-checks: the list entries of the archived reports are unchanged."""
 import sqlite_utils
 
 from archive.store import DB_NAME
+from crawler.recrawl import in_rotation
 
 from .conftest import run_xxgk
 
 CONTENT_TABLES = ("organs", "reports", "sources", "versions", "cells", "cells_history", "checks",
                   "active_wide", "applications_wide", "reviews_wide", "report_texts")
 BOOKKEEPING = {"last_seen_run"}  # which run last saw a source: a record of the run, not of the report
+MONTH = "2026-01"
 
 
 def dump(data):
@@ -19,12 +22,23 @@ def dump(data):
     return out
 
 
+def due(data, month=MONTH) -> int:
+    """Archived reports the rotation re-checks in `month`."""
+    db = sqlite_utils.Database(data / DB_NAME)
+    return sum(in_rotation(u, month, 1 / 12) for (u,) in db.execute("select distinct entry_url from sources"))
+
+
 def test_second_crawl_changes_nothing(copy_archive, simulator):
     before = dump(copy_archive)
-    second = run_xxgk("crawl", "--data", copy_archive, "--fast", "-q", f"{simulator.url}{simulator.world.start_path}")
-    # The TRS portal gives ETags: every report answers 304 Not Modified and nothing is downloaded.
+    n = due(copy_archive)
+    assert 0 < n < 63
+    second = run_xxgk("crawl", "--data", copy_archive, "--fast", "-q", "--month", MONTH,
+                      f"{simulator.url}{simulator.world.start_path}")
+    # The month's share is asked for again; the TRS portal gives ETags: each answers 304 Not
+    # Modified and nothing is downloaded. The others are not asked for at all.
     assert "63 reports seen: 0 new, 0 changed, 0 unchanged" in second.stdout
-    assert "63 not modified (304)" in second.stdout
+    assert (f"{63 - n} known with an unchanged list entry (not fetched), {n} known re-checked, "
+            f"{n} not modified (304)") in second.stdout
     after = dump(copy_archive)
     assert {t: len(rows) for t, rows in after.items()} == {t: len(rows) for t, rows in before.items()}
     assert after == before
@@ -33,18 +47,31 @@ def test_second_crawl_changes_nothing(copy_archive, simulator):
     assert db.execute("select count(*) from sources where last_seen_run = ?", [last_run]).fetchone()[0] == 63
 
 
+def test_verify_rechecks_every_report(copy_archive, simulator):
+    second = run_xxgk("crawl", "--data", copy_archive, "--fast", "-q", "--verify",
+                      f"{simulator.url}{simulator.world.start_path}")
+    assert "63 reports seen: 0 new, 0 changed, 0 unchanged" in second.stdout
+    assert "63 known re-checked, 63 not modified (304)" in second.stdout
+    assert "not fetched" not in second.stdout
+
+
 def test_each_run_is_recorded(copy_archive, simulator):
-    run_xxgk("crawl", "--data", copy_archive, "--fast", "-q", f"{simulator.url}{simulator.world.start_path}")
+    n = due(copy_archive)
+    run_xxgk("crawl", "--data", copy_archive, "--fast", "-q", "--month", MONTH, f"{simulator.url}{simulator.world.start_path}")
     db = sqlite_utils.Database(copy_archive / DB_NAME)
     runs = db.execute("select reports_new, reports_unchanged, not_modified, pages from crawl_runs order by id").fetchall()
-    # 75 pages of the portal (robots.txt, column and town list pages, 63 reports) and 2 of the
-    # discovery that recognises the platform of the bare URL (its robots.txt and the column page).
-    assert runs == [(63, 0, 0, 77), (0, 0, 63, 14)]
+    # 75 pages of the portal (robots.txt, 11 list pages of 5 columns, 63 reports) and 2 of the
+    # discovery that recognises the platform of the bare URL (its robots.txt and the column page);
+    # then the same 2 of discovery, robots.txt and the first page of each column (the later pages
+    # show nothing new), and the month's re-checks, answered 304 (not counted as pages fetched).
+    columns = simulator.world.columns
+    assert len(columns) == 5
+    assert runs == [(63, 0, 0, 77), (0, 0, n, 2 + 1 + len(columns))]
 
 
 def test_second_crawl_without_etags_compares_digests(tmp_path):
-    """A Hanweb portal gives no ETag or Last-Modified: the reports are fetched again, found
-    byte-identical by their SHA-256, and nothing changes."""
+    """A Hanweb portal gives no ETag or Last-Modified: the month's share of its reports is
+    fetched again, found byte-identical by its SHA-256, and nothing changes."""
     from crawler.simulator.server import Simulator
 
     data = tmp_path / "data"
@@ -55,9 +82,13 @@ def test_second_crawl_without_etags_compares_digests(tmp_path):
         dump_registry(sim.registry(), registry)
         first = run_xxgk("crawl", "--data", data, "--fast", "-q", "--registry", registry)
         before = dump(data)
-        second = run_xxgk("crawl", "--data", data, "--fast", "-q", "--registry", registry)
+        second = run_xxgk("crawl", "--data", data, "--fast", "-q", "--registry", registry, "--month", MONTH)
+        third = run_xxgk("crawl", "--data", data, "--fast", "-q", "--registry", registry, "--verify")
     n = len(sim.portal("danxi").expected_listings())
-    assert f"{n} reports seen: 0 new, 0 changed, {n} unchanged" in second.stdout
-    assert "not modified" not in second.stdout
+    k = due(data)
+    assert f"{n} reports seen: 0 new, 0 changed, {k} unchanged" in second.stdout
+    assert f"{n - k} known with an unchanged list entry (not fetched), {k} known re-checked" in second.stdout
+    assert f"{n} reports seen: 0 new, 0 changed, {n} unchanged" in third.stdout
+    assert "not modified" not in second.stdout + third.stdout
     assert dump(data) == before
-    assert first.returncode == second.returncode == 0
+    assert first.returncode == second.returncode == third.returncode == 0
