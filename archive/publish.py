@@ -1,7 +1,6 @@
 """Publishing the archive with Datasette, and exporting it as CSV files."""
 from __future__ import annotations
 
-import csv
 import json
 import signal
 import subprocess
@@ -11,11 +10,13 @@ from pathlib import Path
 import yaml
 
 from . import schema
+from .csvout import write_csv_file
 from .store import DB_NAME, Archive, wide_columns
 
 ROOT = Path(__file__).resolve().parent.parent
 METADATA = ROOT / "metadata.yml"
 WEB = Path(__file__).resolve().parent / "web"
+PLUGIN = "archive.web"  # the module registered under Datasette's entry point group
 
 
 def wide_column_labels(table: str) -> dict[str, str]:
@@ -35,6 +36,9 @@ def build_metadata(data_dir: Path) -> Path:
         columns.update({"report_id": "报告编号", "organ": "报告机关", "province": "省", "city": "市", "county": "县",
                         "year": "报告年度", "template": "格式版本", "check_status": "校验状态"})
         columns.update(wide_column_labels(table))
+    totals = tables.setdefault("region_totals", {}).setdefault("columns", {})
+    for table in ("applications", "reviews"):
+        totals.update({name: "合计：" + label for name, label in wide_column_labels(table).items()})
     out = Path(data_dir) / "metadata.json"
     out.write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
     return out
@@ -45,16 +49,34 @@ def datasette_command(data_dir: Path, host: str = "127.0.0.1", port: int = 8001)
     db = data_dir / DB_NAME
     return [sys.executable, "-m", "datasette", "serve", "-i", str(db), "--host", host, "--port", str(port),
             "--metadata", str(build_metadata(data_dir)),
-            "--plugins-dir", str(WEB / "plugins"), "--template-dir", str(WEB / "templates"),
-            "--static", f"xxgk-static:{WEB / 'static'}",
+            *plugin_options(),
             "--setting", "default_page_size", "50", "--setting", "max_returned_rows", "5000",
             "--setting", "sql_time_limit_ms", "5000", "--setting", "allow_download", "off",
             "--setting", "facet_time_limit_ms", "1000", "--setting", "suggest_facets", "off"]
 
 
+def plugin_installed() -> bool:
+    """Whether the package's Datasette entry point (pyproject.toml) is installed, so that any
+    `datasette` run loads the plugin by itself."""
+    from importlib.metadata import entry_points
+
+    return any(ep.value == PLUGIN for ep in entry_points(group="datasette", name="xxgk"))
+
+
+def plugin_options() -> list[str]:
+    """Load the plugin from its directory only when an older install lacks the entry point:
+    loading it both ways would run every hook twice."""
+    if plugin_installed():
+        return []
+    return ["--plugins-dir", str(WEB / "plugins"), "--template-dir", str(WEB / "templates")]
+
+
 def serve(data_dir: Path, host: str = "127.0.0.1", port: int = 8001) -> int:
     """Serve the archive read-only until interrupted."""
+    from .derived import refresh
+
     Archive(data_dir).close()  # creates an empty archive if there is none; folds in the WAL
+    refresh(data_dir)  # region totals and bulk downloads, if the archive changed since they were built
     # A crawl earlier in this process (xxgk demo) leaves Scrapy's signal handlers installed;
     # Ctrl-C and SIGTERM must stop the server, not ask a finished crawl to shut down.
     signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -83,7 +105,10 @@ PER_YEAR = ("reports", "active_wide", "applications_wide", "reviews_wide")
 
 def export(data_dir: Path, out_dir: Path) -> dict[str, int]:
     """CSV files per table and, for the report tables, per year; UTF-8 with BOM so that Excel
-    opens the Chinese text correctly. Returns rows written per file name."""
+    opens the Chinese text correctly; and the bulk-download zips of the downloads page (per
+    year, per province, everything), the same files. Returns rows written per file name."""
+    from .derived import export_downloads
+
     archive = Archive(data_dir)
     db = archive.db
     out_dir = Path(out_dir)
@@ -99,17 +124,10 @@ def export(data_dir: Path, out_dir: Path) -> dict[str, int]:
                 written[name] = _write_csv(out_dir / name, columns, db.execute(
                     f"select {select} from [{table}] where year = ? order by rowid", [year]))
     archive.close()
+    for entry in export_downloads(data_dir, out_dir):
+        written[entry["name"]] = entry["reports"]
     return written
 
 
 def _write_csv(path: Path, columns: list[str], rows) -> int:
-    n = 0
-    tmp = path.with_suffix(".csv.part")
-    with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(columns)
-        for row in rows:
-            writer.writerow(row)
-            n += 1
-    tmp.replace(path)  # a reader never sees half a file
-    return n
+    return write_csv_file(path, columns, rows)  # every CSV of the archive goes through archive.csvout

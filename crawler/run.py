@@ -201,6 +201,9 @@ def run_crawl(urls: list[str] = (), data_dir: Path = Path("data"), polite: bool 
                        reports_changed=stats.changed + stats.corrected, reports_unchanged=stats.unchanged,
                        not_modified=stats.not_modified, gone=stats.gone, failed=stats.failed, blocked=stats.blocked)
     archive.close()
+    from archive.derived import refresh
+
+    refresh(data_dir)  # region totals and bulk downloads are built with the archive
     log.info(stats.summary())
     return stats
 
