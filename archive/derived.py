@@ -76,6 +76,8 @@ def build_region_totals(db: sqlite_utils.Database) -> int:
                 f" group by {group}, r.year")
         conn.execute("create index region_totals_place on region_totals (level, province, city, county, year)")
         conn.execute("create index region_totals_year on region_totals (level, year)")
+        conn.execute("create index region_totals_city on region_totals (level, city, county, year)")
+        conn.execute("analyze region_totals")  # the planner picks the place index for a city or county
     return db["region_totals"].count
 
 

@@ -282,9 +282,9 @@ def test_feeds_carry_reports_added_by_a_recrawl(page, recrawled):
     assert next(e for e in entries if e["link"].endswith(corrected))["title"].endswith("（更正版）")
     # Per region and per search word.
     county = one(db, "select county from reports where id = ?", [next(iter(new))])[0]
-    _, regional = feed_entries(page, base + "/feeds/reports.atom?county=" + quote(county))
+    regional_root, regional = feed_entries(page, base + "/feeds/reports.atom?county=" + quote(county))
     assert set(new) <= {e["link"].rsplit("/", 1)[1] for e in regional}
-    assert county in root.find(f"{ATOM}title").text or True
+    assert regional_root.find(f"{ATOM}title").text.endswith(county)
     organ = changes.new[0].organ.name
     _, searched = feed_entries(page, base + "/feeds/reports.atom?q=" + quote(organ))
     want = {rid for (rid,) in db.execute(
@@ -324,6 +324,18 @@ def test_coverage_matrix(page, recrawled):
                                       " (select report_id from sources where portal = ?) group by organ_id", [portal]):
         missing += (last - first + 1) - n
     assert section.locator("td.cov-missing").count() == missing
+
+
+def test_coverage_marks_a_missing_year(page, web_site, web_archive):
+    db = db_of(web_archive)
+    last = one(db, "select max(year) from reports")[0]
+    page.goto(web_site + "/coverage")
+    row = page.locator("tr[data-organ='云溪县测试镇']")
+    assert [c for c in row.locator("td.cov").evaluate_all("cs => cs.map(c => c.className + ' ' + c.dataset.year)")
+            if "none" not in c] == ["cov cov-archived 2024", f"cov cov-missing {last}"]
+    missing = sum(last - first + 1 - n for first, n in db.execute(
+        "select min(year), count(*) from reports where year is not null group by organ_id"))
+    assert page.locator("td.cov-missing").count() == missing == 1
 
 
 def test_cited_cell_opens_highlighted_with_provenance(page, recrawled):

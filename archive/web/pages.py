@@ -41,6 +41,7 @@ METRIC_LABELS = {k: label for k, label, _ in METRICS}
 REVIEW_COLUMNS = {c for _, _, cols in METRICS for c in cols if c.split("__")[0] in dict(schema.REVIEW_ROWS)}
 MAX_UNITS = 40
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#7f7f7f", "#bcbd22")
+TOTALS_PAGE = 100
 LEVEL_LABELS = {"province": "省", "city": "市", "county": "县（区）"}
 
 
@@ -76,7 +77,7 @@ def _metric_value(row: dict, columns: list[str], unknown: set[str]):
 
 
 # Compare -------------------------------------------------------------------------------------
-async def compare_data(datasette, request) -> dict:
+async def compare_data(datasette, request, every_unit: bool = False) -> dict:
     """Units (organs, all organs of a county, or the counties of a city) × years, with the key
     numbers and their change from the year before."""
     db = _db(datasette)
@@ -129,6 +130,8 @@ async def compare_data(datasette, request) -> dict:
     if len(units) > MAX_UNITS:
         note = f"共 {len(units)} 个对象，仅显示前 {MAX_UNITS} 个；请缩小范围或下载 CSV。"
     shown = set(units[:MAX_UNITS])
+    if not every_unit:
+        rows = [r for r in rows if r["unit"] in shown]
     prev = {}
     for row in rows:
         row["values"], row["unknown_metrics"], row["change"] = {}, set(), {}
@@ -222,7 +225,7 @@ async def compare_page(datasette, request):
 
 
 async def compare_csv(datasette, request):
-    data = await compare_data(datasette, request)
+    data = await compare_data(datasette, request, every_unit=True)
     columns, rows = compare_columns_and_rows(data)
     return Response(csv_text(columns, rows), content_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="compare.csv"'})
@@ -241,13 +244,15 @@ async def totals_page(datasette, request):
         params["year"] = year
     exists = (await db.execute("select 1 from sqlite_master where name = 'region_totals'")).rows
     cols = sorted({c for _, _, cs in METRICS for c in cs})
-    rows = []
+    rows, count = [], 0
+    page = max(1, _int(request.args.get("page")) or 1)
     if exists:
         result = await db.execute(
             "select region, province, city, county, year, organs, reports, reports_with_unknown, "
             + ", ".join(f"[{c}]" for c in cols)
-            + f" from region_totals where {' and '.join(where)} order by province, city, county, year desc limit 1000",
-            params)
+            + f" from region_totals where {' and '.join(where)} order by province, city, county, year desc"
+            f" limit {TOTALS_PAGE} offset {(page - 1) * TOTALS_PAGE}", params)
+        count = (await db.execute(f"select count(*) from region_totals where {' and '.join(where)}", params)).rows[0][0]
         for r in result.rows:
             row = dict(r)
             row["values"] = {k: _metric_value(row, cs, set())[0] for k, _, cs in METRICS}
@@ -260,7 +265,9 @@ async def totals_page(datasette, request):
     return await _render(datasette, request, "xxgk_totals.html", {
         "rows": rows, "metrics": METRICS, "level": level, "levels": LEVEL_LABELS, "filters": filters,
         "year": year, "years": years, "provinces": provinces,
-        "table_url": f"/{DB}/region_totals?{urlencode(params)}",
+        "table_url": f"/{DB}/region_totals?{urlencode(params)}", "count": count, "page": page,
+        "pages": max(1, -(-count // TOTALS_PAGE)),
+        "page_url": lambda n: "/totals?" + urlencode({**params, "page": n}),
         "csv_url": f"/{DB}/region_totals.csv?{table_args}"})
 
 
@@ -335,7 +342,7 @@ async def feed(datasette, request):
 
     for r in reversed(rows):  # feedgen lists entries last-added first
         e = fg.add_entry()
-        e.id(f"{base}/report/{r['id']}#v{r['version']}")
+        e.id(f"tag:xxgk-archive,2025:report/{r['id']}/v{r['version']}")  # permanent, whatever host serves it
         e.title(r["title"] + ("（更正版）" if r["version"] > 1 else ""))
         e.link(href=f"{base}/report/{r['id']}")
         e.updated(r["fetched_at"])
@@ -349,6 +356,7 @@ async def feed(datasette, request):
 STATE_LABELS = {"archived": "已收录", "offline": "已下线", "missing": "缺", "blocked": "拦截",
                 "disallowed": "禁止", "failed": "失败", "none": ""}
 MAX_ORGANS = 400
+MATRIX_ALL = 5000  # above this many reports, the matrix is shown one portal at a time
 
 
 async def coverage_page(datasette, request):
@@ -360,6 +368,15 @@ async def coverage_page(datasette, request):
     if has_status:
         for r in (await db.execute("select portal, status, reason, last_crawl, reports_found from portal_status")).rows:
             status[r["portal"]] = dict(r)
+    if not only and (await db.execute("select count(*) from reports")).rows[0][0] > MATRIX_ALL:
+        # A large archive: the portals first, each one's matrix on its own page.
+        counts = {r["portal"]: r["n"] for r in (await db.execute(
+            "select portal, count(distinct report_id) as n from sources group by portal")).rows}
+        names = sorted(set(counts) | set(status))
+        return await _render(datasette, request, "xxgk_coverage.html", {
+            "portals": [], "portal_list": [{"name": n, "reports": counts.get(n, 0), "status": status.get(n)}
+                                           for n in names], "years": [], "labels": STATE_LABELS, "only": only,
+            "recent": [], "truncated": False, "max_organs": MAX_ORGANS})
     reports = (await db.execute(
         "select r.id, r.organ_id, r.year, r.online, r.title, (select min(s.portal) from sources s where s.report_id = r.id)"
         " as portal, (select min(fetched_at) from versions v where v.report_id = r.id) as added,"
