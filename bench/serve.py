@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 from archive import regions, schema  # noqa: E402
 from archive.publish import datasette_command  # noqa: E402
 from archive.search import bigrams  # noqa: E402
-from archive.derived import build_region_totals  # noqa: E402
+from archive.derived import build_region_totals, sum_columns  # noqa: E402
 from archive.store import Archive, wide_columns  # noqa: E402
 
 COMMON = "的一是了我不在人有这中大为上个国以要他时来用们生到作地于出就分对成会可也你对生能而子那得于着下自之年过发后作里用道行所然家种事成方多经么去法学如都同现当没动面起看定天分还进好小部其些主样理心她本前开但因只从想实"
@@ -111,9 +111,11 @@ LIKE = ("select r.id, r.title from reports r join report_texts t on t.report_id 
         " where r.title like '%{w}%' or r.organ like '%{w}%' or t.text like '%{w}%'")
 
 
-GROUPED = ("select r.year, count(distinct r.organ_id), count(*), sum(a.new_received__total), sum(a.granted__total),"
-           " sum(v.review__total) from reports r join applications_wide a on a.report_id = r.id"
-           " join reviews_wide v on v.report_id = r.id where r.province = '{p}' group by r.year")
+# What region_totals holds for the provinces, computed on the fly: every 表三/表四 cell summed.
+GROUPED = ("select r.province, r.year, count(distinct r.organ_id), count(*), "
+           + ", ".join(f"sum({'a' if t == 'applications_wide' else 'v'}.[{c}])" for c, t in sum_columns())
+           + " from reports r join applications_wide a on a.report_id = r.id"
+           " join reviews_wide v on v.report_id = r.id group by r.province, r.year")
 
 
 def timed(client: httpx.Client, url: str, params: dict, n: int) -> tuple[list[float], int]:
@@ -183,7 +185,6 @@ def main():
                 ("baseline LIKE scan 复议, count", {"sql": "select count(*) from (" + LIKE.format(w="复议") + ")"}),
                 (f"baseline LIKE scan {rare}, all matches", {"sql": LIKE.format(w=rare)}),
                 ("baseline LIKE scan 不予公开, count", {"sql": "select count(*) from (" + LIKE.format(w="不予公开") + ")"}),
-                ("baseline GROUP BY on the fly, one province's totals", {"sql": GROUPED.format(p="江苏省")}),
             ]
             print(f"{'request':<52} {'median ms':>10} {'p95 ms':>8} {'bytes':>10}")
             for name, path, params in cases:
@@ -194,6 +195,19 @@ def main():
                 client.get(base + "/xxgk.json", params=params)
                 times, size = timed(client, base + "/xxgk.json", params, max(5, args.requests // 4))
                 print(f"{name:<52} {statistics.median(times):>10.1f} {p95(times):>8.1f} {size:>10,}")
+        # The sums region_totals serves, computed on the fly: longer than Datasette's 5 s SQL time
+        # limit, so timed in SQLite directly (no HTTP: a lower bound for any page built on it).
+        import sqlite3
+
+        conn = sqlite3.connect(f"file:{data / 'xxgk.db'}?immutable=1", uri=True)
+        times = []
+        for _ in range(3):
+            t = time.perf_counter()
+            conn.execute(GROUPED).fetchall()
+            times.append((time.perf_counter() - t) * 1000)
+        conn.close()
+        print(f"{'baseline GROUP BY on the fly, every cell by province-year (SQLite, no HTTP)':<52}"
+              f" {statistics.median(times):>10.1f} {max(times):>8.1f}")
     finally:
         proc.terminate()
         proc.wait(10)

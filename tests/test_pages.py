@@ -296,6 +296,27 @@ def test_feeds_carry_reports_added_by_a_recrawl(page, recrawled):
     assert empty == []
 
 
+def test_compare_the_counties_of_a_city(page, recrawled):
+    data, base, _, _ = recrawled
+    db = db_of(data)
+    city, county = one(db, "select city, county from reports where organ = '云溪县人民政府' limit 1")
+    assert (city, county) == ("福州市", "云溪县")
+    page.goto(base + "/compare?city=" + quote(city))
+    row = page.locator("tr[data-unit='云溪县'][data-year='2024']")
+    organs, reports, new, litigation = one(db, (
+        "select count(distinct r.organ_id), count(*), sum(a.new_received__total),"
+        " sum(v.litigation_direct__total) + sum(v.litigation_after_review__total) from reports r"
+        " join applications_wide a on a.report_id = r.id join reviews_wide v on v.report_id = r.id"
+        " where r.city = ? and r.county = ? and r.year = 2024"), [city, county])
+    assert [int(t) for t in row.locator("td").nth(2).inner_text().split()[:1]] == [organs]
+    assert int(row.locator("td").nth(3).inner_text().split("（")[0]) == reports
+    assert number(row.locator("td[data-metric=new_received] .xxgk-value").inner_text()) == new
+    assert number(row.locator("td[data-metric=litigation] .xxgk-value").inner_text()) == litigation
+    units = set(page.locator("table.xxgk-compare-table tbody tr").evaluate_all("rows => rows.map(r => r.dataset.unit)"))
+    assert units == {c for (c,) in db.execute(
+        "select distinct county from region_totals where level = 'county' and city = ?", [city])}
+
+
 def test_coverage_matrix(page, recrawled):
     data, base, changes, portal = recrawled
     db = db_of(data)

@@ -89,14 +89,22 @@ async def compare_data(datasette, request, every_unit: bool = False) -> dict:
     params = {"y_from": year_from, "y_to": year_to}
     wide_cols = sorted({c for _, _, cols in METRICS for c in cols})
     select = ", ".join(f"{'v' if c in REVIEW_COLUMNS else 'a'}.[{c}]" for c in wide_cols)
-    mode, rows, note = None, [], None
+    mode, rows, note, n_units = None, [], None, 0
     if city:
         mode = "city"
         sums = ", ".join(f"[{c}]" for c in wide_cols)
         ysql = years_sql.replace("r.year", "year")
+        # A city can hold many counties; the page shows the first MAX_UNITS, the CSV all of them.
+        only = "" if every_unit else (
+            " and county in (select distinct county from region_totals where level = 'county' and city = :city"
+            f" {ysql} order by county limit {MAX_UNITS + 1})")
         result = await db.execute(
             f"select county as unit, year, organs, reports, reports_with_unknown, {sums} from region_totals"
-            f" where level = 'county' and city = :city {ysql} order by county, year", {"city": city, **params})
+            f" where level = 'county' and city = :city {ysql}{only} order by county, year", {"city": city, **params})
+        if not every_unit:
+            n_units = (await db.execute(
+                f"select count(distinct county) from region_totals where level = 'county' and city = :city {ysql}",
+                {"city": city, **params})).rows[0][0]
         for r in result.rows:
             row = dict(r)
             rows.append({"unit": row["unit"], "year": row["year"], "report_id": None, "check_status": None,
@@ -127,8 +135,9 @@ async def compare_data(datasette, request, every_unit: bool = False) -> dict:
             rows.append({"unit": row["unit"], "year": row["year"], "report_id": row["id"],
                          "check_status": row["check_status"], "wide": row, "unknown": unknown.get(row["id"], set())})
     units = list(dict.fromkeys(r["unit"] for r in rows))
-    if len(units) > MAX_UNITS:
-        note = f"共 {len(units)} 个对象，仅显示前 {MAX_UNITS} 个；请缩小范围或下载 CSV。"
+    n_units = max(n_units, len(units))
+    if n_units > MAX_UNITS:
+        note = f"共 {n_units} 个对象，仅显示前 {MAX_UNITS} 个；请缩小范围或下载 CSV。"
     shown = set(units[:MAX_UNITS])
     if not every_unit:
         rows = [r for r in rows if r["unit"] in shown]
@@ -214,8 +223,8 @@ async def compare_page(datasette, request):
     data = await compare_data(datasette, request)
     metric = request.args.get("chart") if request.args.get("chart") in METRIC_LABELS else "new_received"
     query = request.query_string
-    years = [r[0] for r in (await _db(datasette).execute(
-        "select distinct year from reports where year is not null and template is not null order by year")).rows]
+    years = [r[0] for r in (await _db(datasette).execute(  # the years with tables, from an index
+        "select distinct year from applications_wide where year is not null order by year")).rows]
     return await _render(datasette, request, "xxgk_compare.html", {
         **data, "metrics": METRICS, "metric": metric, "chart": svg_chart(data, metric) if data["mode"] else None,
         "csv_url": "/compare.csv" + (f"?{query}" if query else ""), "all_years": years,
@@ -257,10 +266,11 @@ async def totals_page(datasette, request):
             row = dict(r)
             row["values"] = {k: _metric_value(row, cs, set())[0] for k, _, cs in METRICS}
             rows.append(row)
+    # Every year and province has a province-level row: read from the indexes, not the table.
     years = [r[0] for r in (await db.execute(
-        "select distinct year from region_totals order by year desc")).rows] if exists else []
+        "select distinct year from region_totals where level = 'province' order by year desc")).rows] if exists else []
     provinces = [r[0] for r in (await db.execute(
-        "select distinct province from region_totals order by province")).rows] if exists else []
+        "select distinct province from region_totals where level = 'province' order by province")).rows] if exists else []
     table_args = urlencode({**params, "_size": "max", "_dl": "1"})
     return await _render(datasette, request, "xxgk_totals.html", {
         "rows": rows, "metrics": METRICS, "level": level, "levels": LEVEL_LABELS, "filters": filters,
