@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import yaml
+from sqlite_utils.utils import sqlite3  # the module sqlite-utils connects with (pysqlite3 here)
 
 from . import schema
 from .csvout import write_csv_file
@@ -76,7 +77,10 @@ def serve(data_dir: Path, host: str = "127.0.0.1", port: int = 8001) -> int:
     from .derived import refresh
 
     Archive(data_dir).close()  # creates an empty archive if there is none; folds in the WAL
-    refresh(data_dir)  # region totals and bulk downloads, if the archive changed since they were built
+    try:
+        refresh(data_dir)  # region totals and bulk downloads, if the archive changed since they were built
+    except sqlite3.OperationalError as exc:  # e.g. a crawl holds the write lock: serve what was built
+        print(f"{Path(data_dir) / DB_NAME}: region totals and downloads not rebuilt ({exc})", file=sys.stderr)
     # A crawl earlier in this process (xxgk demo) leaves Scrapy's signal handlers installed;
     # Ctrl-C and SIGTERM must stop the server, not ask a finished crawl to shut down.
     signal.signal(signal.SIGINT, signal.default_int_handler)
