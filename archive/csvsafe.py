@@ -4,7 +4,7 @@ with a leading apostrophe. Numbers stay numbers, and so does text that is only a
 (`-3`, `+12.5`: a spreadsheet reads it as that number, never as a formula).
 
 One rule for every CSV the project writes (`xxgk export`) or serves (Datasette, through the
-plugin archive/web/plugins/xxgk_safety.py)."""
+plugin archive/web/safety.py)."""
 from __future__ import annotations
 
 import csv

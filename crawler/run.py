@@ -245,6 +245,9 @@ def _run_crawl(urls, data_dir: Path, polite: bool, quiet: bool, portals, timeout
                        reports_changed=stats.changed + stats.corrected, reports_unchanged=stats.unchanged,
                        not_modified=stats.not_modified, gone=stats.gone, failed=stats.failed, blocked=stats.blocked)
     archive.close()
+    from archive.derived import refresh
+
+    refresh(data_dir)  # region totals and bulk downloads are built with the archive
     log.info(stats.summary())
     return stats
 

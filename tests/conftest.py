@@ -143,6 +143,9 @@ def build_web_archive(data: Path) -> Path:
     archive.store(parse_html(HOSTILE_REPORT), url="http://sim.test/hostile.html", body=HOSTILE_REPORT.encode(),
                   fetched_at=now(), portal=SIM_PORTAL)
     archive.close()
+    from archive.derived import refresh
+
+    refresh(data)  # region totals and bulk downloads, as `xxgk serve` builds them
     return data
 
 

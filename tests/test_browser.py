@@ -50,7 +50,7 @@ def test_search_two_characters_from_home(page, web_site, web_archive):
     page.click("form.xxgk-search button")
     page.wait_for_url("**/xxgk/reports?*")
     assert rows_heading(page).startswith(f"{like_count(web_archive, '复议')} rows")
-    assert page.locator("td.col-text mark").first.inner_text() == "复议"
+    assert page.locator(".col-text mark").first.inner_text() == "复议"
 
 
 def test_search_place_then_facets_then_report(page, web_site, web_archive):

@@ -32,11 +32,13 @@ def test_report_page_shows_three_tables(web_site, web_archive):
 
     world = build_world(2024)
     r = next(r for r in world.reports if r.organ.name == "云溪县梅林镇" and r.year == 2023)
-    html = httpx.get(f"{web_site}/report/{report_id(web_archive, 'http://sim.test' + world.url_of(r))}").text
+    rid = report_id(web_archive, 'http://sim.test' + world.url_of(r))
+    html = httpx.get(f"{web_site}/report/{rid}").text
     assert html.count('<table class="xxgk-stats') == 3
     assert "收到和处理政府信息公开申请情况" in html
     total = r.values["applications"]["total_processed"]["total"]
-    assert f'title="原文：{total}">{total}</td>' in html
+    assert (f'id="applications.total_processed.total" class="" title="原文：{total}"><a class="xxgk-cite"'
+            f' href="/report/{rid}?cell=applications.total_processed.total#xxgk-cited" rel="bookmark">{total}</a></td>') in html
 
 
 def test_archived_copy_is_sandboxed(web_site, web_archive):

@@ -13,6 +13,13 @@ DB = "xxgk"
 
 # The archived page is the portal's HTML: shown sandboxed, so none of its scripts run here.
 SANDBOX = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+CHECK_LABELS = {"passed": "勾稽关系通过", "failed": "勾稽关系不通过", "not_checkable": "无法校验", "unchecked": "未校验"}
+
+
+def cell_anchor(table: str, row: str, col: str) -> str:
+    """The citable name of a cell: ?cell=applications.new_received.total opens the report with
+    it highlighted and its provenance shown."""
+    return f"{table}.{row}.{col}"
 
 
 def _layout(template: str | None, table: str, present: set[tuple[str, str]]):
@@ -76,9 +83,18 @@ async def report_page(datasette, request):
     versions = [dict(r) for r in (await db.execute(
         "select id, version, current, fetched_at, url, snapshot, superseded_at from versions where report_id = ?"
         " order by version", [report_id])).rows]
+    cited = None
+    wanted = (request.args.get("cell") or "").split(".")
+    if len(wanted) == 3:
+        cell = cells.get(wanted[0], {}).get((wanted[1], wanted[2]))
+        if cell:
+            cited = {**cell, "anchor": cell_anchor(*wanted), "table_label": schema.TABLE_LABELS[wanted[0]],
+                     "source": next((s for s in sources if s["url"] == cell["source_url"]), None),
+                     "version": next((v for v in versions if v["id"] == cell["version_id"]), None)}
     return Response.html(await datasette.render_template(
         "report.html", {"report": report, "tables": tables, "checks": checks, "sources": sources,
-                        "versions": versions, "db": DB}, request=request))
+                        "versions": versions, "db": DB, "cited": cited, "anchor": cell_anchor,
+                        "check_labels": CHECK_LABELS}, request=request))
 
 
 async def snapshot(datasette, request):
