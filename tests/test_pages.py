@@ -248,7 +248,7 @@ def recrawled(tmp_path_factory):
         dump(sim.registry(), tmp / "portals.yml")
         run_xxgk("crawl", "--data", data, "--fast", "-q", "--registry", tmp / "portals.yml")
         changes = next_year(sim.portal("yunxi"))
-        run_xxgk("crawl", "--data", data, "--fast", "-q", "--registry", tmp / "portals.yml")
+        run_xxgk("crawl", "--data", data, "--fast", "-q", "--verify", "--registry", tmp / "portals.yml")
         with datasette(data) as base:
             yield data, base, changes, sim.portal("yunxi").name
 
@@ -356,7 +356,7 @@ def test_coverage_marks_a_missing_year(page, web_site, web_archive):
             if "none" not in c] == ["cov cov-archived 2024", f"cov cov-missing {last}"]
     missing = sum(last - first + 1 - n for first, n in db.execute(
         "select min(year), count(*) from reports where year is not null group by organ_id"))
-    assert page.locator("td.cov-missing").count() == missing == 1
+    assert missing >= 1 and page.locator("td.cov-missing").count() == missing
 
 
 def test_cited_cell_opens_highlighted_with_provenance(page, recrawled):
