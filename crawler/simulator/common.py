@@ -50,3 +50,14 @@ def soft_not_found(portal) -> Reply:
 def li(href: str, item, extra: str = "") -> str:
     return (f'<li><a href="{escape(href)}" target="_blank" title="{escape(item.title)}">{escape(item.title)}</a>'
             f'<span class="date">{item.pub_date:%Y-%m-%d}</span>{extra}</li>\n')
+
+
+def article_page(portal, col, item, body_html: str, body_class: str = "TRS_Editor", pub: str | None = None,
+                 head: str = "") -> str:
+    """An article as most list families print it: title, a 发布时间/来源 line, the body in the
+    platform's content block, and the article meta tags."""
+    pub = pub or f"{item.pub_date:%Y-%m-%d} 10:{item.doc_id % 60:02d}"
+    body = (f'<div class="article"><h1 class="title">{escape(item.title)}</h1>'
+            f'<div class="info"><span>发布时间：{pub}</span> <span>来源：{escape(col.organ.name)}</span></div>'
+            f'<div class="{body_class}">{body_html}</div></div>')
+    return frame(portal, item.title, body, article_meta(portal, col, item, pub), head=head)

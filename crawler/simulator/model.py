@@ -32,6 +32,15 @@ class SimColumn:
     items: list  # SimReport | NewsItem, newest first
     per_page: int = 15
     disallowed: bool = False  # robots.txt forbids this column
+    # How many of the items (newest first) a reader can reach; None: all. A list whose later pages
+    # only a script the crawler cannot run would show (goPage(n)) is crawled as far as it can be,
+    # and its coverage (declared against reached) is recorded.
+    reachable: int | None = None
+    declared: int | None = None  # the number of items the list says it has (recordCount, 共N条)
+    opts: dict = field(default_factory=dict)  # a family's own settings of this column
+
+    def reached(self) -> list:
+        return self.items if self.reachable is None else self.items[:self.reachable]
 
 
 @dataclass
@@ -69,18 +78,23 @@ class SimPortal:
     def listed(self) -> list[tuple[SimColumn, SimReport]]:
         return [(c, it) for c in self.columns for it in c.items if isinstance(it, SimReport)]
 
+    def reachable(self) -> list[tuple[SimColumn, SimReport]]:
+        return [(c, it) for c in self.columns for it in c.reached() if isinstance(it, SimReport)]
+
     def expected_reports(self) -> list[SimReport]:
         """What a correct crawl archives: nothing behind an obstacle, nothing robots.txt forbids,
         no attachment that cannot be read (it gets a recorded status instead)."""
         if self.expect_status != "ok":
             return []
-        allowed = {id(it.origin) for c, it in self.listed() if not c.disallowed and archived(it)}
+        allowed = {id(it.origin) for c, it in self.reachable() if not c.disallowed and archived(it)
+                   and not getattr(it, "stub", False)}
         return [r for r in self.reports() if id(r) in allowed]
 
     def expected_listings(self) -> list[tuple[SimColumn, SimReport]]:
         if self.expect_status != "ok":
             return []
-        return [(c, it) for c, it in self.listed() if not c.disallowed and archived(it)]
+        return [(c, it) for c, it in self.reachable() if not c.disallowed and archived(it)
+                and not getattr(it, "stub", False)]
 
     def expected_found(self) -> int:
         """Report documents a correct crawl stores (portal_status.reports_found): one per listing,
@@ -91,7 +105,13 @@ class SimPortal:
         """Listed reports whose attachment must end with a recorded failure status."""
         if self.expect_status != "ok":
             return []
-        return [(c, it) for c, it in self.listed() if not c.disallowed and not archived(it)]
+        return [(c, it) for c, it in self.reachable() if not c.disallowed and not archived(it)]
+
+    def expected_stubs(self) -> list[tuple[SimColumn, SimReport]]:
+        """Listed reports whose page answers 200 with a stub: a failed fetch, never a report."""
+        if self.expect_status != "ok":
+            return []
+        return [(c, it) for c, it in self.reachable() if not c.disallowed and getattr(it, "stub", False)]
 
 
 # What each whole-portal obstacle must leave in portal_status: (status, reason substring).

@@ -16,13 +16,12 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from archive import schema
 
-from . import attachments, gkmlpt, hanweb, kaipu, longtail, lonsun, trs
+from . import attachments
 from .common import Reply
+from .families import STYLES, build_families
 from .universe import SimPortal, build_universe
 from .world import World
 
-STYLES = {"trs": trs, "hanweb": hanweb, "jpaas": hanweb, "lonsun": lonsun, "gkmlpt": gkmlpt, "kaipu": kaipu,
-          "aspx": longtail, "pdfsum": longtail}
 STALL_SECONDS = 4.0  # longer than the crawl's timeout in tests and --fast runs
 FILE_HOST = "@files"  # suffix of the key of a portal's file host in `servers` and `requests`
 
@@ -255,8 +254,12 @@ class Simulator:
     portal at `base(key)`."""
 
     def __init__(self, seed: int = 2024, host: str = "127.0.0.1", port: int = 0, only: list[str] | None = None,
-                 portals: list[SimPortal] | None = None):
-        self.portals = portals if portals is not None else build_universe(seed)
+                 portals: list[SimPortal] | None = None, families: bool = False):
+        """`families`: the portal families of portal-evidence.md (families.py) instead of the
+        default universe."""
+        if portals is None:
+            portals = build_families(seed) if families else build_universe(seed)
+        self.portals = portals
         if only:
             self.portals = [p for p in self.portals if p.key in only]
         self.lock = threading.Lock()
