@@ -64,7 +64,9 @@ def route(portal, req) -> Reply:
         return Reply(200, frame(portal, portal.name, f'<ul class="xxgk">{links}</ul>'))
     for col in portal.columns:
         def page(c, k, rows, pager):
-            body = f'<div class="m-lst"><ul>{rows}</ul></div>{pager}'
+            side = "".join(f'<li><a href="{col_path(portal, t)}">{escape(t.organ.name.removeprefix("吴旗县"))}</a></li>'
+                           for t in portal.columns[1:]) if c is portal.columns[0] else ""
+            body = f'<div class="m-side"><ul>{side}</ul></div><div class="m-lst"><ul>{rows}</ul></div>{pager}'
             return Reply(200, frame(portal, f"{c.name}-{portal.name}", body, {"ColumnName": c.name}))
 
         reply = serve_list(portal, req, col, col_dir(col), "n_html", "parse_int", page, lambda c, i: item_path(portal, c, i))

@@ -37,6 +37,7 @@ _NOT_REPORT = re.compile(r"申请表|登记表|申请书|指南|目录|解读|�
 _CONTENT = ("//div[contains(@class, 'TRS_Editor') or contains(@class, 'trs_editor') or @id='zoom'"
             " or contains(@class, 'wzcon') or @id='content' or contains(@class, 'article-content')]")
 _FILES = ("pdf", "zip", "ole", "image")  # archive.parse.sniff's kinds of files that are no page
+STUB_TEXT = 80  # characters of text below which a page answered 200 holds no report at all
 SHELL_TEXT = 600  # characters of text below which an article page is only a wrapper of its attachment
 _MAXSIZE = re.compile(r"(\d+) bytes which is larger than download max size \((\d+)\)")
 
@@ -93,6 +94,23 @@ class Outcome:
     notes: list[str] = field(default_factory=list)  # quirks met and worked around
     # (url, status, reason) of report files fetched but not archived: corrupt, encrypted, too_large…
     unarchived: list[tuple[str, str, str]] = field(default_factory=list)
+    # Per list (column URL): what it says of its size and what the crawl reached, see coverage().
+    lists: dict[str, dict] = field(default_factory=dict)
+
+    def coverage(self) -> tuple[int | None, int | None, list[str]]:
+        """(items declared, items reached, shortfalls) over the lists that state their size
+        (recordCount, 共N条, a records argument); a list that states only its page count is
+        compared in pages. A shortfall names the list and both numbers."""
+        declared = reached = None
+        short = []
+        for url, c in self.lists.items():
+            if c["records"]:
+                declared, reached = (declared or 0) + c["records"], (reached or 0) + len(c["items"])
+                if len(c["items"]) < c["records"]:
+                    short.append(f"{url}: declared {c['records']}, reached {len(c['items'])}")
+            elif c["pages"] and len(c["pages_reached"]) < c["pages"]:
+                short.append(f"{url}: declared {c['pages']} pages, reached {len(c['pages_reached'])}")
+        return declared, reached, short
 
     def status(self) -> tuple[str, str | None]:
         if self.blocked:
@@ -106,6 +124,9 @@ class Outcome:
             reasons.append(f"{len(self.errors)} pages failed, first {self.errors[0][0]}: {self.errors[0][1]}")
         if self.forbidden:
             reasons.append(f"robots.txt forbids {len(self.forbidden)} URLs, first {self.forbidden[0]}")
+        short = self.coverage()[2]
+        if short:
+            reasons.append(f"{len(short)} lists not reached in full, first {short[0]}")
         if self.unarchived:
             # Sorted: files are read in parallel, so the order they fail in is not the crawl's.
             first = min(self.unarchived)
@@ -138,8 +159,10 @@ class PortalSpider(scrapy.Spider):
     # Starting: a column, or a home page from which the 年报 columns are found --------------------
     async def start(self):
         for url in self.start_urls:
+            # dont_filter: a WAF answering the first visit with a 302 to the same URL (setting the
+            # cookie the retry carries) must not have the retry dropped as a duplicate.
             yield scrapy.Request(url, self.parse_start, errback=self.on_error, cb_kwargs={"depth": 0},
-                                 meta={"xxgk_start": True})
+                                 meta={"xxgk_start": True}, dont_filter=True)
 
     def parse_start(self, response, depth):
         redirected = response.meta.get("redirect_urls")
@@ -168,6 +191,27 @@ class PortalSpider(scrapy.Spider):
 
     def column_seen(self):
         self.outcome.columns_ok += 1
+
+    # Coverage: what each list says of its size against what was reached ------------------------
+    def coverage_of(self, column: str) -> dict:
+        return self.outcome.lists.setdefault(column, {
+            "records": None, "pages": None, "items": set(), "pages_reached": set(), "requested": {column},
+            "probe_from": set(), "first_size": None})
+
+    def declare(self, column: str, records: int | None = None, pages: int | None = None) -> None:
+        c = self.coverage_of(column)
+        if records:
+            c["records"] = max(c["records"] or 0, records)
+        if pages:
+            c["pages"] = max(c["pages"] or 0, pages)
+
+    def list_page(self, column: str, url: str, items) -> None:
+        """A page of the list `column` was read, holding `items` (URLs of its entries)."""
+        c = self.coverage_of(column)
+        c["pages_reached"].add(url)
+        c["items"].update(items)
+        if url == column and c["first_size"] is None:
+            c["first_size"] = len(items)
 
     # Failures ---------------------------------------------------------------------------------
     def start_failed(self, url: str, reason: str) -> None:
@@ -221,6 +265,12 @@ class PortalSpider(scrapy.Spider):
             yield self.report_item(response, title, published, column, html=False)
             return
         attachments, shell = self.report_attachments(response)
+        if not attachments and (stub := self.stub(response)):
+            # A 200 answer that holds no report (a redirect stub, an anti-bot shell): a failed
+            # fetch with its reason, never a report.
+            log.warning("%s: %s", response.url, stub)
+            self.outcome.errors.append((response.url, stub))
+            return
         if not shell:
             yield self.report_item(response, title, published, column)
         # A shell (详见附件) is archived from its attachment; a page that prints the report and
@@ -233,6 +283,15 @@ class PortalSpider(scrapy.Spider):
         # The title, organ and year are the listing's: OCR misreads names, and a file's own
         # title is often empty or a file name. The kind of file is decided from its bytes.
         yield self.report_item(response, title, published, column, html=sniff(response.body) == "html")
+
+    @staticmethod
+    def stub(response) -> str | None:
+        """Why a page answered 200 is no report page, or None if it may be one: a page whose
+        text is a few characters (a 160-byte redirect stub, a ~1 KB script shell)."""
+        text = "".join(response.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]").getall())
+        if len("".join(text.split())) < STUB_TEXT:
+            return f"no report body: a {response.status} answer of {len(response.body)} bytes with no report text (a stub)"
+        return None
 
     def report_attachments(self, response) -> tuple[list[str], bool]:
         """(the files that are the report, whether the page is only a shell around them).

@@ -1,0 +1,203 @@
+"""The generic list reader: any portal no family module is written for (portal-styles.md F,
+portal-evidence.md §3.6). A list page is read for
+
+- report links, by their title (`is_report_title`), on the list's own host, skipping the `_wap`,
+  `_app` and `/big5/` twins of an article;
+- pager links: 下一页/下页/尾页/末页/首页/上一页 and page numbers;
+- page-count scripts, which draw pagers that have no anchors: TRS `createPageHTML(count, current,
+  "index", "html")` (index_1 …), Hunan `createPageHTML('page_div', count, current, 'xlist',
+  'shtml', records)` (xlist_2 …, no _1), `countPage = N` (index_1 …), `parseInt('N')` (1.html …
+  N.html), and a page count beside a `?page=N` or `cur_page=N` URL;
+- sub-columns of a 年报 tree (years, kinds of unit, units), followed from the column down;
+
+with a bound on the pages read per column (`XXGK_MAX_LIST_PAGES`). A page-count script may be stale
+(Hunan: 1 page claimed, 3 served): a last page as full as the first is followed by one probe of
+the next page, until a page comes back short or missing. What each list says about its size
+(recordCount, 共N条, a page count) is compared with what was reached: the coverage of the column.
+"""
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlencode, urlparse, urlsplit, urlunsplit
+
+import scrapy
+
+from .base import PortalSpider, iso_date
+from .discovery import anchor_text, is_home, report_links
+
+PAGER_TEXT = re.compile(r"^\s*(?:下一页|下页|后页|尾页|末页|最后一页|首页|上一页|上页|前页|>|>>|»|\d{1,3})\s*$")
+TWIN = re.compile(r"_(?:wap|app)\.s?html?$|^/big5/")
+# Sub-columns of a 年报 tree: a year, a kind of unit, a unit.
+SUB_COLUMN = re.compile(r"^\s*(?:(?:19|20)\d{2}\s*年?度?|\S{0,12}(?:镇|乡|街道|街道办事处|办事处|苏木|部门|局|委员会|委|办公室|"
+                        r"人民政府|区政府|县政府|市政府|镇街|乡镇（街道）|乡镇\(街道\))(?:年度报告|年报)?)\s*$")
+TRS_SCRIPT = re.compile(r"createPage(?:HTML)?\(\s*(\d+)\s*,\s*(\d+)\s*,\s*[\"'](\w+)[\"']\s*,\s*[\"'](\w+)[\"']")
+HUNAN_SCRIPT = re.compile(r"createPageHTML\(\s*['\"][\w-]+['\"]\s*,\s*(\d+)\s*,\s*(\d+)\s*,\s*['\"](\w+)['\"]\s*,"
+                          r"\s*['\"](\w+)['\"]\s*(?:,\s*(\d+))?")
+COUNT_PAGE = re.compile(r"\bcountPage\s*=\s*(\d+)")
+PARSE_INT = re.compile(r"parseInt\(\s*['\"](\d+)['\"]\s*\)")
+RECORDS = [re.compile(r"recordCount\s*[:=]\s*['\"]?(\d+)"), re.compile(r"共\s*(\d+)\s*条"),
+           re.compile(r"\btotal(?:Count|Record)s?\s*[:=]\s*['\"]?(\d+)")]
+PAGES = [re.compile(r"pageCount\s*[:=]\s*['\"]?(\d+)"), re.compile(r"共\s*(\d+)\s*页"),
+         re.compile(r"第\s*\d+\s*/\s*(\d+)\s*页"), re.compile(r"class=\"p_t\">\s*\d+\s*/\s*(\d+)\s*<")]
+PAGE_PARAMS = ("page", "cur_page", "pageNo", "pageIndex", "pageNum", "currentPage")
+MAX_LIST_PAGES = 200
+MAX_SUB_DEPTH = 3
+
+
+def declared_size(text: str) -> tuple[int | None, int | None]:
+    """(records, pages) a list page states about its whole list, each None where it says nothing."""
+    records = pages = None
+    for rx in RECORDS:
+        if (m := rx.search(text)) and int(m.group(1)) > 0:
+            records = int(m.group(1))
+            break
+    if (m := HUNAN_SCRIPT.search(text)) and m.group(5):
+        records = records or int(m.group(5))
+    for rx in PAGES:
+        if (m := rx.search(text)) and int(m.group(1)) > 0:
+            pages = int(m.group(1))
+            break
+    return records, pages
+
+
+def with_param(url: str, name: str, value: int) -> str:
+    parts = urlsplit(url)
+    query = [(k, str(value) if k == name else v) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def scripted_pages(response) -> tuple[list[str], bool]:
+    """URLs of the pages a page-count script announces, and whether the script's spelling lets
+    the reader probe past its count (a stale total)."""
+    text = response.text
+    url = response.url
+    path = urlparse(url).path
+    name = path.rsplit("/", 1)[-1]
+    if (m := HUNAN_SCRIPT.search(text)) and int(m.group(2)) == 1:
+        count, prefix, ext = int(m.group(1)), m.group(3), m.group(4)
+        return [response.urljoin(f"{prefix}_{i}.{ext}") for i in range(2, count + 1)], True
+    if (m := TRS_SCRIPT.search(text)) and int(m.group(2)) == 0:
+        count, prefix, ext = int(m.group(1)), m.group(3), m.group(4)
+        return [response.urljoin(f"{prefix}_{i}.{ext}") for i in range(1, count)], False
+    if (m := COUNT_PAGE.search(text)) and re.fullmatch(r"[A-Za-z]+\.s?html?", name or "index.html"):
+        stem, ext = (name or "index.html").rsplit(".", 1)
+        return [response.urljoin(f"{stem}_{i}.{ext}") for i in range(1, int(m.group(1)))], False
+    if (m := PARSE_INT.search(text)) and re.fullmatch(r"1\.s?html?", name):
+        ext = name.split(".", 1)[1]
+        return [response.urljoin(f"{i}.{ext}") for i in range(2, int(m.group(1)) + 1)], False
+    query = dict(parse_qsl(urlsplit(url).query))
+    _, pages = declared_size(text)
+    for p in PAGE_PARAMS:
+        if pages and query.get(p) in ("0", "1"):
+            return [with_param(url, p, i) for i in range(2, pages + 1)], False
+    return [], False
+
+
+class GenericSpider(PortalSpider):
+    name = "generic"
+    platform = "longtail"
+
+    def is_column(self, response) -> bool:
+        if not isinstance(response, scrapy.http.TextResponse):
+            return False
+        return bool(self.report_anchors(response) or self.sub_columns(response))
+
+    def report_anchors(self, response) -> list:
+        host = urlparse(response.url).netloc
+        out = []
+        for a in report_links(response):
+            url = response.urljoin(a.attrib["href"].strip())
+            parts = urlparse(url)
+            if parts.scheme in ("http", "https") and parts.netloc == host and not TWIN.search(parts.path):
+                out.append(a)
+        return out
+
+    def sub_columns(self, response) -> list[str]:
+        host = urlparse(response.url).netloc
+        out = []
+        for a in response.css("a[href]"):
+            href = a.attrib["href"].strip()
+            text = " ".join(" ".join(a.css("::text").getall()).split())
+            if href.startswith(("javascript:", "#", "mailto:")) or not SUB_COLUMN.match(text) or PAGER_TEXT.match(text):
+                continue
+            url = response.urljoin(href)
+            if urlparse(url).netloc == host and not is_home(url) and url != response.url:
+                out.append(url)
+        return list(dict.fromkeys(out))
+
+    def parse_column(self, response, column, depth=0):
+        if not isinstance(response, scrapy.http.TextResponse):
+            return
+        anchors = self.report_anchors(response)
+        items = self.list_items(response, anchors)
+        self.list_page(column, response.url, items)
+        records, pages = declared_size(response.text)
+        self.declare(column, records, pages)
+        for a in anchors:
+            text = anchor_text(a)
+            row = " ".join(a.xpath("ancestor::tr[1]//text() | ancestor::li[1]//text()").getall())
+            yield self.article(response, a.attrib["href"].strip(), text, iso_date(row), column)
+        kw = {"column": column, "depth": depth}
+        for a in response.css("a[href]"):
+            href = a.attrib["href"].strip()
+            if href.startswith(("javascript:", "#", "mailto:")) or not PAGER_TEXT.match(" ".join(a.css("::text").getall())):
+                continue
+            url = response.urljoin(href)
+            if self.same_site(url, response.url) and not is_home(url):
+                yield from self.list_request(url, column, kw)
+        urls, probing = scripted_pages(response)
+        cov = self.coverage_of(column)
+        if probing:
+            cov["probe_from"].add(urls[-1] if urls else response.url)
+        for url in urls:
+            yield from self.list_request(url, column, kw)
+        if response.url in cov["probe_from"] and cov["first_size"] and len(items) >= cov["first_size"]:
+            # A stale total: a last page as full as the first may not be the last.
+            nxt = _next_suffix(response.url)
+            if nxt:
+                cov["probe_from"].add(nxt)
+                yield from self.list_request(nxt, column, kw, quiet=True)
+        if depth < MAX_SUB_DEPTH:
+            for url in self.sub_columns(response):
+                yield scrapy.Request(url, self.parse_column, errback=self.on_error,
+                                     cb_kwargs={"column": url, "depth": depth + 1})
+
+    def list_request(self, url, column, kw, quiet=False):
+        cov = self.coverage_of(column)
+        if url in cov["requested"]:
+            return
+        if len(cov["requested"]) >= self.settings.getint("XXGK_MAX_LIST_PAGES", MAX_LIST_PAGES):
+            if not cov.get("bounded"):
+                cov["bounded"] = True
+                self.outcome.notes.append(f"list page bound reached in {column}")
+            return
+        cov["requested"].add(url)
+        meta = {"xxgk_quirk": "a page past a stale page count does not exist"} if quiet else {}
+        yield scrapy.Request(url, self.parse_column, errback=self.on_error, cb_kwargs=kw, meta=meta)
+
+    @staticmethod
+    def list_items(response, anchors) -> set[str]:
+        """The items of a list page (reports and the news among them): the links of the lists
+        (ul, ol, table) that hold its report links."""
+        items = set()
+        for a in anchors:
+            box = a.xpath("ancestor::*[self::ul or self::ol or self::table][1]")
+            for b in box[:1]:
+                for x in b.css("a[href]"):
+                    href = x.attrib["href"].strip()
+                    text = " ".join(x.css("::text").getall())
+                    if not href.startswith(("javascript:", "#")) and not PAGER_TEXT.match(text) \
+                            and not TWIN.search(urlparse(response.urljoin(href)).path):
+                        items.add(response.urljoin(href))
+            if not box:
+                items.add(response.urljoin(a.attrib["href"].strip()))
+        return items
+
+
+def _next_suffix(url: str) -> str | None:
+    """The page after a `name_N.ext` page (after `name.ext`: `name_2.ext`, the spelling without _1)."""
+    if m := re.search(r"_(\d+)(\.s?html?)$", url):
+        return f"{url[:m.start()]}_{int(m.group(1)) + 1}{m.group(2)}"
+    if m := re.search(r"/([A-Za-z]+)(\.s?html?)$", url):
+        return f"{url[:m.start()]}/{m.group(1)}_2{m.group(2)}"
+    return None
