@@ -146,8 +146,9 @@ def discover(urls, polite):
 @click.option("--registry", "registry_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @data_dir_option
 @click.option("--status", is_flag=True, help="Show the per-portal status of the last crawls instead.")
-def portals(registry_path, data_dir, status):
-    """List the portal registry, or the per-portal crawl status."""
+@click.option("--check-codes", is_flag=True, help="Compare the entries' 行政区划代码 with the region table instead.")
+def portals(registry_path, data_dir, status, check_codes):
+    """List the portal registry by province, or the per-portal crawl status."""
     if status:
         import sqlite_utils
 
@@ -165,9 +166,24 @@ def portals(registry_path, data_dir, status):
         entries = registry.load(registry_path)
     except registry.RegistryError as e:
         raise click.ClickException(str(e))
+    if check_codes:
+        problems = registry.check_codes(entries)
+        for line in problems:
+            click.echo(line)
+        click.echo(f"{len(problems)} mismatches in {sum(1 for e in entries if e.get('code'))} coded entries "
+                   f"({sum(1 for e in entries if not e.get('code'))} without a code)")
+        return
+    by_province: dict[str, list[dict]] = {}
     for e in entries:
-        click.echo(f"{e['name']}\t{e.get('code') or '-'}\t{e['level']}\t{e.get('platform') or '?'}\t"
-                   f"{' '.join(e['start_urls'])}\t{'verified' if e.get('verified') else 'unverified'}")
+        by_province.setdefault(registry.province_of(e), []).append(e)
+    for province in sorted(by_province, key=lambda p: (p in ("国家", "未知"), registry.province_order(p))):
+        group = by_province[province]
+        click.echo(f"{province} ({len(group)} portals, {sum(1 for e in group if e.get('verified'))} verified)")
+        for e in group:
+            click.echo(f"  {e['name']}\t{e.get('code') or '-'}\t{e['level']}\t{e.get('platform') or '?'}\t"
+                       f"{' '.join(e['start_urls'])}\t{'verified' if e.get('verified') else 'unverified'}")
+    click.echo(f"{len(entries)} portals in {len(by_province)} provinces, "
+               f"{sum(1 for e in entries if e.get('verified'))} verified")
 
 
 @main.command()
