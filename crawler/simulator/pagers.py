@@ -41,6 +41,15 @@ def build(seed: int) -> list:
         col = column("nb", "政府信息公开年报", county, items, per_page=rng.choice((5, 7, 8)), opts={"spelling": spelling, "control": control})
         portals.append(make_portal(f"pager-{spelling}", county.name, code, "county", "longtail", STYLE, [col],
                                    parent="甘肃省天水市人民政府", start_path=col_path(None, col)))
+    # And one portal per page-count script, whose pager has no anchor at all.
+    for n, (control, spelling) in enumerate((("trs_script", "index_n"), ("count_page", "index_n"), ("parse_int", "n_html"))):
+        g = Gen(seed, f"pagers-{control}")
+        code = f"{620541 + n}"
+        county = Organ(f"脚本{n + 1}县人民政府", code + "000000", "county", f"jb{n}")
+        items = g.reports(county, range(2012, 2026), 10) + g.news(county, 4)
+        col = column("nb", "政府信息公开年报", county, items, per_page=rng.choice((4, 6)), opts={"spelling": spelling, "control": control})
+        portals.append(make_portal(f"script-{control}", county.name, code, "county", "longtail", STYLE, [col],
+                                   parent="甘肃省天水市人民政府", start_path=col_path(None, col)))
     # 200 stubs: two reports whose pages answer a bare 160-byte page.
     g = Gen(seed, "pagers-stub")
     county = Organ("石壁县人民政府", "620530000000", "county", "sb")

@@ -151,6 +151,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.sim.requests.append((f"{p.key}{FILE_HOST}" if self.files_only else p.key, method, self.path))
             if data:
                 self.sim.bodies[(p.key, self.path)] = data
+                self.sim.posts.append((p.key, self.path, data))
         reply = self.answer(p, req)
         if reply is None:
             return self.reset()
@@ -266,6 +267,7 @@ class Simulator:
         self.seen: set[str] = set()
         self.requests: list[tuple[str, str, str]] = []  # (portal key, method, path): what was asked
         self.bodies: dict[tuple[str, str], bytes] = {}  # the body of each POST
+        self.posts: list[tuple[str, str, bytes]] = []  # (portal key, path, body) of every POST, in order
         self.not_modified: list[tuple[str, str]] = []  # (portal key, path) answered 304
         self.servers: dict[str, ThreadingHTTPServer] = {}
         self.threads: list[threading.Thread] = []

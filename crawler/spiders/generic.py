@@ -22,6 +22,7 @@ from urllib.parse import parse_qsl, urlencode, urlparse, urlsplit, urlunsplit
 
 import scrapy
 
+from . import ztree
 from .base import PortalSpider, iso_date
 from .discovery import anchor_text, is_home, report_links
 
@@ -100,7 +101,7 @@ class GenericSpider(PortalSpider):
     def is_column(self, response) -> bool:
         if not isinstance(response, scrapy.http.TextResponse):
             return False
-        return bool(self.report_anchors(response) or self.sub_columns(response))
+        return bool(self.report_anchors(response) or self.sub_columns(response) or ztree.is_tree(response))
 
     def report_anchors(self, response) -> list:
         host = urlparse(response.url).netloc
@@ -127,6 +128,10 @@ class GenericSpider(PortalSpider):
 
     def parse_column(self, response, column, depth=0):
         if not isinstance(response, scrapy.http.TextResponse):
+            return
+        if (tree := ztree.tree_request(self, response, column)) is not None:
+            # A zTree shell: the lists are the nodes of a JSONP tree (a family module).
+            yield tree
             return
         anchors = self.report_anchors(response)
         items = self.list_items(response, anchors)
@@ -172,8 +177,11 @@ class GenericSpider(PortalSpider):
                 self.outcome.notes.append(f"list page bound reached in {column}")
             return
         cov["requested"].add(url)
-        meta = {"xxgk_quirk": "a page past a stale page count does not exist"} if quiet else {}
-        yield scrapy.Request(url, self.parse_column, errback=self.on_error, cb_kwargs=kw, meta=meta)
+        # A probe past a stale page count may find nothing there: that is no failure.
+        yield scrapy.Request(url, self.parse_column, errback=self.probe_failed if quiet else self.on_error, cb_kwargs=kw)
+
+    def probe_failed(self, failure):
+        self.logger.info("%s: no page past the stated page count", failure.request.url)
 
     @staticmethod
     def list_items(response, anchors) -> set[str]:

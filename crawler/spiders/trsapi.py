@@ -12,42 +12,22 @@ import re
 
 import scrapy
 
+from .jsargs import object_args
+
 QUICK_MODE = re.compile(r"quickMode\s*:\s*[\"']动静结合[\"']")
 _LIST_ARGS = re.compile(r"listArgs\s*:\s*\{(.*?)\}", re.S)
-_ARG = re.compile(r"(\w+)\s*:\s*((?:[^,\"'{}]|\"[^\"]*\"|'[^']*')+)")
-_LITERAL = re.compile(r"\"([^\"]*)\"|'([^']*)'")
 _SITEINFO = re.compile(r"SiteInfo\s*=\s*\{(.*?)\}", re.S)
 _PREPAGE = re.compile(r"prepage\s*:\s*['\"]?(\d+)")
 _RECORDS = re.compile(r"recordCount\s*:\s*['\"]?(\d+)")
 _STATIC = re.compile(r"maxStaticIndex\s*:\s*(\d+)")
 
 
-def _value(expr: str, site: dict[str, str]) -> str | None:
-    """A JavaScript argument as the page prints it: a literal, `a || b` (the last non-empty
-    literal wins, as `||` does), a number, or `SiteInfo.x`."""
-    expr = expr.strip()
-    literals = [a or b for a, b in _LITERAL.findall(expr)]
-    if literals:
-        return next((x for x in literals if x), "")
-    if m := re.fullmatch(r"SiteInfo\.(\w+)", expr):
-        return site.get(m.group(1))
-    if re.fullmatch(r"-?\d+", expr) or expr in ("true", "false"):
-        return expr
-    return None
-
-
 def search_form(text: str) -> tuple[dict[str, str], int, int, int] | None:
     """(form fields, items per page, declared records, static pages) of a 动静结合 column page."""
     if not QUICK_MODE.search(text) or not (m := _LIST_ARGS.search(text)):
         return None
-    site = {}
-    if s := _SITEINFO.search(text):
-        site = {k: v for k, e in _ARG.findall(s.group(1)) if (v := _value(e, {})) is not None}
-    form = {}
-    for k, e in _ARG.findall(m.group(1)):
-        v = _value(e, site)
-        if v is not None:
-            form[k] = v
+    site = object_args(s.group(1)) if (s := _SITEINFO.search(text)) else {}
+    form = object_args(m.group(1), site)
     prepage = int(_PREPAGE.search(text).group(1)) if _PREPAGE.search(text) else 15
     records = int(_RECORDS.search(text).group(1)) if _RECORDS.search(text) else 0
     static = int(_STATIC.search(text).group(1)) if _STATIC.search(text) else 1
