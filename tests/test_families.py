@@ -17,7 +17,7 @@ from crawler.simulator.server import Simulator
 from .conftest import run_xxgk
 from .universe import check_cells, check_no_news, check_reports, check_sources, db
 
-COMPLETE = ["trsdyn", "hexmon", "nbtree", "vsb", "shaanxi", "hanwebnb", "lonsunnb", "openness", "hunan",
+COMPLETE = ["trsdyn", "hexmon", "nbtree", "vsb", "shaanxi", "hanwebnb", "lonsunnb", "openness", "hunan", "hebei", "ucap",
             "pager-index_n", "pager-index_n2", "pager-list_n", "pager-query", "pager-cur_page", "pager-n_html",
             "pager-vsb", "script-trs_script", "script-count_page", "script-parse_int", "stubs", "jsonly"]
 
@@ -38,7 +38,7 @@ def status(data, portal) -> dict:
 def test_every_family_is_in_the_simulator():
     styles = {p.style for p in build_families()}
     assert styles == {"trsdyn", "hexmon", "nbtree", "vsb", "shaanxi", "hanwebnb", "lonsunnb", "openness", "hunan",
-                      "pagers"}
+                      "hebei", "ucap", "pagers"}
 
 
 @pytest.mark.parametrize("key", COMPLETE)
@@ -135,6 +135,34 @@ def test_twins_are_never_fetched(families):
     asked = [path for k, _, path in sim.requests if k == "hexmon"]
     assert not [p for p in asked if p.endswith("_app.shtml") or p.startswith("/big5/")]
     assert any(p.endswith("zfxxgkMultiList_2.shtml") for p in asked)
+
+
+def test_content_farm_mirror_is_never_fetched(families):
+    data, _, sim = families
+    assert sim.portal("hexmon").extra["mirror_base"]
+    assert [r for r in sim.requests if r[0] == "hexmon@mirror"] == []
+    mirror = sim.portal("hexmon").extra["mirror_base"]
+    assert db(data).execute("select count(*) from sources where url like ?", [mirror + "/%"]).fetchone()[0] == 0
+
+
+def test_json_search_and_script_lists_are_paged_through(families):
+    """Heilongjiang's /common/search/<channel> JSON and Hebei's script-loaded list: every page
+    asked, the declared total reached; Hebei's path date is not the publication date."""
+    data, _, sim = families
+    ucap = sim.portal("ucap")
+    # (a set: under load a slow answer may be retried)
+    pages = sorted({re.search(r"[?&]page=(\d+)", p).group(1) for k, _, p in sim.requests
+                    if k == "ucap" and p.startswith("/common/search/")})
+    assert pages == [str(n) for n in range(1, -(-len(ucap.columns[0].items) // 15) + 1)]
+    for key in ("ucap", "hebei"):
+        row = status(data, sim.portal(key))
+        assert row["declared"] == row["reached"] == len(sim.portal(key).columns[0].items)
+    hebei = sim.portal("hebei")
+    from crawler.simulator.server import item_path
+
+    col = hebei.columns[0]
+    moved = [r for r in hebei.expected_reports() if f"/{r.pub_date:%Y%m}/" not in item_path(hebei, col, r)]
+    assert len(moved) == len(hebei.expected_reports())  # every path date differs; check_reports saw the real dates
 
 
 def test_report_year_is_read_from_the_report_not_the_folder(families):

@@ -2,7 +2,8 @@
 `/<site>/c<col>/` with named list pages (`zfxxgkMultiList.shtml`, a town's `xxgk_list.shtml`),
 articles `/<site>/c<col>/YYYYMM/<32 hex>.shtml` (month only), each listed beside its `_app`
 twin and a `/big5/` twin, which are the same report and are never archived twice. A wrong
-`c<col>` answers 404.
+`c<col>` answers 404. A content farm on another host copies the reports under their own titles
+and the county column links its copies (转载): a mirror is never archived as the source.
 """
 from __future__ import annotations
 
@@ -30,8 +31,20 @@ def build(seed: int) -> list:
     for i, t in enumerate(towns):
         cols.append(column(f"{102430 + i}", "年度报告", t, g.reports(t, range(2019, 2026), 5) + g.news(t, 1),
                            per_page=4, opts={"page": "xxgk_list.shtml", "control": "numbers"}))
-    return [make_portal("hexmon", county.name, "360723", "county", "longtail", STYLE, cols, parent="江西省赣州市人民政府",
-                        start_path=col_path(None, cols[0]))]
+    p = make_portal("hexmon", county.name, "360723", "county", "longtail", STYLE, cols, parent="江西省赣州市人民政府",
+                    start_path=col_path(None, cols[0]))
+    p.extra["mirror"] = True
+    return [p]
+
+
+def mirror(portal, req) -> Reply:
+    """The content farm: every report of the county column, copied under its title."""
+    for item in portal.columns[0].items:
+        if req.path == f"/a/{item.doc_id}.html":
+            return Reply(200, frame(portal, item.title, f'<h1>{escape(item.title)}</h1><div class="content">{body_of(item)}</div>'))
+    if req.path == "/robots.txt":
+        return Reply(200, "User-agent: *\nDisallow:\n", "text/plain")
+    return not_found(portal)
 
 
 def col_dir(col) -> str:
@@ -61,8 +74,13 @@ def route(portal, req) -> Reply:
                 side = '<div class="side"><ul>' + "".join(
                     f'<li><a href="{col_path(portal, t)}">{escape(t.organ.name.removeprefix("汀江县"))}年度报告</a></li>'
                     for t in portal.columns[1:]) + "</ul></div>"
+            farm = ""
+            if c is portal.columns[0] and portal.extra.get("mirror_base"):
+                farm = '<div class="zz"><h4>相关转载</h4><ul>' + "".join(
+                    f'<li><a href="{portal.extra["mirror_base"]}/a/{i.doc_id}.html">{escape(i.title)}</a></li>'
+                    for i in c.items[:3] if hasattr(i, "values")) + "</ul></div>"
             body = (f'<div class="crumb">首页 &gt; 乡镇信息公开 &gt; {escape(c.organ.name)} &gt; {escape(c.name)}</div>{side}'
-                    f'<div class="zfxxgk_zdgkc"><ul>{rows}</ul>{pager}</div>')
+                    f'<div class="zfxxgk_zdgkc"><ul>{rows}</ul>{pager}</div>{farm}')
             return Reply(200, frame(portal, f"{c.name}-{portal.name}", body, {"ColumnName": c.name}))
 
         def twins(path, i):

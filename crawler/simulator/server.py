@@ -24,6 +24,7 @@ from .world import World
 
 STALL_SECONDS = 4.0  # longer than the crawl's timeout in tests and --fast runs
 FILE_HOST = "@files"  # suffix of the key of a portal's file host in `servers` and `requests`
+MIRROR = "@mirror"  # suffix of the key of a content farm mirroring a portal
 
 
 @dataclass
@@ -120,6 +121,7 @@ class _Handler(BaseHTTPRequestHandler):
     portal: SimPortal
     sim: "Simulator"
     files_only = False  # the portal's file host, not the portal
+    mirror = False  # a content farm copying the portal
     protocol_version = "HTTP/1.1"
 
     def log_message(self, format, *args):  # the crawler logs what matters
@@ -148,7 +150,8 @@ class _Handler(BaseHTTPRequestHandler):
                   dict(parse_qsl(data.decode("utf-8", "replace"), keep_blank_values=True)), dict(self.headers),
                   self.headers.get("Host", ""), self.path)
         with self.sim.lock:
-            self.sim.requests.append((f"{p.key}{FILE_HOST}" if self.files_only else p.key, method, self.path))
+            key = f"{p.key}{FILE_HOST}" if self.files_only else f"{p.key}{MIRROR}" if self.mirror else p.key
+            self.sim.requests.append((key, method, self.path))
             if data:
                 self.sim.bodies[(p.key, self.path)] = data
                 self.sim.posts.append((p.key, self.path, data))
@@ -204,6 +207,8 @@ class _Handler(BaseHTTPRequestHandler):
         """None means: reset the connection."""
         if self.files_only:
             return _file_host(p, req)
+        if self.mirror:
+            return STYLES[p.style].mirror(p, req)
         if p.delay:
             time.sleep(p.delay)
         if req.path == "/robots.txt":
@@ -277,6 +282,13 @@ class Simulator:
             httpd = ThreadingHTTPServer((host, port if i == 0 else 0), handler)
             httpd.daemon_threads = True
             self.servers[p.key] = httpd
+            if p.extra.get("mirror"):
+                # A content farm copying the portal's reports on its own host (never the source).
+                farm = type(f"Mirror_{p.key}", (_Handler,), {"portal": p, "sim": self, "mirror": True})
+                httpd = ThreadingHTTPServer((host, 0), farm)
+                httpd.daemon_threads = True
+                self.servers[p.key + MIRROR] = httpd
+                p.extra["mirror_base"] = self.base(p.key + MIRROR)
             if p.extra.get("file_host"):
                 files = type(f"Files_{p.key}", (_Handler,), {"portal": p, "sim": self, "files_only": True})
                 httpd = ThreadingHTTPServer((host, 0), files)

@@ -9,6 +9,8 @@ portal-evidence.md §3.6). A list page is read for
   'shtml', records)` (xlist_2 …, no _1), `countPage = N` (index_1 …), `parseInt('N')` (1.html …
   N.html), and a page count beside a `?page=N` or `cur_page=N` URL;
 - sub-columns of a 年报 tree (years, kinds of unit, units), followed from the column down;
+- a list a script fetches as JSON from a URL it names (`$.getJSON("…/list.json?page=1")`): the
+  items are the objects with a title and a URL, the pages follow from its total and page size;
 
 with a bound on the pages read per column (`XXGK_MAX_LIST_PAGES`). A page-count script may be stale
 (Hunan: 1 page claimed, 3 served): a last page as full as the first is followed by one probe of
@@ -17,12 +19,13 @@ the next page, until a page comes back short or missing. What each list says abo
 """
 from __future__ import annotations
 
+import json
 import re
 from urllib.parse import parse_qsl, urlencode, urlparse, urlsplit, urlunsplit
 
 import scrapy
 
-from . import ztree
+from . import ucap, ztree
 from .base import PortalSpider, iso_date
 from .discovery import anchor_text, is_home, report_links
 
@@ -40,6 +43,11 @@ RECORDS = [re.compile(r"recordCount\s*[:=]\s*['\"]?(\d+)"), re.compile(r"共\s*(
            re.compile(r"\btotal(?:Count|Record)s?\s*[:=]\s*['\"]?(\d+)")]
 PAGES = [re.compile(r"pageCount\s*[:=]\s*['\"]?(\d+)"), re.compile(r"共\s*(\d+)\s*页"),
          re.compile(r"第\s*\d+\s*/\s*(\d+)\s*页"), re.compile(r"class=\"p_t\">\s*\d+\s*/\s*(\d+)\s*<")]
+# A list a script fetches as JSON from a URL it names (`$.getJSON("…/list.json?page=1")`).
+JSON_CALL = re.compile(r"(?:\$\.getJSON|\$\.get|fetch)\(\s*[\"']([^\"']+?\.json(?:\?[^\"']*)?)[\"']")
+_TITLE_KEYS = ("title", "doctitle", "name", "subject")
+_URL_KEYS = ("url", "link", "href", "docpuburl", "chnldocurl")
+_DATE_KEYS = ("publishDate", "pubDate", "publishTime", "docreltime", "date", "publishedTimeStr")
 PAGE_PARAMS = ("page", "cur_page", "pageNo", "pageIndex", "pageNum", "currentPage")
 MAX_LIST_PAGES = 200
 MAX_SUB_DEPTH = 3
@@ -101,7 +109,8 @@ class GenericSpider(PortalSpider):
     def is_column(self, response) -> bool:
         if not isinstance(response, scrapy.http.TextResponse):
             return False
-        return bool(self.report_anchors(response) or self.sub_columns(response) or ztree.is_tree(response))
+        return bool(self.report_anchors(response) or self.sub_columns(response) or ztree.is_tree(response)
+                    or ucap.is_search_list(response) or JSON_CALL.search(response.text))
 
     def report_anchors(self, response) -> list:
         host = urlparse(response.url).netloc
@@ -132,6 +141,13 @@ class GenericSpider(PortalSpider):
         if (tree := ztree.tree_request(self, response, column)) is not None:
             # A zTree shell: the lists are the nodes of a JSONP tree (a family module).
             yield tree
+            return
+        if m := JSON_CALL.search(response.text):
+            yield scrapy.Request(response.urljoin(m.group(1)), self.parse_json_list, errback=self.on_error,
+                                 headers={"Referer": response.url}, cb_kwargs={"column": column, "first": True})
+        if (search := ucap.search_request(self, response, column)) is not None:
+            # A list page whose items come from the site's JSON search (a family module).
+            yield search
             return
         anchors = self.report_anchors(response)
         items = self.list_items(response, anchors)
@@ -167,6 +183,34 @@ class GenericSpider(PortalSpider):
                 yield scrapy.Request(url, self.parse_column, errback=self.on_error,
                                      cb_kwargs={"column": url, "depth": depth + 1})
 
+    def parse_json_list(self, response, column, first=False):
+        try:
+            data = json.loads(response.text)
+        except ValueError:
+            self.outcome.errors.append((response.url, "the list the page's script loads is not JSON"))
+            return
+        rows, meta = _json_rows(data)
+        urls = []
+        for r in rows:
+            title = next((str(r[k]) for k in _TITLE_KEYS if r.get(k)), "")
+            href = next((str(r[k]) for k in _URL_KEYS if r.get(k)), None)
+            if not href:
+                continue
+            urls.append(response.urljoin(href))
+            if self.is_report(title) and self.same_site(response.urljoin(href), response.url):
+                date = next((str(r[k]) for k in _DATE_KEYS if r.get(k)), "")
+                yield self.article(response, href, title, iso_date(date), column)
+        self.list_page(column, response.url, urls)
+        total = next((int(meta[k]) for k in ("total", "recordCount", "totalCount") if str(meta.get(k, "")).isdigit()), 0)
+        size = next((int(meta[k]) for k in ("pageSize", "rows", "size") if str(meta.get(k, "")).isdigit()), len(rows))
+        self.declare(column, records=total)
+        query = dict(parse_qsl(urlsplit(response.url).query))
+        if first and total and size and "page" in query:
+            for p in range(int(query["page"]) + 1, min(-(-total // size), MAX_LIST_PAGES) + 1):
+                yield scrapy.Request(with_param(response.url, "page", p), self.parse_json_list, errback=self.on_error,
+                                     headers={"Referer": response.request.headers.get("Referer", b"").decode()},
+                                     cb_kwargs={"column": column})
+
     def list_request(self, url, column, kw, quiet=False):
         cov = self.coverage_of(column)
         if url in cov["requested"]:
@@ -200,6 +244,19 @@ class GenericSpider(PortalSpider):
             if not box:
                 items.add(response.urljoin(a.attrib["href"].strip()))
         return items
+
+
+def _json_rows(data) -> tuple[list[dict], dict]:
+    """(the list of items, the object holding it) in a JSON list answer: the first list of
+    objects with a title and a URL, at the top or one level down."""
+    for holder in (data, *(v for v in (data.values() if isinstance(data, dict) else []) if isinstance(v, dict))):
+        if not isinstance(holder, dict):
+            continue
+        for v in holder.values():
+            if isinstance(v, list) and v and all(isinstance(x, dict) for x in v) \
+                    and any(k in v[0] for k in _TITLE_KEYS) and any(k in v[0] for k in _URL_KEYS):
+                return v, holder
+    return [], data if isinstance(data, dict) else {}
 
 
 def _next_suffix(url: str) -> str | None:
