@@ -27,7 +27,10 @@ def families(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("families")
     with Simulator(families=True) as sim:
         dump(sim.registry(), tmp / "portals.yml")
-        out = run_xxgk("crawl", "--data", tmp / "data", "--fast", "-q", "--registry", tmp / "portals.yml", check=False)
+        # No obstacle here is a slow answer: a generous timeout keeps a loaded machine from
+        # turning into failed pages.
+        out = run_xxgk("crawl", "--data", tmp / "data", "--fast", "--timeout", "15", "-q", "--registry",
+                       tmp / "portals.yml", check=False)
         yield tmp / "data", out, sim
 
 
