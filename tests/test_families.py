@@ -17,7 +17,7 @@ from crawler.simulator.server import Simulator
 from .conftest import run_xxgk
 from .universe import check_cells, check_no_news, check_reports, check_sources, db
 
-COMPLETE = ["trsdyn", "hexmon", "nbtree", "vsb", "shaanxi", "hanwebnb", "lonsunnb", "openness", "hunan", "hebei", "ucap",
+COMPLETE = ["trsdyn", "hexmon", "nbtree", "vsb", "shaanxi", "hanwebnb", "lonsunnb", "lonsunyear", "openness", "hunan", "hebei", "ucap",
             "pager-index_n", "pager-index_n2", "pager-list_n", "pager-query", "pager-cur_page", "pager-n_html",
             "pager-vsb", "script-trs_script", "script-count_page", "script-parse_int", "stubs", "jsonly"]
 
@@ -40,7 +40,7 @@ def status(data, portal) -> dict:
 
 def test_every_family_is_in_the_simulator():
     styles = {p.style for p in build_families()}
-    assert styles == {"trsdyn", "hexmon", "nbtree", "vsb", "shaanxi", "hanwebnb", "lonsunnb", "openness", "hunan",
+    assert styles == {"trsdyn", "hexmon", "nbtree", "vsb", "shaanxi", "hanwebnb", "lonsunnb", "lonsunyear", "openness", "hunan",
                       "hebei", "ucap", "pagers"}
 
 

@@ -10,7 +10,7 @@ from . import trsdyn, ucap, vsb
 STYLES = {"trs": trs, "hanweb": hanweb, "jpaas": hanweb, "lonsun": lonsun, "gkmlpt": gkmlpt, "kaipu": kaipu,
           "aspx": longtail, "pdfsum": longtail,
           "trsdyn": trsdyn, "hexmon": hexmon, "nbtree": nbtree, "vsb": vsb, "shaanxi": shaanxi, "hanwebnb": hanwebnb,
-          "lonsunnb": lonsunnb, "openness": openness, "pagers": pagers, "hunan": hunan, "ucap": ucap, "hebei": hebei}
+          "lonsunnb": lonsunnb, "lonsunyear": lonsunnb, "openness": openness, "pagers": pagers, "hunan": hunan, "ucap": ucap, "hebei": hebei}
 
 # The families of portal-evidence.md, each building its own portals (not in the default universe,
 # whose 352 reports the demo and the platform tests count).
