@@ -52,7 +52,7 @@ def test_family_crawled_completely(families, key):
     check_reports(data, portal)
     check_sources(data, sim, portal)
     check_cells(data, portal)
-    if key != "hanwebnb":  # the annual-report module lists nothing but reports
+    if key not in ("hanwebnb", "lonsunyear"):  # annual-report modules list nothing but reports
         check_no_news(data, portal)
     row = status(data, portal)
     assert row["status"] == portal.expect_status == "ok"
@@ -193,6 +193,26 @@ def test_single_page_app_shell_is_no_column(families):
     data, _, sim = families
     row = status(data, sim.portal("spa"))
     assert row["status"] == "failed" and "no 年报" in row["reason"] and row["reports_found"] == 0
+
+
+@pytest.mark.parametrize("key, given, served", [("https-only", "http", "https"), ("http-only", "https", "http")])
+def test_a_host_of_one_scheme_is_read_over_it(families, key, given, served):
+    """The registry gives the other scheme: the start URL fails (HTTP 404; a failed TLS handshake)
+    and is tried once over the scheme the host serves; every report is archived from there."""
+    from crawler.simulator.server import item_path
+
+    data, out, sim = families
+    portal = sim.portal(key)
+    check_reports(data, portal)
+    check_cells(data, portal)
+    base = sim.base(key, served)
+    got = {u for (u,) in db(data).execute("select url from sources where url like ?", [base + "/%"])}
+    assert got == {base + item_path(portal, c, it) for c, it in portal.expected_listings()}
+    row = status(data, portal)
+    first = sim.base(key, given) + portal.start_path
+    reason = "HTTP 404" if given == "http" else "connection reset or closed before a complete answer"
+    assert (row["status"], row["reason"]) == ("ok", f"{first}: {reason}; answered over {served}")
+    assert "robotstxt.py" not in out.stderr  # an unreachable robots.txt is one line, not a traceback
 
 
 def test_cookie_on_a_302_to_itself_is_replayed(families):

@@ -7,7 +7,8 @@ Three more portals carry the obstacles of §3.2: one lists a year's reports whos
 with a 160-byte stub (a failed fetch, never a report); one draws its later pages with a `goPage(n)`
 script nobody can follow, under a `共N条` total (the crawl reaches the first page and records the
 declared count against the reached one); one is a single-page-app shell that answers every path
-with the same 200 page.
+with the same 200 page. Two serve one scheme only (https-only: plain HTTP answers 404; http-only:
+the TLS handshake fails), their registry entries giving the other.
 """
 from __future__ import annotations
 
@@ -71,6 +72,20 @@ def build(seed: int) -> list:
                     start_path=col_path(None, col))
     p.expect_reason = f"declared {len(col.items)}, reached {col.per_page}"
     portals.append(p)
+    # A host that serves only https (its registry entry says http://) and one that serves only
+    # http (its entry says https://): each start URL fails over the scheme given and is read over
+    # the other.
+    for n, (key, only, given) in enumerate((("https-only", "https", "http"), ("http-only", "http", "https"))):
+        g = Gen(seed, f"pagers-{key}")
+        code = f"{530321 + n}"
+        county = Organ(f"曲水{n + 1}县人民政府", code + "000000", "county", f"qs{n}")
+        items = g.reports(county, range(2018, 2026), 10) + g.news(county, 2)
+        col = column("nb", "政府信息公开年报", county, items, per_page=6, opts={"spelling": "index_n", "control": "links"})
+        p = make_portal(key, county.name, code, "county", "longtail", STYLE, [col], parent="云南省曲靖市人民政府",
+                        start_path=col_path(None, col))
+        p.extra.update(scheme=only, registry_scheme=given)
+        p.expect_reason = f"answered over {only}"
+        portals.append(p)
     # A single-page app: the same 200 shell on every path, the real one or not.
     g = Gen(seed, "pagers-spa")
     county = Organ("韩原县人民政府", "610581000000", "county", "hy")

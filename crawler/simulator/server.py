@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from archive import schema
 
-from . import attachments
+from . import attachments, tls
 from .common import Reply
 from .families import STYLES, build_families
 from .universe import SimPortal, build_universe
@@ -127,7 +127,29 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format, *args):  # the crawler logs what matters
         pass
 
+    def setup(self):
+        # A portal with a `scheme` answers TLS and plain HTTP on one port, told apart by the first
+        # byte; an http-only one drops a TLS client, an https-only one answers plain HTTP 404.
+        self.tls = self.refused = False
+        scheme = None if (self.files_only or self.mirror) else self.portal.extra.get("scheme")
+        if scheme and tls.starts_tls(self.request):
+            if scheme == "http":
+                self.refused = True
+            else:
+                try:
+                    self.request = tls.server_context().wrap_socket(self.request, server_side=True)
+                    self.tls = True
+                except OSError:
+                    self.refused = True
+        super().setup()
+
     def handle(self):
+        if self.refused:
+            try:
+                self.request.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            return
         try:
             super().handle()
         except (ConnectionError, ValueError, OSError):
@@ -209,6 +231,10 @@ class _Handler(BaseHTTPRequestHandler):
             return _file_host(p, req)
         if self.mirror:
             return STYLES[p.style].mirror(p, req)
+        if p.extra.get("scheme") == "https" and not self.tls:
+            from .common import not_found
+
+            return not_found(p)  # https only: plain HTTP answers 404
         if p.delay:
             time.sleep(p.delay)
         if req.path == "/robots.txt":
@@ -298,9 +324,9 @@ class Simulator:
         first = self.portals[0]
         self.world: World | None = first.extra.get("world")
 
-    def base(self, key: str) -> str:
+    def base(self, key: str, scheme: str = "http") -> str:
         host, port = self.servers[key].server_address[:2]
-        return f"http://{host}:{port}"
+        return f"{scheme}://{host}:{port}"
 
     def portal(self, key: str) -> SimPortal:
         return next(p for p in self.portals if p.key == key)
@@ -321,7 +347,8 @@ class Simulator:
                 continue
             years = [r.year for r in p.reports()]
             out.append({"name": p.name, "code": p.code, "level": p.level, "parent": p.parent, "platform": p.platform,
-                        "start_urls": [self.base(p.key) + p.start_path], "first_year": min(years) if years else None,
+                        "start_urls": [self.base(p.key, p.extra.get("registry_scheme", "http")) + p.start_path],
+                        "first_year": min(years) if years else None,
                         "verified": True, "simulated": p.key})
         return out
 

@@ -164,7 +164,29 @@ class PortalSpider(scrapy.Spider):
             yield scrapy.Request(url, self.parse_start, errback=self.on_error, cb_kwargs={"depth": 0},
                                  meta={"xxgk_start": True}, dont_filter=True)
 
+    @staticmethod
+    def other_scheme(request, failure, reason: str):
+        """A start URL that fails over one scheme is tried once over the other: an https-only host
+        answers http with 404 (曲靖公积金), an http-only one fails the TLS handshake (portal-evidence
+        §3.4). None when it was tried already or the failure says nothing of the scheme."""
+        if request.meta.get("xxgk_first_failure"):
+            return None
+        u = urlparse(request.url)
+        if u.scheme == "http" and reason == "HTTP 404":
+            scheme = "https"
+        elif u.scheme == "https" and not isinstance(failure.value, (HttpError, TimeoutError, TCPTimedOutError,
+                                                                     DownloadTimeoutError, IgnoreRequest)):
+            scheme = "http"
+        else:
+            return None
+        return request.replace(url=u._replace(scheme=scheme).geturl(), dont_filter=True,
+                               meta={"xxgk_start": True, "xxgk_first_failure": (request.url, reason)})
+
     def parse_start(self, response, depth):
+        if first := response.meta.get("xxgk_first_failure"):
+            note = f"{first[0]}: {first[1]}; answered over {urlparse(response.url).scheme}"
+            if note not in self.outcome.notes:
+                self.outcome.notes.append(note)
         redirected = response.meta.get("redirect_urls")
         if redirected and discovery.is_home(response.url) and not discovery.is_home(redirected[0]):
             self.start_failed(redirected[0], f"column moved: redirected to the home page {response.url}")
@@ -232,6 +254,8 @@ class PortalSpider(scrapy.Spider):
             self.outcome.forbidden.append(request.url)
             log.info("%s: forbidden by robots.txt, not fetched", request.url)
             return
+        if request.meta.get("xxgk_start") and (other := self.other_scheme(request, failure, reason)) is not None:
+            return [other]
         if request.meta.get("xxgk_quirk"):
             note = request.meta["xxgk_quirk"]
             if note not in self.outcome.notes:
@@ -239,7 +263,9 @@ class PortalSpider(scrapy.Spider):
             log.info("%s: %s (%s)", request.url, note, reason)
             return
         if request.meta.get("xxgk_start"):
-            self.start_failed(request.url, reason)
+            # After a try over the other scheme, the failure that counts is the first one.
+            url, reason = request.meta.get("xxgk_first_failure") or (request.url, reason)
+            self.start_failed(url, reason)
             return
         log.warning("%s: %s", request.url, reason)
         self.outcome.errors.append((request.url, reason))
