@@ -12,7 +12,8 @@ portal-evidence.md §3.6). A list page is read for
 - a list a script fetches as JSON from a URL it names (`$.getJSON("…/list.json?page=1")`): the
   items are the objects with a title and a URL, the pages follow from its total and page size;
 
-with a bound on the pages read per column (`XXGK_MAX_LIST_PAGES`). A page-count script may be stale
+with a bound on the pages read per column (`XXGK_MAX_LIST_PAGES`) and on the sub-columns followed
+(`XXGK_MAX_SUB_COLUMNS`). A page-count script may be stale
 (Hunan: 1 page claimed, 3 served): a last page as full as the first is followed by one probe of
 the next page, until a page comes back short or missing. What each list says about its size
 (recordCount, 共N条, a page count) is compared with what was reached: the coverage of the column.
@@ -51,6 +52,7 @@ _DATE_KEYS = ("publishDate", "pubDate", "publishTime", "docreltime", "date", "pu
 PAGE_PARAMS = ("page", "cur_page", "pageNo", "pageIndex", "pageNum", "currentPage")
 MAX_LIST_PAGES = 200
 MAX_SUB_DEPTH = 3
+MAX_SUB_COLUMNS = 300  # sub-columns followed per portal: a tree's nav links must not become a site crawl
 
 
 def declared_size(text: str) -> tuple[int | None, int | None]:
@@ -105,6 +107,10 @@ def scripted_pages(response) -> tuple[list[str], bool]:
 class GenericSpider(PortalSpider):
     name = "generic"
     platform = "longtail"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sub_seen: set[str] = set()
 
     def is_column(self, response) -> bool:
         if not isinstance(response, scrapy.http.TextResponse):
@@ -180,6 +186,14 @@ class GenericSpider(PortalSpider):
                 yield from self.list_request(nxt, column, kw, quiet=True)
         if depth < MAX_SUB_DEPTH:
             for url in self.sub_columns(response):
+                if url in self.sub_seen:
+                    continue
+                if len(self.sub_seen) >= self.settings.getint("XXGK_MAX_SUB_COLUMNS", MAX_SUB_COLUMNS):
+                    note = "sub-column bound reached"
+                    if note not in self.outcome.notes:
+                        self.outcome.notes.append(note)
+                    break
+                self.sub_seen.add(url)
                 yield scrapy.Request(url, self.parse_column, errback=self.on_error,
                                      cb_kwargs={"column": url, "depth": depth + 1})
 
