@@ -124,16 +124,17 @@ def parse(files, as_json, debug, time_limit, memory_limit):
 @click.option("--seed", default=2024, show_default=True, type=int, help="Seed of the generated portals.")
 @click.option("--registry-out", type=click.Path(dir_okay=False, path_type=Path),
               help="Write a registry of the simulated portals (for `xxgk crawl --registry`).")
-def simulate(host, port, seed, registry_out):
+@click.option("--families", is_flag=True, help="Serve the portal families of portal-evidence.md instead of the demo universe.")
+def simulate(host, port, seed, registry_out, families):
     """Run the portal simulator alone and print its portals' addresses."""
     from crawler.registry import dump
     from crawler.simulator.server import Simulator
 
-    sim = Simulator(seed=seed, host=host, port=port)
+    sim = Simulator(seed=seed, host=host, port=port, families=families)
     sim.start()
     if registry_out:
         dump(sim.registry(), registry_out)
-    click.echo(f"portal simulator at {sim.url}  (county column: {sim.url}{sim.world.start_path})")
+    click.echo(f"portal simulator at {sim.url}" + (f"  (county column: {sim.url}{sim.world.start_path})" if sim.world else ""))
     for p in sim.portals:
         click.echo(f"  {sim.base(p.key)}{p.start_path}  {p.platform:<8} {p.name}"
                    + (f"  [obstacle: {p.obstacle}]" if p.obstacle else ""))
@@ -193,11 +194,20 @@ def crawl(urls, data_dir, registry_path, names, polite, timeout, verify, verify_
 @click.argument("urls", nargs=-1, required=True)
 @click.option("--polite/--fast", default=True)
 def discover(urls, polite):
-    """Recognise the platform of portal home pages and find their 年报 columns."""
+    """Recognise the platform of portal home pages and find their 年报 columns; the URL of a 年报
+    article is turned into its column first (from the URL's shape)."""
+    from crawler.registry import column_of
     from crawler.run import run_discovery
 
-    for url, found in run_discovery(list(urls), polite=polite).items():
-        click.echo(f"{url}: platform {found['platform'] or '?'}" + (f"  error: {found['error']}" if found["error"] else ""))
+    columns = {}
+    for url in urls:
+        if col := column_of(url):
+            click.echo(f"{url}: an article; its column is {col}")
+        columns[url] = col or url
+    found_by = run_discovery(list(dict.fromkeys(columns.values())), polite=polite)
+    for url in urls:
+        found = found_by[columns[url]]
+        click.echo(f"{columns[url]}: platform {found['platform'] or '?'}" + (f"  error: {found['error']}" if found["error"] else ""))
         for c in found["columns"]:
             click.echo(f"  {c}")
 
@@ -206,8 +216,9 @@ def discover(urls, polite):
 @click.option("--registry", "registry_path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @data_dir_option
 @click.option("--status", is_flag=True, help="Show the per-portal status of the last crawls instead.")
-def portals(registry_path, data_dir, status):
-    """List the portal registry, or the per-portal crawl status."""
+@click.option("--check-codes", is_flag=True, help="Compare the entries' 行政区划代码 with the region table instead.")
+def portals(registry_path, data_dir, status, check_codes):
+    """List the portal registry by province, or the per-portal crawl status."""
     if status:
         import sqlite_utils
 
@@ -225,9 +236,24 @@ def portals(registry_path, data_dir, status):
         entries = registry.load(registry_path)
     except registry.RegistryError as e:
         raise click.ClickException(str(e))
+    if check_codes:
+        problems = registry.check_codes(entries)
+        for line in problems:
+            click.echo(line)
+        click.echo(f"{len(problems)} mismatches in {sum(1 for e in entries if e.get('code'))} coded entries "
+                   f"({sum(1 for e in entries if not e.get('code'))} without a code)")
+        return
+    by_province: dict[str, list[dict]] = {}
     for e in entries:
-        click.echo(f"{e['name']}\t{e.get('code') or '-'}\t{e['level']}\t{e.get('platform') or '?'}\t"
-                   f"{' '.join(e['start_urls'])}\t{'verified' if e.get('verified') else 'unverified'}")
+        by_province.setdefault(registry.province_of(e), []).append(e)
+    for province in sorted(by_province, key=lambda p: (p in ("国家", "未知"), registry.province_order(p))):
+        group = by_province[province]
+        click.echo(f"{province} ({len(group)} portals, {sum(1 for e in group if e.get('verified'))} verified)")
+        for e in group:
+            click.echo(f"  {e['name']}\t{e.get('code') or '-'}\t{e['level']}\t{e.get('platform') or '?'}\t"
+                       f"{' '.join(e['start_urls'])}\t{'verified' if e.get('verified') else 'unverified'}")
+    click.echo(f"{len(entries)} portals in {len(by_province)} groups, "
+               f"{sum(1 for e in entries if e.get('verified'))} verified")
 
 
 @main.command()

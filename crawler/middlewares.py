@@ -87,7 +87,20 @@ class ChallengeMiddleware:
         return response
 
 
+def _one_line(record: logging.LogRecord) -> bool:
+    """A robots.txt that cannot be fetched (a host that fails the TLS handshake) is one log
+    line, not a traceback."""
+    record.exc_info, record.exc_text = None, None
+    return True
+
+
 class RobotsMiddleware(RobotsTxtMiddleware):
+    def __init__(self, crawler):
+        super().__init__(crawler)
+        logger = logging.getLogger("scrapy.downloadermiddlewares.robotstxt")
+        if _one_line not in logger.filters:
+            logger.addFilter(_one_line)
+
     async def _parse_robots(self, response, netloc, request):
         if response.status in (401, 403):
             outcome = getattr(self.crawler.spider, "outcome", None)

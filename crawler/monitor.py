@@ -14,6 +14,9 @@ STATUS_COLUMNS = {
     "portal": str, "code": str, "level": str, "parent": str, "platform": str, "start_urls": str,
     "status": str, "reason": str, "reports_found": int, "reports_new": int, "failed": int, "blocked": int,
     "pages": int, "refused": int, "last_run_id": int, "last_crawl": str, "last_success": str, "most_found": int, "warning": str,
+    # Coverage: the items the portal's lists say they hold (recordCount, 共N条 …) and those reached
+    # in those lists; `coverage` names each list reached short of what it declares.
+    "declared": int, "reached": int, "coverage": str,
 }
 EVENT_COLUMNS = {"id": int, "run_id": int, "portal": str, "at": str, "url": str, "kind": str, "reason": str}
 
@@ -50,6 +53,11 @@ def ensure_tables(db) -> None:
     if not db["portal_status"].exists():
         db["portal_status"].create(STATUS_COLUMNS, pk="portal", not_null={"portal"})
         db["portal_status"].create_index(["status"], if_not_exists=True)
+    else:
+        have = db["portal_status"].columns_dict
+        for name, kind in STATUS_COLUMNS.items():
+            if name not in have:  # an archive made before the column existed
+                db["portal_status"].add_column(name, kind)
     if not db["portal_events"].exists():
         db["portal_events"].create(EVENT_COLUMNS, pk="id")
         db["portal_events"].create_index(["portal"], if_not_exists=True)
@@ -66,7 +74,8 @@ def clean_portals(db) -> set[str]:
 
 
 def record(db, run_id: int, entry: dict, status: str, reason: str | None, *, found: int = 0, new: int = 0,
-           failed: int = 0, pages: int = 0, refused: int = 0, events: list[tuple[str, str, str]] = ()) -> dict:
+           failed: int = 0, pages: int = 0, refused: int = 0, events: list[tuple[str, str, str]] = (),
+           declared: int | None = None, reached: int | None = None, short: list[str] = ()) -> dict:
     """Write one portal's outcome of run `run_id`; returns the row (with any warning). Attachments
     its spider could not archive are added to its events and to its failed count."""
     ensure_tables(db)
@@ -82,13 +91,20 @@ def record(db, run_id: int, entry: dict, status: str, reason: str | None, *, fou
         warning = (f"yielded {old['most_found']} reports before (last success {old.get('last_success')}), "
                    f"none now: {status}" + (f" ({reason})" if reason else ""))
         log.warning("portal %s: %s", name, warning)
+    if short:
+        # Fewer reached than the lists declare: later pages that no link or known script leads to.
+        gap = (f"lists declare {declared} items, {reached} reached; " if declared is not None and reached is not None
+               and reached < declared else "")
+        warning = "; ".join(filter(None, [warning, f"{gap}{len(short)} lists not reached in full: " + "; ".join(short[:5])]))
+        log.warning("portal %s: %s", name, warning)
     row = {
         "portal": name, "code": entry.get("code"), "level": entry.get("level"), "parent": entry.get("parent"),
         "platform": entry.get("platform"), "start_urls": json.dumps(entry.get("start_urls") or [], ensure_ascii=False),
         "status": status, "reason": reason, "reports_found": found, "reports_new": new, "failed": failed,
         "blocked": int(status == "blocked"), "pages": pages, "refused": refused, "last_run_id": run_id, "last_crawl": at,
         "last_success": at if status == "ok" and found else old.get("last_success"), "most_found": most,
-        "warning": warning,
+        "warning": warning, "declared": declared, "reached": reached,
+        "coverage": "\n".join(short) or None,
     }
     with db.conn:
         db["portal_status"].upsert(row, pk="portal")

@@ -227,10 +227,12 @@ def _run_crawl(urls, data_dir: Path, polite: bool, quiet: bool, portals, timeout
         if outcome.robots_refusal or outcome.forbidden:
             events.append(("disallowed", (outcome.forbidden or e["start_urls"])[0],
                            outcome.robots_refusal or "robots.txt forbids it"))
+        declared, reached, short = outcome.coverage()
+        events += [("coverage", e["start_urls"][0], c) for c in short]
         stats.portals.append(monitor.record(
             archive.db, run_id, e, status, reason, found=s.get("xxgk/reports_seen", 0), new=s.get("xxgk/reports_new", 0),
             failed=s.get("xxgk/failed", 0) + len(outcome.errors), pages=s.get("response_received_count", 0),
-            refused=len(outcome.refused), events=events))
+            refused=len(outcome.refused), events=events, declared=declared, reached=reached, short=short))
         for url, _, _ in outcome.unarchived:
             archive.seen(url, run_id)  # still linked, refused by a limit or unreadable: not gone
         stats.unarchived += s.get("xxgk/unarchived", 0)

@@ -31,7 +31,9 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
-from .common import Reply, body_of
+from .common import Reply
+from .model import Gen, Organ, archived, column, has_file, make_portal  # noqa: F401
+from .reports import body_of
 
 log = logging.getLogger(__name__)
 
@@ -145,7 +147,7 @@ def _scan(r) -> bytes:
 
 
 def _rlpdf(r, encrypt=None) -> bytes:
-    from .longtail import render_pdf
+    from .pdf import render_pdf
 
     return render_pdf(r, encrypt=encrypt)
 
@@ -246,10 +248,6 @@ def prepare(portals) -> None:
 
 
 # Serving ---------------------------------------------------------------------------------------
-def has_file(item) -> bool:
-    return getattr(item, "file", None) is not None
-
-
 def _hex(item) -> str:
     return hashlib.md5(f"attach/{item.doc_id}".encode()).hexdigest()
 
@@ -345,10 +343,6 @@ def truth(item) -> dict | None:
             "source_format": a.source_format, "status": a.status, "reason": a.reason, "also_html": a.also_html}
 
 
-def archived(item) -> bool:
-    return not has_file(item) or item.file.expect != "failed"
-
-
 def sources(portal, col, item) -> list[str]:
     """Paths (or, on a file host, URLs) a correct crawl archives the report from."""
     if not has_file(item):
@@ -362,8 +356,6 @@ def sources(portal, col, item) -> list[str]:
 # The portals -----------------------------------------------------------------------------------
 def build(seed: int) -> list:
     """One attachment portal per linking style: TRS, LonSun, Hanweb (files on another host)."""
-    from .universe import _col, _Gen, _portal
-    from .world import Organ
 
     specs = [
         ("tingxi", "汀溪县人民政府", "361130", "trs", "trs", "汀溪县教育局", "jyj"),
@@ -374,7 +366,7 @@ def build(seed: int) -> list:
             "lonsun": lambda i: f"{5120 + i}", "hanweb": lambda i: f"{1229400100 + i}"}
     portals = []
     for key, name, code, platform, style, dept, slug in specs:
-        g = _Gen(seed, f"attach-{key}")
+        g = Gen(seed, f"attach-{key}")
         county = Organ(name, code + "000000", "county", key[:2])
         organs = [county, Organ(dept, f"{code}000000-{slug}", "department", slug, name)]
         by_organ: dict[int, list] = {0: [], 1: []}
@@ -390,8 +382,8 @@ def build(seed: int) -> list:
                 r.file = attachment
                 items.append(r)
             items += g.news(organ, 2, range(2021, 2025))
-            cols.append(_col(keys[style](o), "政府信息公开年报", organ, items))
-        p = _portal(key, name, code, "county", platform, style, cols,
+            cols.append(column(keys[style](o), "政府信息公开年报", organ, items))
+        p = make_portal(key, name, code, "county", platform, style, cols,
                     start_path="/zwgk/zfxxgk/zfxxgknb/" if style == "trs" else "/")
         p.expect_reason = "attachments not archived"
         if style == "hanweb":

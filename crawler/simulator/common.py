@@ -1,8 +1,7 @@
-"""What every simulated platform shares: the page frame with the portal meta tags, report bodies
-(the 2019/2021 tables, or the free-form pre-2019 report with its old 统计表), news bodies."""
+"""What every simulated platform shares: the answer type, the page frame with the portal meta
+tags, list items, 404 and soft-404 pages. (Report and news bodies are in `reports.py`.)"""
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass, field
 from html import escape
 
@@ -38,51 +37,6 @@ def article_meta(portal, column, item, pub: str) -> dict[str, str]:
             "PubDate": pub, "ContentSource": column.organ.name}
 
 
-def old_report_body(r) -> str:
-    """A report of 2008–2018: free text in the sections of the old regulation and the old
-    统计表 (指标名称 / 计量单位 / 本年度 / 历年累计), which the 2019/2021 tables do not describe."""
-    rng = random.Random(r.doc_id)
-    n = lambda a, b: rng.randint(a, b)
-    organ = escape(r.organ.name)
-    paras = [
-        f"根据《中华人民共和国政府信息公开条例》（以下简称《条例》）规定，特向社会公布{r.year}年度{organ}政府信息公开年度报告。"
-        f"本报告中所列数据的统计期限自{r.year}年1月1日起至{r.year}年12月31日止。",
-        "一、概述",
-        f"{r.year}年，{organ}认真贯彻落实《条例》，进一步完善政府信息公开工作机制。",
-        "二、主动公开政府信息情况",
-        f"全年主动公开政府信息{n(50, 3000)}条，其中通过网站公开{n(20, 2000)}条。",
-        "三、依申请公开政府信息情况",
-        f"全年共受理政府信息公开申请{n(0, 30)}件，均已按时答复。",
-        "四、政府信息公开的收费及减免情况",
-        "本年度未收取任何费用。",
-        "五、因政府信息公开申请提起行政复议、行政诉讼的情况",
-        "本年度未发生因政府信息公开申请提起行政复议、行政诉讼的情况。",
-        "六、存在的主要问题及改进措施",
-        "政府信息公开工作仍存在公开内容不够全面等问题，下一步将进一步加强。",
-    ]
-    html = "".join(f"<p>{p}</p>" for p in paras)
-    rows = [("一、主动公开情况", "", "", ""), ("（一）主动公开政府信息数", "条", n(50, 3000), n(3000, 30000)),
-            ("其中：主动公开规范性文件数", "条", n(0, 40), n(40, 400)), ("（二）制发规范性文件总数", "件", n(0, 40), n(40, 400)),
-            ("二、回应解读情况", "", "", ""), ("（一）回应公众关注热点或重大舆情数", "次", n(0, 20), n(20, 200)),
-            ("三、依申请公开情况", "", "", ""), ("（一）收到申请数", "件", n(0, 30), n(30, 300)),
-            ("（二）申请办结数", "件", n(0, 30), n(30, 300)), ("四、复议诉讼情况", "", "", ""),
-            ("（一）被申请复议数", "件", 0, n(0, 5)), ("（二）被提起诉讼数", "件", 0, n(0, 5))]
-    trs = "".join(f"<tr><td>{a}</td><td>{b}</td><td>{c}</td><td>{d}</td></tr>" for a, b, c, d in rows)
-    html += ("<p>附表：政府信息公开情况统计表</p><table border=\"1\"><tbody>"
-             "<tr><td>指标名称</td><td>计量单位</td><td>本年度</td><td>历年累计</td></tr>" + trs + "</tbody></table>")
-    html += f"<p>{organ}</p><p>{r.pub_date.year}年{r.pub_date.month}月{r.pub_date.day}日</p>"
-    return html
-
-
-def body_of(item) -> str:
-    """The body HTML of a list item: a report (old style before 2019) or a piece of news."""
-    if hasattr(item, "values"):
-        from .trs import report_body
-
-        return report_body(item) if item.template else old_report_body(item)
-    return f"<p>{escape(item.body)}</p>"
-
-
 def not_found(portal) -> Reply:
     return Reply(404, "<html><head><title>404 Not Found</title></head><body><h1>404 Not Found</h1></body></html>")
 
@@ -96,3 +50,14 @@ def soft_not_found(portal) -> Reply:
 def li(href: str, item, extra: str = "") -> str:
     return (f'<li><a href="{escape(href)}" target="_blank" title="{escape(item.title)}">{escape(item.title)}</a>'
             f'<span class="date">{item.pub_date:%Y-%m-%d}</span>{extra}</li>\n')
+
+
+def article_page(portal, col, item, body_html: str, body_class: str = "TRS_Editor", pub: str | None = None,
+                 head: str = "") -> str:
+    """An article as most list families print it: title, a 发布时间/来源 line, the body in the
+    platform's content block, and the article meta tags."""
+    pub = pub or f"{item.pub_date:%Y-%m-%d} 10:{item.doc_id % 60:02d}"
+    body = (f'<div class="article"><h1 class="title">{escape(item.title)}</h1>'
+            f'<div class="info"><span>发布时间：{pub}</span> <span>来源：{escape(col.organ.name)}</span></div>'
+            f'<div class="{body_class}">{body_html}</div></div>')
+    return frame(portal, item.title, body, article_meta(portal, col, item, pub), head=head)

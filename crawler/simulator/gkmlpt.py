@@ -11,7 +11,8 @@ import json
 import re
 from datetime import datetime, timezone
 
-from .common import Reply, body_of, frame, not_found
+from .common import Reply, frame, not_found
+from .reports import body_of
 
 REPORTS_CAT = 2629
 _API = re.compile(r"^/gkmlpt/api/all/(\d+)$")

@@ -15,7 +15,8 @@ import re
 from html import escape
 
 from . import attachments
-from .common import Reply, article_meta, body_of, frame, not_found
+from .common import Reply, article_meta, frame, not_found
+from .reports import body_of
 
 WEBID = "3185"
 _COL = re.compile(r"^/col/col(\d+)/(?:index\.html)?$")
@@ -59,7 +60,7 @@ def route(portal, req) -> Reply:
         for c in portal.columns:
             for i in c.items:
                 if getattr(i, "attachment", False) and path == f"/attach/0/{attach_name(i)}.pdf":
-                    from .longtail import report_pdf
+                    from .pdf import report_pdf
 
                     return Reply(200, report_pdf(i), "application/pdf")
     m = _ART.match(path)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from html import escape
 
-from .common import Reply, article_meta, body_of, frame, li, not_found
+from .common import Reply, article_meta, frame, li, not_found
+from .reports import body_of
 
 _LIST = re.compile(r"^/(\w+)/index(?:_(\d+))?\.shtml$")
 _ART = re.compile(r"^/(\w+)/(\d{4}-\d{2})/(\d{2})/content_([0-9a-f]{16})\.shtml$")

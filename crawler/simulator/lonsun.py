@@ -13,7 +13,8 @@ import re
 from html import escape
 
 from . import attachments
-from .common import Reply, article_meta, body_of, frame, not_found
+from .common import Reply, article_meta, frame, not_found
+from .reports import body_of
 
 SITE_ID = "6787871"
 _COL = re.compile(r"^/public/column/(\d+)$")

@@ -16,15 +16,15 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from archive import schema
 
-from . import attachments, gkmlpt, hanweb, kaipu, longtail, lonsun, trs
+from . import attachments, tls
 from .common import Reply
+from .families import STYLES, build_families
 from .universe import SimPortal, build_universe
 from .world import World
 
-STYLES = {"trs": trs, "hanweb": hanweb, "jpaas": hanweb, "lonsun": lonsun, "gkmlpt": gkmlpt, "kaipu": kaipu,
-          "aspx": longtail, "pdfsum": longtail}
 STALL_SECONDS = 4.0  # longer than the crawl's timeout in tests and --fast runs
 FILE_HOST = "@files"  # suffix of the key of a portal's file host in `servers` and `requests`
+MIRROR = "@mirror"  # suffix of the key of a content farm mirroring a portal
 
 
 @dataclass
@@ -121,12 +121,35 @@ class _Handler(BaseHTTPRequestHandler):
     portal: SimPortal
     sim: "Simulator"
     files_only = False  # the portal's file host, not the portal
+    mirror = False  # a content farm copying the portal
     protocol_version = "HTTP/1.1"
 
     def log_message(self, format, *args):  # the crawler logs what matters
         pass
 
+    def setup(self):
+        # A portal with a `scheme` answers TLS and plain HTTP on one port, told apart by the first
+        # byte; an http-only one drops a TLS client, an https-only one answers plain HTTP 404.
+        self.tls = self.refused = False
+        scheme = None if (self.files_only or self.mirror) else self.portal.extra.get("scheme")
+        if scheme and tls.starts_tls(self.request):
+            if scheme == "http":
+                self.refused = True
+            else:
+                try:
+                    self.request = tls.server_context().wrap_socket(self.request, server_side=True)
+                    self.tls = True
+                except OSError:
+                    self.refused = True
+        super().setup()
+
     def handle(self):
+        if self.refused:
+            try:
+                self.request.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            return
         try:
             super().handle()
         except (ConnectionError, ValueError, OSError):
@@ -149,9 +172,11 @@ class _Handler(BaseHTTPRequestHandler):
                   dict(parse_qsl(data.decode("utf-8", "replace"), keep_blank_values=True)), dict(self.headers),
                   self.headers.get("Host", ""), self.path)
         with self.sim.lock:
-            self.sim.requests.append((f"{p.key}{FILE_HOST}" if self.files_only else p.key, method, self.path))
+            key = f"{p.key}{FILE_HOST}" if self.files_only else f"{p.key}{MIRROR}" if self.mirror else p.key
+            self.sim.requests.append((key, method, self.path))
             if data:
                 self.sim.bodies[(p.key, self.path)] = data
+                self.sim.posts.append((p.key, self.path, data))
         reply = self.answer(p, req)
         if reply is None:
             return self.reset()
@@ -204,6 +229,12 @@ class _Handler(BaseHTTPRequestHandler):
         """None means: reset the connection."""
         if self.files_only:
             return _file_host(p, req)
+        if self.mirror:
+            return STYLES[p.style].mirror(p, req)
+        if p.extra.get("scheme") == "https" and not self.tls:
+            from .common import not_found
+
+            return not_found(p)  # https only: plain HTTP answers 404
         if p.delay:
             time.sleep(p.delay)
         if req.path == "/robots.txt":
@@ -255,14 +286,19 @@ class Simulator:
     portal at `base(key)`."""
 
     def __init__(self, seed: int = 2024, host: str = "127.0.0.1", port: int = 0, only: list[str] | None = None,
-                 portals: list[SimPortal] | None = None):
-        self.portals = portals if portals is not None else build_universe(seed)
+                 portals: list[SimPortal] | None = None, families: bool = False):
+        """`families`: the portal families of portal-evidence.md (families.py) instead of the
+        default universe."""
+        if portals is None:
+            portals = build_families(seed) if families else build_universe(seed)
+        self.portals = portals
         if only:
             self.portals = [p for p in self.portals if p.key in only]
         self.lock = threading.Lock()
         self.seen: set[str] = set()
         self.requests: list[tuple[str, str, str]] = []  # (portal key, method, path): what was asked
         self.bodies: dict[tuple[str, str], bytes] = {}  # the body of each POST
+        self.posts: list[tuple[str, str, bytes]] = []  # (portal key, path, body) of every POST, in order
         self.not_modified: list[tuple[str, str]] = []  # (portal key, path) answered 304
         self.servers: dict[str, ThreadingHTTPServer] = {}
         self.threads: list[threading.Thread] = []
@@ -272,6 +308,13 @@ class Simulator:
             httpd = ThreadingHTTPServer((host, port if i == 0 else 0), handler)
             httpd.daemon_threads = True
             self.servers[p.key] = httpd
+            if p.extra.get("mirror"):
+                # A content farm copying the portal's reports on its own host (never the source).
+                farm = type(f"Mirror_{p.key}", (_Handler,), {"portal": p, "sim": self, "mirror": True})
+                httpd = ThreadingHTTPServer((host, 0), farm)
+                httpd.daemon_threads = True
+                self.servers[p.key + MIRROR] = httpd
+                p.extra["mirror_base"] = self.base(p.key + MIRROR)
             if p.extra.get("file_host"):
                 files = type(f"Files_{p.key}", (_Handler,), {"portal": p, "sim": self, "files_only": True})
                 httpd = ThreadingHTTPServer((host, 0), files)
@@ -281,9 +324,9 @@ class Simulator:
         first = self.portals[0]
         self.world: World | None = first.extra.get("world")
 
-    def base(self, key: str) -> str:
+    def base(self, key: str, scheme: str = "http") -> str:
         host, port = self.servers[key].server_address[:2]
-        return f"http://{host}:{port}"
+        return f"{scheme}://{host}:{port}"
 
     def portal(self, key: str) -> SimPortal:
         return next(p for p in self.portals if p.key == key)
@@ -304,7 +347,8 @@ class Simulator:
                 continue
             years = [r.year for r in p.reports()]
             out.append({"name": p.name, "code": p.code, "level": p.level, "parent": p.parent, "platform": p.platform,
-                        "start_urls": [self.base(p.key) + p.start_path], "first_year": min(years) if years else None,
+                        "start_urls": [self.base(p.key, p.extra.get("registry_scheme", "http")) + p.start_path],
+                        "first_year": min(years) if years else None,
                         "verified": True, "simulated": p.key,
                         # the file host downfile.jsp redirects to: one of the portal's own hosts
                         **({"hosts": [p.extra["file_base"]]} if p.extra.get("file_base") else {})})

@@ -6,12 +6,11 @@ Column directories hold `index.html`, `index_1.html`, … paged by
 """
 from __future__ import annotations
 
-import random
 from html import escape
 
 from archive import schema
 
-from .tables import active_table, applications_table, reviews_table
+from .reports import report_body  # noqa: F401  (the 云溪县 pages and the tests render with it)
 from .world import COUNTY, Column, NewsItem, SimReport, World
 
 SITE_NAME = COUNTY.name
@@ -91,32 +90,6 @@ def column_page(world: World, column: Column, index: int) -> str | None:
     return _page(f"{column.name}_{column.organ.name}", body, meta)
 
 
-def report_body(r: SimReport) -> str:
-    rng = random.Random(r.doc_id)
-    apps, rv = r.values["applications"], r.values["reviews"]
-    year, organ = r.year, escape(r.organ.name)
-    fmt = "国办公开办函〔2021〕30号" if r.template == "2021" else "国办公开办函〔2019〕60号"
-    new_total, done = apps["new_received"]["total"], apps["total_processed"]["total"]
-    review_total = rv["review"]["total"]
-    lit_total = rv["litigation_direct"]["total"] + rv["litigation_after_review"]["total"]
-    paragraphs = [
-        f"本报告根据《中华人民共和国政府信息公开条例》和《{fmt}》要求编制。本报告所列数据统计期限为{year}年1月1日至{year}年12月31日。",
-        "一、总体情况",
-        f"{year}年，{organ}认真贯彻落实政务公开各项决策部署，持续深化政务公开，以公开促落实、助监督、强监管。",
-        f"（一）主动公开。全年通过政府门户网站主动公开政府信息{rng.randint(200, 9000)}条。",
-        f"（二）依申请公开。{year}年共收到政府信息公开申请{new_total}件，办结{done}件。",
-        f"（三）政府信息管理。（四）平台建设。（五）监督保障。全年因政府信息公开被申请行政复议{review_total}件，提起行政诉讼{lit_total}件。",
-        "二、主动公开政府信息情况",
-    ]
-    html = "".join(f"<p>{p}</p>" for p in paragraphs)
-    html += active_table(r, rng)
-    html += "<p>三、收到和处理政府信息公开申请情况</p>" + applications_table(r, rng)
-    html += "<p>四、政府信息公开行政复议、行政诉讼情况</p>" + reviews_table(r, rng)
-    html += "<p>五、存在的主要问题及改进情况</p><p>存在的问题：政务公开工作人员业务能力有待提升。改进措施：加强培训。</p>"
-    html += f"<p>六、其他需要报告的事项</p><p>本年度未收取信息处理费。</p><p>{organ}</p><p>{r.pub_date.year}年{r.pub_date.month}月{r.pub_date.day}日</p>"
-    return html
-
-
 def article_page(world: World, column: Column, item) -> str:
     body_html = report_body(item) if isinstance(item, SimReport) else f"<p>{escape(item.body)}</p>"
     pub = f"{item.pub_date:%Y-%m-%d} 09:{item.doc_id % 60:02d}"
@@ -159,7 +132,8 @@ def truth(world: World) -> dict:
 import re as _re
 
 from . import attachments
-from .common import Reply, article_meta, body_of, frame, li, not_found
+from .common import Reply, article_meta, frame, li, not_found
+from .reports import body_of
 
 _PAGE = _re.compile(r"^index(?:_(\d+))?\.html$")
 _ART = _re.compile(r"^(\d{6})/(t\d{8}_\d{7})(_wap)?\.html$")

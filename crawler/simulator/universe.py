@@ -8,174 +8,10 @@ challenge, none in a column robots.txt disallows), and the status it must record
 """
 from __future__ import annotations
 
-import random
-from dataclasses import dataclass, field
-from datetime import date
-
-from archive import schema
-
 from . import attachments
 from . import world as w
-from .world import NewsItem, Organ, SimReport
-
-
-@dataclass
-class SimColumn:
-    key: str  # platform-specific id: path, colid, organId, category id …
-    name: str
-    organ: Organ
-    items: list  # SimReport | NewsItem, newest first
-    per_page: int = 15
-    disallowed: bool = False  # robots.txt forbids this column
-
-
-@dataclass
-class SimPortal:
-    key: str
-    name: str  # SiteName
-    code: str  # 行政区划代码
-    level: str
-    platform: str  # hanweb / trs / lonsun / gkmlpt / kaipu / longtail
-    style: str  # the module serving it (hanweb, jpaas, trs, lonsun, gkmlpt, kaipu, aspx, pdfsum)
-    columns: list[SimColumn]
-    parent: str | None = None
-    encoding: str = "utf-8"  # "gbk": served as GBK, declared gb2312
-    obstacle: str | None = None  # a whole-portal obstacle, see OBSTACLES
-    delay: float = 0.0  # seconds before every answer (slow portal)
-    flaky: bool = False  # the first request to each article is reset; a retry succeeds
-    quirk_404: bool = False  # gkmlpt: list pages ≥ 2 answer 404
-    start_path: str = "/"  # what the registry gives as start URL
-    site_id: str = ""
-    domain: str = ""
-    expect_status: str = "ok"
-    expect_reason: str | None = None  # a substring of the recorded reason
-    extra: dict = field(default_factory=dict)
-
-    def reports(self) -> list[SimReport]:
-        """Every report the portal lists, once (a report listed in two columns is one report)."""
-        seen, out = set(), []
-        for col in self.columns:
-            for it in col.items:
-                if isinstance(it, SimReport) and id(it.origin) not in seen:
-                    seen.add(id(it.origin))
-                    out.append(it.origin)
-        return out
-
-    def listed(self) -> list[tuple[SimColumn, SimReport]]:
-        return [(c, it) for c in self.columns for it in c.items if isinstance(it, SimReport)]
-
-    def expected_reports(self) -> list[SimReport]:
-        """What a correct crawl archives: nothing behind an obstacle, nothing robots.txt forbids,
-        no attachment that cannot be read (it gets a recorded status instead)."""
-        if self.expect_status != "ok":
-            return []
-        allowed = {id(it.origin) for c, it in self.listed() if not c.disallowed and attachments.archived(it)}
-        return [r for r in self.reports() if id(r) in allowed]
-
-    def expected_listings(self) -> list[tuple[SimColumn, SimReport]]:
-        if self.expect_status != "ok":
-            return []
-        return [(c, it) for c, it in self.listed() if not c.disallowed and attachments.archived(it)]
-
-    def expected_found(self) -> int:
-        """Report documents a correct crawl stores (portal_status.reports_found): one per listing,
-        two where the article prints the report and also attaches it."""
-        return sum(1 + bool(attachments.has_file(it) and it.file.also_html) for _, it in self.expected_listings())
-
-    def expected_failures(self) -> list[tuple[SimColumn, SimReport]]:
-        """Listed reports whose attachment must end with a recorded failure status."""
-        if self.expect_status != "ok":
-            return []
-        return [(c, it) for c, it in self.listed() if not c.disallowed and not attachments.archived(it)]
-
-
-# What each whole-portal obstacle must leave in portal_status: (status, reason substring).
-OBSTACLES = {
-    "jsl": ("blocked", "加速乐"),
-    "ruishu": ("blocked", "412"),
-    "nwaf": ("blocked", "405"),
-    "wzws": ("blocked", "wzws"),
-    "robots_disallow": ("disallowed", "robots.txt forbids"),
-    "robots_403": ("disallowed", "robots.txt answered 403"),
-    "robots_404": ("ok", None),
-    "dead": ("failed", "HTTP 404"),
-    "moved": ("failed", "redirected to the home page"),
-    "soft404": ("failed", "soft 404"),
-    "stall": ("failed", "timeout"),
-    "reset": ("failed", "connection"),
-    "redirect": ("ok", None),
-}
-
-
-class _Gen:
-    def __init__(self, seed: int, key: str):
-        self.rng = random.Random(f"{seed}/{key}")
-        self.ids = iter(self.rng.sample(range(1_000_000, 9_999_999), 3000))
-
-    def reports(self, organ: Organ, years, scale: int, title=None) -> list[SimReport]:
-        rng, out = self.rng, []
-        carried = {c: 0 for c in schema.APPLICANT_PARTS}
-        for year in years:
-            if year < 2019:
-                values, template = {}, None
-            else:
-                template = "2019" if year < 2021 else "2021"
-                apps = w._applications(rng, template, carried, scale)
-                carried = {c: int(apps["carried_forward"][c]) for c in schema.APPLICANT_PARTS}
-                values = {"active": w._active(rng, template, scale), "applications": apps, "reviews": w._reviews(rng, scale)}
-            pub = date(year + 1, rng.randint(1, 3) if year < 2019 else 1, rng.randint(8, 28))
-            t = (title or _title)(rng, organ, year)
-            r = SimReport(organ, year, template, t, pub, next(self.ids), values)
-            r.origin = r
-            out.append(r)
-        return out
-
-    def news(self, organ: Organ, n: int, years=range(2008, 2026)) -> list[NewsItem]:
-        out = []
-        for _ in range(n):
-            y = self.rng.choice(list(years))
-            t = self.rng.choice(w.NEWS_TITLES).format(y=y, o=organ.name.removesuffix("人民政府"))
-            out.append(NewsItem(t, date(min(y + 1, 2025), self.rng.randint(1, 12), self.rng.randint(1, 28)), next(self.ids),
-                                f"{t}。为深入贯彻落实《中华人民共和国政府信息公开条例》，现将有关事项通知如下。"))
-        return out
-
-    def copy(self, r: SimReport) -> SimReport:
-        """The same report filed again under another URL (a county's aggregate column)."""
-        c = SimReport(r.organ, r.year, r.template, r.title, r.pub_date, next(self.ids), r.values)
-        c.origin = r
-        return c
-
-
-def _title(rng: random.Random, organ: Organ, year: int) -> str:
-    if year < 2019:
-        return rng.choice([f"{year}年{organ.name}政府信息公开工作年度报告", f"{organ.name}{year}年政府信息公开工作年度报告"])
-    return w._title(rng, organ, year)
-
-
-def _sorted(items: list) -> list:
-    return sorted(items, key=lambda i: (i.pub_date, i.doc_id), reverse=True)
-
-
-def _col(key, name, organ, items, per_page=15, **kw) -> SimColumn:
-    return SimColumn(key, name, organ, _sorted(items), per_page, **kw)
-
-
-# The city governments the simulated counties sit under, by the real city prefix of their codes:
-# what a registry entry's `parent` says, and how the archive learns each report's city.
-PARENTS = {
-    "yunxi": "福建省福州市人民政府", "danxi": "浙江省丽水市人民政府", "qinghu": "浙江省丽水市人民政府",
-    "yunling": "广西壮族自治区南宁市人民政府", "yifeng": "安徽省铜陵市人民政府", "nangang": "广东省广州市人民政府",
-    "jianyang": "四川省成都市人民政府", "hedong": "河北省沧州市人民政府", "wuxi": "广西壮族自治区梧州市人民政府",
-}
-
-
-def _portal(key, name, code, level, platform, style, columns, **kw) -> SimPortal:
-    kw.setdefault("parent", PARENTS.get(key))
-    p = SimPortal(key, name, code, level, platform, style, columns, site_id=code[:6] + "0001",
-                  domain=f"www.{key}.gov.cn", **kw)
-    if p.obstacle:
-        p.expect_status, p.expect_reason = OBSTACLES[p.obstacle]
-    return p
+from .model import (OBSTACLES, PARENTS, Gen, NewsItem, Organ, SimColumn, SimPortal, SimReport,  # noqa: F401
+                    column, make_portal)
 
 
 def _yunxi(seed: int) -> SimPortal:
@@ -184,16 +20,16 @@ def _yunxi(seed: int) -> SimPortal:
     for r in world.reports:
         r.origin = r
     cols = [SimColumn(c.path, c.name, c.organ, c.items, c.per_page) for c in world.columns]
-    p = _portal("yunxi", w.COUNTY.name, w.COUNTY.code[:6], "county", "trs", "trs", cols, start_path=world.start_path)
+    p = make_portal("yunxi", w.COUNTY.name, w.COUNTY.code[:6], "county", "trs", "trs", cols, start_path=world.start_path)
     p.site_id, p.domain, p.extra["world"] = "3501280001", "www.yunxi.gov.cn", world
     return p
 
 
-def _small(g: _Gen, key: str, name: str, code: str, platform: str, style: str, obstacle: str, **kw) -> SimPortal:
+def _small(g: Gen, key: str, name: str, code: str, platform: str, style: str, obstacle: str, **kw) -> SimPortal:
     """A portal with one column of a few reports and news, presenting one obstacle."""
     organ = Organ(name, code + "000000", "county", key)
     items = g.reports(organ, range(2022, 2025), 10) + g.news(organ, 2, range(2022, 2025))
-    return _portal(key, name, code, "county", platform, style, [_col(_colkey(style, 0), "政府信息公开年报", organ, items)],
+    return make_portal(key, name, code, "county", platform, style, [column(_colkey(style, 0), "政府信息公开年报", organ, items)],
                    obstacle=obstacle, **kw)
 
 
@@ -207,7 +43,7 @@ def build_universe(seed: int = 2024) -> list[SimPortal]:
     portals = [_yunxi(seed)]
 
     # A. Hanweb jcms: inline datastore, POST dataproxy.jsp; a town column that robots.txt forbids.
-    g = _Gen(seed, "danxi")
+    g = Gen(seed, "danxi")
     county = Organ("丹溪县人民政府", "331125000000", "county", "dx")
     depts = [Organ("丹溪县发展和改革局", "331125000000-fgj", "department", "fgj", county.name),
              Organ("丹溪县自然资源和规划局", "331125000000-zrj", "department", "zrj", county.name)]
@@ -219,84 +55,84 @@ def build_universe(seed: int = 2024) -> list[SimPortal]:
     for r in items:
         # This bureau posts its reports as PDF attachments of a one-line article.
         r.attachment = getattr(r, "organ", None) is depts[1]
-    cols = [_col(_colkey("hanweb", 0), "政府信息公开年报", county, items)]
+    cols = [column(_colkey("hanweb", 0), "政府信息公开年报", county, items)]
     for i, t in enumerate(towns, 1):
-        cols.append(_col(_colkey("hanweb", i), "政府信息公开年报", t, g.reports(t, range(2019, 2026), 6) + g.news(t, 2),
+        cols.append(column(_colkey("hanweb", i), "政府信息公开年报", t, g.reports(t, range(2019, 2026), 6) + g.news(t, 2),
                          disallowed=(i == 3)))
-    portals.append(_portal("danxi", "丹溪县人民政府", "331125", "county", "hanweb", "hanweb", cols))
+    portals.append(make_portal("danxi", "丹溪县人民政府", "331125", "county", "hanweb", "hanweb", cols))
 
     # A2. Hanweb JPaaS: pager div with queryData, JSON `front/page/build/unit`.
-    g = _Gen(seed, "qingtian")
+    g = Gen(seed, "qingtian")
     county = Organ("青湖县人民政府", "331121000000", "county", "qh")
     town = Organ("青湖县船寮镇", "331121103000", "town", "clz", county.name)
     items = g.reports(county, range(2008, 2026), 30) + g.reports(town, range(2021, 2026), 6) + g.news(county, 4)
-    portals.append(_portal("qinghu", "青湖县人民政府", "331121", "county", "hanweb", "jpaas",
-                           [_col(_colkey("jpaas", 0), "政府信息公开年报", county, items, per_page=6)]))
+    portals.append(make_portal("qinghu", "青湖县人民政府", "331121", "county", "hanweb", "jpaas",
+                           [column(_colkey("jpaas", 0), "政府信息公开年报", county, items, per_page=6)]))
 
     # B2. TRS legacy district: GBK declared gb2312 with GBK-only characters, _wap twins, a town's
     # reports listed again in the district's column, pre-2019 reports, HTTP only.
-    g = _Gen(seed, "yunling")
+    g = Gen(seed, "yunling")
     county = Organ("云岭区人民政府", "450123000000", "county", "yl")
     towns = [Organ("云岭区堃山镇", "450123101000", "town", "ksz", county.name),
              Organ("云岭区喆溪乡", "450123201000", "town", "zxx", county.name)]
     town_reports = [g.reports(t, range(2008, 2021), 4) for t in towns]
     items = g.reports(county, range(2008, 2026), 20) + [g.copy(r) for r in town_reports[0][-3:]] + g.news(county, 6)
-    cols = [_col(_colkey("trs", 0), "政府信息公开年报", county, items)]
+    cols = [column(_colkey("trs", 0), "政府信息公开年报", county, items)]
     for i, (t, rs) in enumerate(zip(towns, town_reports), 1):
-        cols.append(_col(_colkey("trs", i), "政府信息公开年报", t, rs + g.news(t, 2), per_page=8))
-    portals.append(_portal("yunling", "云岭区人民政府", "450123", "county", "trs", "trs", cols, encoding="gbk"))
+        cols.append(column(_colkey("trs", i), "政府信息公开年报", t, rs + g.news(t, 2), per_page=8))
+    portals.append(make_portal("yunling", "云岭区人民政府", "450123", "county", "trs", "trs", cols, encoding="gbk"))
 
     # C. LonSun: every town its own organId; the list comes in AJAX publicInfoList fragments.
-    g = _Gen(seed, "yifeng")
+    g = Gen(seed, "yifeng")
     county = Organ("义丰县人民政府", "340722000000", "county", "yf")
     towns = [Organ(f"义丰县{t}", c, "town", s, county.name) for t, c, s in
              (("老洲乡", "340722200000", "lzx"), ("钟鸣镇", "340722101000", "zmz"), ("西联乡", "340722201000", "xlx"))]
-    cols = [_col(_colkey("lonsun", 0), "政府信息公开年报", county, g.reports(county, range(2008, 2026), 25) + g.news(county, 5))]
+    cols = [column(_colkey("lonsun", 0), "政府信息公开年报", county, g.reports(county, range(2008, 2026), 25) + g.news(county, 5))]
     for i, t in enumerate(towns, 1):
-        cols.append(_col(_colkey("lonsun", i), "政府信息公开年报", t, g.reports(t, range(2019, 2026), 5) + g.news(t, 1)))
-    portals.append(_portal("yifeng", "义丰县人民政府", "340722", "county", "lonsun", "lonsun", cols))
+        cols.append(column(_colkey("lonsun", i), "政府信息公开年报", t, g.reports(t, range(2019, 2026), 5) + g.news(t, 1)))
+    portals.append(make_portal("yifeng", "义丰县人民政府", "340722", "county", "lonsun", "lonsun", cols))
 
     # D. gkmlpt: JSON list API, article HTML inside _CONFIG, page ≥ 2 answers 404; the 年报
     # category has one child per organ, whose lists fit on one page.
-    g = _Gen(seed, "nanhai")
+    g = Gen(seed, "nanhai")
     county = Organ("南岗区人民政府", "440118000000", "county", "ng")
     dept = Organ("南岗区生态环境局", "440118000000-sthjj", "department", "sthjj", county.name)
     town = Organ("南岗区石滩镇", "440118101000", "town", "stz", county.name)
-    cols = [_col("2630", "区政府", county, g.reports(county, range(2008, 2026), 30) + g.news(county, 3), per_page=30),
-            _col("2631", "石滩镇", town, g.reports(town, range(2019, 2026), 5), per_page=30),
-            _col("3101", "区生态环境局", dept, g.reports(dept, range(2019, 2026), 6) + g.news(dept, 2), per_page=30)]
-    portals.append(_portal("nangang", "南岗区人民政府", "440118", "county", "gkmlpt", "gkmlpt", cols, quirk_404=True,
+    cols = [column("2630", "区政府", county, g.reports(county, range(2008, 2026), 30) + g.news(county, 3), per_page=30),
+            column("2631", "石滩镇", town, g.reports(town, range(2019, 2026), 5), per_page=30),
+            column("3101", "区生态环境局", dept, g.reports(dept, range(2019, 2026), 6) + g.news(dept, 2), per_page=30)]
+    portals.append(make_portal("nangang", "南岗区人民政府", "440118", "county", "gkmlpt", "gkmlpt", cols, quirk_404=True,
                            extra={"sid": "758019", "per_page": 30}))
 
     # E. Kaipu CMSPRO: cmspro_documents, 下一页 links; articles reset on their first request.
-    g = _Gen(seed, "jianyang")
+    g = Gen(seed, "jianyang")
     county = Organ("涧阳县人民政府", "510185000000", "county", "jy")
     town = Organ("涧阳县三星镇", "510185102000", "town", "sxz", county.name)
     items = g.reports(county, range(2008, 2026), 25) + g.reports(town, range(2019, 2026), 5) + g.news(county, 6)
-    portals.append(_portal("jianyang", "涧阳县人民政府", "510185", "county", "kaipu", "kaipu",
-                           [_col(_colkey("kaipu", 0), "政府信息公开年报", county, items, per_page=10)], flaky=True))
+    portals.append(make_portal("jianyang", "涧阳县人民政府", "510185", "county", "kaipu", "kaipu",
+                           [column(_colkey("kaipu", 0), "政府信息公开年报", county, items, per_page=10)], flaky=True))
 
     # F. Long tail: ASPX query-string paging, slow answers.
-    g = _Gen(seed, "hedong")
+    g = Gen(seed, "hedong")
     county = Organ("河东县人民政府", "130928000000", "county", "hd")
     dept = Organ("河东县住房和城乡建设局", "130928000000-zjj", "department", "zjj", county.name)
     items = g.reports(county, range(2008, 2026), 20) + g.reports(dept, range(2019, 2026), 5) + g.news(county, 6)
-    portals.append(_portal("hedong", "河东县人民政府", "130928", "county", "longtail", "aspx",
-                           [_col(_colkey("aspx", 0), "政府信息公开年报", county, items, per_page=10)], delay=0.05))
+    portals.append(make_portal("hedong", "河东县人民政府", "130928", "county", "longtail", "aspx",
+                           [column(_colkey("aspx", 0), "政府信息公开年报", county, items, per_page=10)], delay=0.05))
 
     # F. Long tail: a 年报汇总 page linking straight to PDFs, /wzxxgknb/{pubYear}/{unit}.pdf.
-    g = _Gen(seed, "wuzhou")
+    g = Gen(seed, "wuzhou")
     county = Organ("梧溪县人民政府", "450421000000", "county", "wx")
     units = [county] + [Organ(f"梧溪县{t}", c, "town", s, county.name) for t, c, s in
                         (("长洲镇", "450421101000", "czz"), ("龙圩镇", "450421102000", "lwz"))]
     items = []
     for u in units:
         items += g.reports(u, range(2008 if u is county else 2016, 2025), 10)
-    portals.append(_portal("wuxi", "梧溪县人民政府", "450421", "county", "longtail", "pdfsum",
-                           [_col(_colkey("pdfsum", 0), "政府信息公开年报汇总", county, items, per_page=1000)]))
+    portals.append(make_portal("wuxi", "梧溪县人民政府", "450421", "county", "longtail", "pdfsum",
+                           [column(_colkey("pdfsum", 0), "政府信息公开年报汇总", county, items, per_page=1000)]))
 
     # One portal per whole-portal obstacle, spread over the platforms.
-    g = _Gen(seed, "obstacles")
+    g = Gen(seed, "obstacles")
     portals += [
         _small(g, "jsl", "石门县人民政府", "430726", "hanweb", "hanweb", "jsl"),
         _small(g, "ruishu", "东源县人民政府", "441625", "gkmlpt", "gkmlpt", "ruishu", extra={"sid": "758020", "per_page": 20}),
@@ -327,14 +163,14 @@ def build_bench(seed: int = 2024, organs: int = 20, years=range(2008, 2026)) -> 
               ("kaipu", "kaipu"), ("longtail", "aspx")]
     portals = []
     for n, (platform, style) in enumerate(styles):
-        g = _Gen(seed, f"bench-{style}")
+        g = Gen(seed, f"bench-{style}")
         code = f"{990100 + n}"
         county = Organ(f"基准{n}县人民政府", code + "000000", "county", f"b{n}")
         cols = []
         for i in range(organs):
             organ = county if i == 0 else Organ(f"基准{n}县第{i}镇", f"{code}{100 + i}000", "town", f"t{i}", county.name)
             key = str(2630 + i) if style == "gkmlpt" else _colkey(style, i)
-            cols.append(_col(key, "政府信息公开年报", organ, g.reports(organ, years, 10) + g.news(organ, 2), per_page=15))
+            cols.append(column(key, "政府信息公开年报", organ, g.reports(organ, years, 10) + g.news(organ, 2), per_page=15))
         extra = {"sid": f"75{n:04d}", "per_page": 30} if style == "gkmlpt" else {}
-        portals.append(_portal(f"bench{n}", county.name, code, "county", platform, style, cols, extra=extra))
+        portals.append(make_portal(f"bench{n}", county.name, code, "county", platform, style, cols, extra=extra))
     return portals

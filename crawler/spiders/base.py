@@ -38,6 +38,7 @@ _NOT_REPORT = re.compile(r"申请表|登记表|申请书|指南|目录|解读|�
 _CONTENT = ("//div[contains(@class, 'TRS_Editor') or contains(@class, 'trs_editor') or @id='zoom'"
             " or contains(@class, 'wzcon') or @id='content' or contains(@class, 'article-content')]")
 _FILES = ("pdf", "zip", "ole", "image")  # archive.parse.sniff's kinds of files that are no page
+STUB_TEXT = 80  # characters of text below which a page answered 200 holds no report at all
 SHELL_TEXT = 600  # characters of text below which an article page is only a wrapper of its attachment
 _MAXSIZE = re.compile(r"(\d+) bytes which is larger than download max size \((\d+)\)")
 
@@ -97,6 +98,23 @@ class Outcome:
     # (url, reason) of links refused by the fetch policy (crawler/offsite.py): other schemes,
     # other sites, addresses inside our own network
     refused: list[tuple[str, str]] = field(default_factory=list)
+    # Per list (column URL): what it says of its size and what the crawl reached, see coverage().
+    lists: dict[str, dict] = field(default_factory=dict)
+
+    def coverage(self) -> tuple[int | None, int | None, list[str]]:
+        """(items declared, items reached, shortfalls) over the lists that state their size
+        (recordCount, 共N条, a records argument); a list that states only its page count is
+        compared in pages. A shortfall names the list and both numbers."""
+        declared = reached = None
+        short = []
+        for url, c in self.lists.items():
+            if c["records"]:
+                declared, reached = (declared or 0) + c["records"], (reached or 0) + len(c["items"])
+                if len(c["items"]) < c["records"]:
+                    short.append(f"{url}: declared {c['records']}, reached {len(c['items'])}")
+            elif c["pages"] and len(c["pages_reached"]) < c["pages"]:
+                short.append(f"{url}: declared {c['pages']} pages, reached {len(c['pages_reached'])}")
+        return declared, reached, short
 
     def status(self) -> tuple[str, str | None]:
         if self.blocked:
@@ -110,6 +128,9 @@ class Outcome:
             reasons.append(f"{len(self.errors)} pages failed, first {self.errors[0][0]}: {self.errors[0][1]}")
         if self.forbidden:
             reasons.append(f"robots.txt forbids {len(self.forbidden)} URLs, first {self.forbidden[0]}")
+        short = self.coverage()[2]
+        if short:
+            reasons.append(f"{len(short)} lists not reached in full, first {short[0]}")
         if self.unarchived:
             # Sorted: files are read in parallel, so the order they fail in is not the crawl's.
             first = min(self.unarchived)
@@ -144,10 +165,34 @@ class PortalSpider(scrapy.Spider):
     # Starting: a column, or a home page from which the 年报 columns are found --------------------
     async def start(self):
         for url in self.start_urls:
+            # dont_filter: a WAF answering the first visit with a 302 to the same URL (setting the
+            # cookie the retry carries) must not have the retry dropped as a duplicate.
             yield scrapy.Request(url, self.parse_start, errback=self.on_error, cb_kwargs={"depth": 0},
-                                 meta={"xxgk_start": True})
+                                 meta={"xxgk_start": True}, dont_filter=True)
+
+    @staticmethod
+    def other_scheme(request, failure, reason: str):
+        """A start URL that fails over one scheme is tried once over the other: an https-only host
+        answers http with 404 (曲靖公积金), an http-only one fails the TLS handshake (portal-evidence
+        §3.4). None when it was tried already or the failure says nothing of the scheme."""
+        if request.meta.get("xxgk_first_failure"):
+            return None
+        u = urlparse(request.url)
+        if u.scheme == "http" and reason == "HTTP 404":
+            scheme = "https"
+        elif u.scheme == "https" and not isinstance(failure.value, (HttpError, TimeoutError, TCPTimedOutError,
+                                                                     DownloadTimeoutError, IgnoreRequest)):
+            scheme = "http"
+        else:
+            return None
+        return request.replace(url=u._replace(scheme=scheme).geturl(), dont_filter=True,
+                               meta={"xxgk_start": True, "xxgk_first_failure": (request.url, reason)})
 
     def parse_start(self, response, depth):
+        if first := response.meta.get("xxgk_first_failure"):
+            note = f"{first[0]}: {first[1]}; answered over {urlparse(response.url).scheme}"
+            if note not in self.outcome.notes:
+                self.outcome.notes.append(note)
         redirected = response.meta.get("redirect_urls")
         if redirected and discovery.is_home(response.url) and not discovery.is_home(redirected[0]):
             self.start_failed(redirected[0], f"column moved: redirected to the home page {response.url}")
@@ -174,6 +219,27 @@ class PortalSpider(scrapy.Spider):
 
     def column_seen(self):
         self.outcome.columns_ok += 1
+
+    # Coverage: what each list says of its size against what was reached ------------------------
+    def coverage_of(self, column: str) -> dict:
+        return self.outcome.lists.setdefault(column, {
+            "records": None, "pages": None, "items": set(), "pages_reached": set(), "requested": {column},
+            "probe_from": set(), "first_size": None})
+
+    def declare(self, column: str, records: int | None = None, pages: int | None = None) -> None:
+        c = self.coverage_of(column)
+        if records:
+            c["records"] = max(c["records"] or 0, records)
+        if pages:
+            c["pages"] = max(c["pages"] or 0, pages)
+
+    def list_page(self, column: str, url: str, items) -> None:
+        """A page of the list `column` was read, holding `items` (URLs of its entries)."""
+        c = self.coverage_of(column)
+        c["pages_reached"].add(url)
+        c["items"].update(items)
+        if url == column and c["first_size"] is None:
+            c["first_size"] = len(items)
 
     # Failures ---------------------------------------------------------------------------------
     def start_failed(self, url: str, reason: str) -> None:
@@ -203,6 +269,8 @@ class PortalSpider(scrapy.Spider):
             self.outcome.forbidden.append(request.url)
             log.info("%s: forbidden by robots.txt, not fetched", request.url)
             return
+        if request.meta.get("xxgk_start") and (other := self.other_scheme(request, failure, reason)) is not None:
+            return [other]
         if request.meta.get("xxgk_quirk"):
             note = request.meta["xxgk_quirk"]
             if note not in self.outcome.notes:
@@ -210,7 +278,9 @@ class PortalSpider(scrapy.Spider):
             log.info("%s: %s (%s)", request.url, note, reason)
             return
         if request.meta.get("xxgk_start"):
-            self.start_failed(request.url, reason)
+            # After a try over the other scheme, the failure that counts is the first one.
+            url, reason = request.meta.get("xxgk_first_failure") or (request.url, reason)
+            self.start_failed(url, reason)
             return
         log.warning("%s: %s", request.url, reason)
         self.outcome.errors.append((request.url, reason))
@@ -267,6 +337,12 @@ class PortalSpider(scrapy.Spider):
         if tracker is not None:
             # Owed before the page is stored: a crawl killed in between reads the page again.
             tracker.expect_attachments(response.url, attachments)
+        if not attachments and (stub := self.stub(response)):
+            # A 200 answer that holds no report (a redirect stub, an anti-bot shell): a failed
+            # fetch with its reason, never a report.
+            log.warning("%s: %s", response.url, stub)
+            self.outcome.errors.append((response.url, stub))
+            return
         if not shell:
             yield self.report_item(response, title, published, column)
         # A shell (详见附件) is archived from its attachment; a page that prints the report and
@@ -280,6 +356,15 @@ class PortalSpider(scrapy.Spider):
         # The title, organ and year are the listing's: OCR misreads names, and a file's own
         # title is often empty or a file name. The kind of file is decided from its bytes.
         yield self.report_item(response, title, published, column, html=sniff(response.body) == "html")
+
+    @staticmethod
+    def stub(response) -> str | None:
+        """Why a page answered 200 is no report page, or None if it may be one: a page whose
+        text is a few characters (a 160-byte redirect stub, a ~1 KB script shell)."""
+        text = "".join(response.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]").getall())
+        if len("".join(text.split())) < STUB_TEXT:
+            return f"no report body: a {response.status} answer of {len(response.body)} bytes with no report text (a stub)"
+        return None
 
     def report_attachments(self, response) -> tuple[list[str], bool]:
         """(the files that are the report, whether the page is only a shell around them).

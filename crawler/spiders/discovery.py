@@ -14,6 +14,7 @@ PLATFORMS = ("hanweb", "trs", "lonsun", "gkmlpt", "kaipu", "longtail")
 
 # Fingerprints in a page's HTML, most specific first.
 _MARKERS = [
+    ("trs", re.compile(r"quickMode\s*:\s*[\"']动静结合|list2\.trsapi")),
     ("gkmlpt", re.compile(r"window\._CONFIG\s*=|/gkmlpt/")),
     ("hanweb", re.compile(r"<datastore>|\.jpage\(|/module/web/jpage/|jpaas-publish-server|queryData=|/col/col\d+/|ZJEG_RSS")),
     ("lonsun", re.compile(r"publicInfoList|/public/column/\d+|/site/label/8888|j-fontContent")),
@@ -22,6 +23,7 @@ _MARKERS = [
 ]
 # Which fingerprints make a page a 年报 list (not just a page of that platform).
 _COLUMN = {
+    "trs-dynamic": re.compile(r"quickMode\s*:\s*[\"']动静结合"),
     "gkmlpt": re.compile(r"window\._CONFIG\s*=\s*\{[^;]*TREE\s*:"),
     "hanweb": re.compile(r"<datastore>|queryData=\"\{"),
     "lonsun": re.compile(r"labelName\s*:\s*'publicInfoList'|pageCount\s*:\s*\d+"),
@@ -58,7 +60,7 @@ def recognise_column(response) -> str | None:
         return None
     for name, marker in _COLUMN.items():
         if marker.search(text):
-            return name
+            return name.split("-")[0]
     if report_links(response):
         return "longtail"
     return None
@@ -108,7 +110,8 @@ class DiscoverySpider(scrapy.Spider):
 
     async def start(self):
         for url in self.start_urls:
-            yield scrapy.Request(url, self.parse, errback=self.failed, cb_kwargs={"origin": url, "depth": 0})
+            yield scrapy.Request(url, self.parse, errback=self.failed, cb_kwargs={"origin": url, "depth": 0},
+                                 dont_filter=True)  # a cookie WAF's 302 to the same URL is no duplicate
 
     def parse(self, response, origin, depth):
         entry = self.found[origin]

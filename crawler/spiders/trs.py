@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 
 import scrapy
 
+from . import trsapi
 from .base import PortalSpider, iso_date
 from .discovery import COLUMN_TEXT
 
@@ -28,17 +29,24 @@ class TrsSpider(PortalSpider):
         return scrapy.Request(url, callback=self.parse_column, errback=self.on_error, cb_kwargs={"column": url})
 
     def parse_column(self, response, column):
+        items = []
         for a in response.css("a[href]"):
             href = a.attrib["href"].strip()
             title = self.anchor_title(a)
             if ARTICLE.search(urlparse(href).path):
-                if re.search(r"_wap\.s?html?$", href) or not self.is_report(title):
+                if re.search(r"_wap\.s?html?$", href):
+                    continue
+                items.append(response.urljoin(href))
+                if not self.is_report(title):
                     continue
                 date = iso_date(" ".join(a.xpath("following-sibling::*[1]//text() | ../span//text()").getall()))
                 yield self.article(response, href, title, date, column)
             elif COLUMN_TEXT.match(title) and self.same_site(response.url, response.urljoin(href)):
                 # A town's or department's own 年报 column on a sub-site.
                 yield self.column_request(response.urljoin(href))
+        self.list_page(column, response.url, items)
+        # A 动静结合 list: later pages come only from the search API.
+        yield from trsapi.requests(self, response, column)
         for count, current, name, ext in PAGER.findall(response.text):
             if int(current) == 0:
                 for i in range(1, int(count)):
