@@ -61,6 +61,9 @@ class RecrawlMiddleware:
         self.archive = Archive(self.data)
         self.validators = {url: (etag, lm) for url, etag, lm in self.archive.db.execute(
             "select url, etag, last_modified from sources where etag is not null or last_modified is not null")}
+        # These small writes happen in the reactor thread: no fsync per commit (WAL keeps them
+        # safe from a killed process; only a power cut could lose the last few).
+        self.archive.db.execute("PRAGMA synchronous=NORMAL")
         ensure_attachments(self.archive.db)
         self.open_pages = open_pages(self.archive.db)
         # A page whose attachments are still owed is read again, whatever the interrupted run did.
