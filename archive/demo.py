@@ -53,6 +53,7 @@ def run_demo(data_dir: Path, serve: bool = True, port: int = 8001, seed: int = 2
             return 0 if stats.ok else 1
         # The simulator stays up while serving, so the archive's source links open.
         click.echo(f"serving the archive at http://127.0.0.1:{port}/ (Ctrl-C to stop)")
-        return serve_archive(data_dir, port=port)
+        # On this machine only (127.0.0.1): custom SQL open for exploring, as with `serve --allow-sql`.
+        return serve_archive(data_dir, port=port, allow_sql=True)
     finally:
         sim.stop()
