@@ -323,7 +323,8 @@ def read_applications(text: str, report: ParsedReport) -> tuple[int | None, bool
         segs = segments(region)
         if segs:  # a label with no values is a group heading such as （六）其他处理
             printed[lab.key] = segs
-    glued_layout = runs_together(list(printed.values()), len(APPLICANT_KEYS)) if printed else False
+    # A table whose rows are pipe rows separates its cells: a row read otherwise is never split.
+    glued_layout = runs_together(list(printed.values()), len(APPLICANT_KEYS)) if printed and not piped else False
     rows: dict[str, Cells] = {}
     for key in [lab.key for lab in labels]:
         if key in piped:

@@ -2,7 +2,7 @@
 inputs, beside a baseline that only reads and decodes the same files (so the parser's own cost
 shows), and PDF pages per second.
 
-    python bench/parse.py [--corpus ../shared/corpus/reports] [--seconds 2]
+    python bench/parse.py [--corpus ../shared/corpus/reports] [--seconds 2] [--cpu]
 
 Prints figures only; the tests make no timing assertions.
 """
@@ -16,7 +16,10 @@ import pypdfium2 as pdfium
 
 from archive.parse import decode_html, decode_text, parse_bytes, sniff
 
-DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "reports"
+# ../shared/corpus beside the checkout, or beside a parent (a git worktree under work/wt/NAME).
+DEFAULT = next((p / "shared" / "corpus" / "reports" for p in Path(__file__).resolve().parents[1:]
+                if (p / "shared" / "corpus" / "reports").is_dir()),
+               Path(__file__).resolve().parents[2] / "shared" / "corpus" / "reports")
 
 
 def decode_only(data: bytes, source: str) -> int:
@@ -30,14 +33,17 @@ def decode_only(data: bytes, source: str) -> int:
     return len(decode_html(data) if kind == "html" else decode_text(data, source))
 
 
+CLOCK = time.perf_counter
+
+
 def rate(fn, blobs, seconds: float) -> tuple[float, int]:
     """Documents per second of ``fn`` over ``blobs``, repeated for at least ``seconds``."""
-    done, start = 0, time.perf_counter()
+    done, start = 0, CLOCK()
     while True:
         for name, data in blobs:
             fn(data, name)
         done += len(blobs)
-        elapsed = time.perf_counter() - start
+        elapsed = CLOCK() - start
         if elapsed >= seconds:
             return done / elapsed, done
 
@@ -50,7 +56,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", type=Path, default=DEFAULT)
     ap.add_argument("--seconds", type=float, default=2.0)
+    ap.add_argument("--cpu", action="store_true",
+                    help="count this process's CPU seconds, not wall seconds (a machine shared with other jobs)")
     args = ap.parse_args()
+    if args.cpu:
+        global CLOCK
+        CLOCK = time.process_time
     files = sorted(p for p in args.corpus.iterdir() if p.is_file())
     groups: dict[str, list] = {"html": [], "text": [], "pdf": []}
     for p in files:
