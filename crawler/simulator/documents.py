@@ -250,8 +250,9 @@ class Scan:
 def scan_of(r, kind: str) -> Scan:
     """kind: png, jpeg or scan."""
     rng = random.Random(zlib.crc32(f"{r.organ.name}|{r.year}|{kind}".encode()))
-    # PNG pictures are scans saved for the web: at most 200 dpi (a noisy page compresses badly).
-    dpi = rng.choice((150, 200) if kind == "png" else (150, 200, 300))
+    # Pictures are scans saved for the web: at most 200 dpi (a noisy page compresses badly, and
+    # a portal serves megabytes slowly); a scanned PDF keeps the scanner's 150–300 dpi.
+    dpi = rng.choice((150, 200) if kind in ("png", "jpeg") else (150, 200, 300))
     font = ("sans", "serif", "kai")[zlib.crc32(f"{r.organ.name}|{r.year}".encode()) % 3]
     skew = rng.choice((-1, 1)) * rng.uniform(1.0, 3.0)
     grey = rng.randint(200, 232)
