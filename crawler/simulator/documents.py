@@ -257,7 +257,8 @@ def scan_of(r, kind: str) -> Scan:
     skew = rng.choice((-1, 1)) * rng.uniform(1.0, 3.0)
     grey = rng.randint(200, 232)
     paper = (grey + rng.randint(0, 12), grey + rng.randint(0, 8), grey)
-    noise = rng.uniform(5, 11) / (2 if kind == "png" else 1)  # a PNG of a quieter scanner
+    # A PNG is a page exported for the web, not scanned: no sensor noise (which no PNG compresses).
+    noise = 0.0 if kind == "png" else rng.uniform(5, 11)
     return Scan(dpi=dpi, font=font, skew=round(skew, 2), paper=paper, ink=rng.randint(15, 60),
                 noise=noise, blur=rng.uniform(0.4, 0.9), quality=rng.randint(55, 75),
                 seal=(rng.uniform(0.55, 0.85), rng.uniform(0.3, 0.7)))
@@ -338,14 +339,11 @@ def image_bytes(r, fmt: str = "PNG", size: int | None = None) -> bytes:
         report_image(r, size).save(buf, fmt, **({"quality": 90} if fmt == "JPEG" else {}))
         return buf.getvalue()
     img, s = scanned_image(r, fmt.lower())
-    img.save(buf, "JPEG", quality=s.quality, dpi=(s.dpi, s.dpi))
     if fmt == "JPEG":
-        return buf.getvalue()
-    from PIL import Image
-
-    out = io.BytesIO()
-    Image.open(io.BytesIO(buf.getvalue())).save(out, fmt, dpi=(s.dpi, s.dpi))
-    return out.getvalue()
+        img.save(buf, "JPEG", quality=s.quality, dpi=(s.dpi, s.dpi))
+    else:
+        img.save(buf, fmt, dpi=(s.dpi, s.dpi))
+    return buf.getvalue()
 
 
 def scan_pdf_bytes(r, size: int | None = None) -> bytes:
