@@ -21,7 +21,8 @@ from .universe import db, status_of
 KEYS = ("tingxi", "tongxi", "fengxi")
 # Cells of each picture read exactly by the crawl (of 200; the others are unknown, none wrong).
 # The pictures are scans as real ones look (crawler/simulator/documents.py): the PNG at 150 dpi,
-# the JPG at 150 dpi, the scanned PDF at 150 dpi in a 楷体 font, each skewed, noisy, sealed.
+# the JPG at 150 dpi, the scanned PDF at 150 dpi in a 楷体 font, each skewed and sealed (the JPG and
+# the scan noisy too).
 OCR_EXACT = {"png": 199, "jpg": 197, "scan": 198}
 
 
