@@ -234,10 +234,12 @@ def read_page(img, source: str, timeout: float | None = None) -> PageReading:
         b.lines = tg.cell_lines(page, b)
     outside_lines = tg.text_lines(page, boxes)
     # One RapidOCR pass over every line of every cell and of the running text.
-    crops, owner = [], []
+    crops, owner, first = [], [], {}
     for b in boxes:
-        for line in b.lines:
-            crops.append(tg.crop(page, line))
+        for n, piece in enumerate(tg.cell_crops(page, b)):
+            if n == 0:
+                first[id(b.cell)] = piece
+            crops.append(piece)
             owner.append(b)
     outside_crops = [tg.crop(page, line) for line in outside_lines]
     read = recognise(crops + outside_crops)
@@ -245,26 +247,34 @@ def read_page(img, source: str, timeout: float | None = None) -> PageReading:
     texts: dict[int, list[tuple[str, float]]] = {}
     for b, r in zip(owner, cell_reads):
         texts.setdefault(id(b.cell), []).append(r)
-    values = []
+    values, stacked = [], []
     for b in boxes:
         got = texts.get(id(b.cell), [])
         text = "".join(t for t, _ in got)
         if not b.lines:
             b.cell.text = ""
-        elif len(b.lines) == 1 and not _CJK.search(text) and not re.search(r"[A-Za-z]{2,}", text):
+        elif _CJK.search(text) or re.search(r"[A-Za-z]{2,}", text):
+            b.cell.text = text.replace(" ", "")
+        elif len(b.lines) == 1:
             values.append(b)
         else:
-            b.cell.text = text.replace(" ", "")
+            # Lines of digits one above the other: no value cell prints that (a rule between
+            # two rows was not found, or a seal left marks); none of it is read.
+            stacked.append(b)
     # The value cells read again by Tesseract, digits only: a second, independent reading.
-    value_crops = [tg.crop(page, b.lines[0]) for b in values]
+    value_crops = [first[id(b.cell)] for b in values]
     tess = tesseract_lines(value_crops, source, timeout)
     readings = {}
     for b, chars in zip(values, tess):
         (rtext, score), = texts[id(b.cell)]
+        if tg.widest_gap(page, b.lines[0]) > page.char:
+            rtext, score, chars = "", 0.0, []  # two things printed in one cell: none is read
         readings[id(b.cell)] = Reading(_clean_number(rtext), score, *_tess_text(chars))
+    for b in stacked:
+        readings[id(b.cell)] = Reading("", 0.0, "", 0.0)
     # Where the two differ, Tesseract's Chinese model reads the cell too (restricted to digits
     # it knows those of 楷体 fonts, whose 9 its English model takes for a q).
-    again = [i for i, b in enumerate(values) if readings[id(values[i].cell)].agreed is None]
+    again = [i for i, b in enumerate(values) if readings[id(b.cell)].agreed is None]
     for i, chars in zip(again, tesseract_lines([value_crops[i] for i in again], source, timeout, lang=LANG)):
         r = readings[id(values[i].cell)]
         r.tess2, r.tess2_conf = _tess_text(chars)

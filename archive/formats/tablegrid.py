@@ -128,6 +128,7 @@ def prepare(img) -> Page:
     vmask = cv2.morphologyEx(cv2.morphologyEx(d8, cv2.MORPH_CLOSE, np.ones((5, 1), np.uint8)),
                              cv2.MORPH_OPEN, np.ones((length, 1), np.uint8)) > 0
     page = Page(gray, ink, hmask | vmask, char, angle)
+    page.specks = dark & ~ink  # type: ignore[attr-defined]
     page.hmask, page.vmask, page.length = hmask, vmask, length  # type: ignore[attr-defined]
     return page
 
@@ -294,7 +295,8 @@ def cell_lines(page: Page, box: Box) -> list[tuple[int, int, int, int]]:
 def _lines_in(ink: np.ndarray, char: float, oy: int, ox: int, split_gap: float | None = None):
     out = []
     min_h = max(3, int(char * 0.25))
-    for a, b in _bands(ink.any(axis=1), max(1, int(char * 0.12))):
+    # Lines of text are a third of a character apart; a thin waist of a glyph is not a gap.
+    for a, b in _bands(ink.any(axis=1), max(2, int(char * 0.25))):
         if b - a < min_h:
             continue
         cols = ink[a:b].any(axis=0)
@@ -318,19 +320,39 @@ def text_lines(page: Page, boxes: list[Box]) -> list[tuple[int, int, int, int]]:
     return _lines_in(ink, page.char, 0, 0, split_gap=page.char * 3)
 
 
-def crop(page: Page, line: tuple[int, int, int, int], pad: float = 0.25) -> np.ndarray:
-    """A line of ink with a margin of paper around it, rules and specks outside it whitened."""
+def crop(page: Page, line: tuple[int, int, int, int], within: tuple[int, int, int, int] | None = None,
+         pad: float = 0.3) -> np.ndarray:
+    """A line of ink with a margin of paper around it, the rules whitened. The margin is wide:
+    the faint strokes of a blurred glyph (the thin arc and base of a serif 2) fall short of the
+    ink threshold, and a crop cut at the dark ones alone shows another digit (a 7). ``within``
+    (y0, y1, x0, x1) bounds it: the inside of its cell, between the lines above and below."""
     y0, y1, x0, x1 = line
     h, w = page.gray.shape
     m = max(2, int(page.char * pad))
     a, b, c, d = max(y0 - m, 0), min(y1 + m, h), max(x0 - m, 0), min(x1 + m, w)
+    if within is not None:
+        a, b, c, d = max(a, within[0]), min(b, within[1]), max(c, within[2]), min(d, within[3])
     out = page.gray[a:b, c:d].copy()
-    out[page.rules[a:b, c:d]] = 255
-    # Only the ink of this line: what lies in the margin (a neighbour's descender) is paper.
-    # Faint strokes (the thin base of a serif 2) may fall short of the ink threshold: what lies
-    # close to the line is kept as it is.
-    k = max(1, int(page.char * 0.15))
-    keep = np.zeros(out.shape, dtype=bool)
-    keep[max(y0 - a - k, 0) : y1 - a + k, max(x0 - c - k, 0) : x1 - c + k] = True
-    out[~keep & (out < 200)] = 255
+    out[page.rules[a:b, c:d] | page.specks[a:b, c:d]] = 255  # type: ignore[attr-defined]
     return out
+
+
+def cell_crops(page: Page, box: Box) -> list[np.ndarray]:
+    """Each line of a cell cut out, reaching halfway to the lines above and below it."""
+    inset = max(3, int(page.char * 0.25))
+    y0, y1, x0, x1 = int(box.y0) + inset, int(box.y1) - inset, int(box.x0) + inset, int(box.x1) - inset
+    out = []
+    for i, line in enumerate(box.lines):
+        top = y0 if i == 0 else (box.lines[i - 1][1] + line[0]) // 2
+        bottom = y1 if i == len(box.lines) - 1 else (line[1] + box.lines[i + 1][0]) // 2
+        out.append(crop(page, line, (top, bottom, x0, x1)))
+    return out
+
+
+def widest_gap(page: Page, line: tuple[int, int, int, int]) -> int:
+    """The widest run of paper between the ink of a line: two numbers side by side (a cell
+    whose rule between two columns was not found) leave a gap no printed number has."""
+    y0, y1, x0, x1 = line
+    cols = (page.ink[y0:y1, x0:x1] & ~page.rules[y0:y1, x0:x1]).any(axis=0)
+    xs = np.flatnonzero(cols)
+    return int(np.diff(xs).max() - 1) if xs.size > 1 else 0

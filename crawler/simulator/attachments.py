@@ -37,7 +37,7 @@ from .reports import body_of
 
 log = logging.getLogger(__name__)
 
-GENERATOR_VERSION = "2"  # bump when a file's making changes, to leave the disk cache behind
+GENERATOR_VERSION = "7"  # bump when a file's making changes, to leave the disk cache behind
 OVERSIZED = 80 * 2**20  # announced by the oversized file: more than the crawler's 64 MiB limit
 BOMB_UNPACKED = 300 * 2**20  # what the zip bomb's one member inflates to
 

@@ -248,14 +248,19 @@ class Scan:
 
 
 def scan_of(r, kind: str) -> Scan:
+    """kind: png, jpeg or scan."""
     rng = random.Random(zlib.crc32(f"{r.organ.name}|{r.year}|{kind}".encode()))
-    dpi = rng.choice((150, 200, 300))
+    # Pictures are scans saved for the web: at most 200 dpi (a noisy page compresses badly, and
+    # a portal serves megabytes slowly); a scanned PDF keeps the scanner's 150–300 dpi.
+    dpi = rng.choice((150, 200) if kind in ("png", "jpeg") else (150, 200, 300))
     font = ("sans", "serif", "kai")[zlib.crc32(f"{r.organ.name}|{r.year}".encode()) % 3]
     skew = rng.choice((-1, 1)) * rng.uniform(1.0, 3.0)
     grey = rng.randint(200, 232)
     paper = (grey + rng.randint(0, 12), grey + rng.randint(0, 8), grey)
+    # A PNG is a page exported for the web, not scanned: no sensor noise (which no PNG compresses).
+    noise = 0.0 if kind == "png" else rng.uniform(5, 11)
     return Scan(dpi=dpi, font=font, skew=round(skew, 2), paper=paper, ink=rng.randint(15, 60),
-                noise=rng.uniform(5, 11), blur=rng.uniform(0.4, 0.9), quality=rng.randint(55, 75),
+                noise=noise, blur=rng.uniform(0.4, 0.9), quality=rng.randint(55, 75),
                 seal=(rng.uniform(0.55, 0.85), rng.uniform(0.3, 0.7)))
 
 
@@ -328,21 +333,17 @@ def scanned_image(r, kind: str):
 
 def image_bytes(r, fmt: str = "PNG", size: int | None = None) -> bytes:
     """A picture of the report as offices publish them: a scan (see scanned_image), saved as
-    JPEG; a PNG is that JPEG converted, artefacts and all. ``size`` renders the clean picture
-    instead (white, upright, one font)."""
+    JPEG; a PNG is that JPEG converted, artefacts and all. ``size`` renders the clean picture instead (white, upright, one font)."""
     buf = io.BytesIO()
     if size is not None:
         report_image(r, size).save(buf, fmt, **({"quality": 90} if fmt == "JPEG" else {}))
         return buf.getvalue()
     img, s = scanned_image(r, fmt.lower())
-    img.save(buf, "JPEG", quality=s.quality, dpi=(s.dpi, s.dpi))
     if fmt == "JPEG":
-        return buf.getvalue()
-    from PIL import Image
-
-    out = io.BytesIO()
-    Image.open(io.BytesIO(buf.getvalue())).save(out, fmt, dpi=(s.dpi, s.dpi))
-    return out.getvalue()
+        img.save(buf, "JPEG", quality=s.quality, dpi=(s.dpi, s.dpi))
+    else:
+        img.save(buf, fmt, dpi=(s.dpi, s.dpi))
+    return buf.getvalue()
 
 
 def scan_pdf_bytes(r, size: int | None = None) -> bytes:
