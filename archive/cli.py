@@ -291,7 +291,9 @@ def schedule(data_dir, registry):
 15 3 1 4-11 *  cd {root} && {cmd} >> {log} 2>&1
 15 3 1 12 *  cd {root} && {cmd} --verify >> {log} 2>&1
 
-# or systemd: /etc/systemd/system/xxgk-crawl.service
+# or systemd (monthly runs; for the yearly full re-check, a second service and timer with
+# `--verify` and OnCalendar=*-12-01 03:15:00 in place of the December run):
+# /etc/systemd/system/xxgk-crawl.service
 [Unit]
 Description=xxgk-archive re-crawl of the portal registry
 [Service]
