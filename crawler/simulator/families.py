@@ -3,14 +3,15 @@ modules build portals of their own. A new family is a module (build, col_path, i
 and one line here."""
 from __future__ import annotations
 
-from . import gkmlpt, hanweb, hanwebnb, hebei, hexmon, hunan, kaipu, longtail, lonsun, lonsunnb, nbtree, openness, pagers, shaanxi, trs
-from . import trsdyn, ucap, vsb
+from . import gkmlpt, hanweb, hanwebnb, hebei, hexmon, hunan, kaipu, longtail, lonsun, lonsunnb, nbtree, openness
+from . import pagers, shaanxi, trs, trsdyn, ucap, vsb
 
 # style → the module that renders it
 STYLES = {"trs": trs, "hanweb": hanweb, "jpaas": hanweb, "lonsun": lonsun, "gkmlpt": gkmlpt, "kaipu": kaipu,
           "aspx": longtail, "pdfsum": longtail,
           "trsdyn": trsdyn, "hexmon": hexmon, "nbtree": nbtree, "vsb": vsb, "shaanxi": shaanxi, "hanwebnb": hanwebnb,
-          "lonsunnb": lonsunnb, "lonsunyear": lonsunnb, "openness": openness, "pagers": pagers, "hunan": hunan, "ucap": ucap, "hebei": hebei}
+          "lonsunnb": lonsunnb, "lonsunyear": lonsunnb, "openness": openness, "pagers": pagers, "hunan": hunan,
+          "ucap": ucap, "hebei": hebei}
 
 # The families of portal-evidence.md, each building its own portals (not in the default universe,
 # whose 352 reports the demo and the platform tests count).

@@ -6,7 +6,6 @@ column `zfxxgknb.htm`, its later pages `zfxxgknb/<N>.htm` numbered backwards (th
 from __future__ import annotations
 
 import re
-from html import escape
 
 from .common import Reply, article_page, frame, not_found
 from .listing import items_on, item_links, page_count
