@@ -25,9 +25,10 @@ FINISHED = ("finished", "blocked")  # a spider closed for these reasons has noth
 
 
 def worker_settings(redis_url: str, conf: dict):
-    """The single-process crawl's settings, with the portal's queue and seen set in Redis, items
-    handed to the writer, and the re-crawl middlewares (which read the archive) left out: a
-    worker has no archive, and the writer's digest comparison keeps re-crawls from rewriting."""
+    """The single-process crawl's settings, with the portal's queue and seen set in Redis and items
+    handed to the writer. The re-crawl middlewares run without an archive to read (a worker has
+    none): they still file each report under its list entry, but every listed report is fetched
+    and the writer's SHA-256 comparison keeps an unchanged one from being written again."""
     from crawler.run import crawl_settings
 
     settings = crawl_settings(Path(os.devnull), conf.get("polite", True), conf.get("quiet", True), conf.get("timeout"))
@@ -38,12 +39,8 @@ def worker_settings(redis_url: str, conf: dict):
     settings.set("SCHEDULER_IDLE_BEFORE_CLOSE", 0)  # never block the reactor on an empty queue
     settings.set("DUPEFILTER_CLASS", "scrapy_redis.dupefilter.RFPDupeFilter")
     dl = dict(settings.getdict("DOWNLOADER_MIDDLEWARES"))
-    dl.pop("crawler.recrawl.RecrawlMiddleware", None)
     dl["crawler.distributed.handoff.SharedRobotsMiddleware"] = 50
     settings.set("DOWNLOADER_MIDDLEWARES", dl)
-    sp = dict(settings.getdict("SPIDER_MIDDLEWARES"))
-    sp.pop("crawler.recrawl.DeltaFetchMiddleware", None)
-    settings.set("SPIDER_MIDDLEWARES", sp)
     settings.set("ITEM_PIPELINES", {"crawler.pipelines.ParsePipeline": 300,
                                     "crawler.distributed.handoff.HandOffPipeline": 800})
     if conf.get("delay"):
