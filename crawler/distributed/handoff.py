@@ -11,7 +11,6 @@ from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.http import Response
 from scrapy_redis.pipelines import RedisPipeline
-from twisted.internet.threads import deferToThread
 
 from . import COUNTS, ITEMS, robots_key
 
@@ -40,7 +39,7 @@ class HandOffPipeline(RedisPipeline):
                                         request.meta.get("xxgk_entry"))
         self.server.hincrby(COUNTS, "pages", 1)
 
-    def process_item(self, item, spider=None):
+    async def process_item(self, item, spider=None):
         a = ItemAdapter(item)
         status, headers, via, entry = self.responses.pop(
             a["url"], (200, [("Content-Type", a.get("content_type") or "")], None, None))
@@ -53,7 +52,9 @@ class HandOffPipeline(RedisPipeline):
             "via": via, "entry": tuple(entry) if entry else None,
         }
         data = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
-        return deferToThread(self.server.rpush, self.key, data).addCallback(lambda _: item)
+        # In a thread: a file of some MiB would hold the reactor while it travels.
+        await asyncio.to_thread(self.server.rpush, self.key, data)
+        return item
 
 
 class SharedRobotsMiddleware:

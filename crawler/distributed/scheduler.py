@@ -91,6 +91,22 @@ class PortalScheduler(Scheduler):
 
         slot.remove_request = remove_request
 
+    # scrapy-redis 0.9.1 passes `spider=` to the stats collector, which Scrapy 2.19 deprecates
+    # (its releases are tested against older Scrapy): the same two methods without it.
+    def enqueue_request(self, request):
+        if not request.dont_filter and self.df.request_seen(request):
+            self.df.log(request, self.spider)
+            return False
+        self.stats.inc_value("scheduler/enqueued/redis")
+        self.queue.push(request)
+        return True
+
+    def next_request(self):
+        request = self.queue.pop(self.idle_before_close)
+        if request is not None:
+            self.stats.inc_value("scheduler/dequeued/redis")
+        return request
+
     def close(self, reason):
         # Kept: the queue and seen set are the crawl's, not this worker's (SCHEDULER_PERSIST).
         self.persist = True

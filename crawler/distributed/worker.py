@@ -45,7 +45,7 @@ def worker_settings(redis_url: str, conf: dict):
                                     "crawler.distributed.handoff.HandOffPipeline": 800})
     if conf.get("delay"):
         # A fixed gap between two requests to one host (bench and tests measure it).
-        for k, v in {"DOWNLOAD_DELAY": conf["delay"], "RANDOMIZE_DOWNLOAD_DELAY": False,
+        for k, v in {"DOWNLOAD_DELAY": conf["delay"], "DOWNLOAD_DELAY_JITTER": 0,
                      "CONCURRENT_REQUESTS_PER_DOMAIN": 1, "AUTOTHROTTLE_ENABLED": False}.items():
             settings.set(k, v, priority="cmdline")
     return settings
