@@ -87,10 +87,10 @@ def crawls(tmp_path_factory, redis_url):
         writer = subprocess.Popen(args, cwd=ROOT, env=ENV, start_new_session=True, stdout=subprocess.DEVNULL,
                                   stderr=subprocess.DEVNULL)
         worker = subprocess.Popen([*XXGK, "worker", "--redis", redis_url, "--portals", "2"], cwd=ROOT, env=ENV,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                  start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             wait_for(lambda: counts(redis_url).get("new", 0) >= 15)
-            worker.send_signal(signal.SIGKILL)  # a worker dies with requests and items in flight
+            os.killpg(worker.pid, signal.SIGKILL)  # a worker's machine dies with requests and items in flight
             worker.wait()
             wait_for(lambda: counts(redis_url).get("new", 0) >= 50)
             status = run_xxgk("status", "--redis", redis_url).stdout
@@ -99,8 +99,10 @@ def crawls(tmp_path_factory, redis_url):
             resumed = subprocess.run(args, cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=600)
         finally:
             for p in (worker, writer):
-                if p.poll() is None:
-                    os.killpg(p.pid, signal.SIGKILL) if p is writer else p.kill()
+                try:
+                    os.killpg(p.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
         expected = sum(len(p.expected_reports()) for p in sim.portals)
         yield {"expected": expected, "tmp": tmp, "log": list(zip(log.times, log)), "status": status, "resumed": resumed}
 

@@ -78,8 +78,8 @@ class SharedRobotsMiddleware:
         return request.meta.get("dont_obey_robotstxt") and request.url.endswith("/robots.txt")
 
     async def process_request(self, request, spider=None):
-        if not self._is_robots(request):
-            return None
+        if not self._is_robots(request) or request.meta.get("xxgk_robots_fetcher"):
+            return None  # not robots.txt, or this worker's own fetch of it, retried
         key = robots_key(request.url.split("/")[2])
         # One fetcher per host: the others wait for its answer (a fetch that fails releases it).
         for _ in range(600):
@@ -90,6 +90,7 @@ class SharedRobotsMiddleware:
                                 headers={"Content-Type": "text/plain"}, request=request,
                                 flags=["xxgk-shared"])
             if self.server.set(key + ":fetching", "1", nx=True, ex=120):
+                request.meta["xxgk_robots_fetcher"] = True
                 return None
             await asyncio.sleep(0.2)
         return None
@@ -99,9 +100,12 @@ class SharedRobotsMiddleware:
             key = robots_key(request.url.split("/")[2])
             self.server.set(key, json.dumps({"status": response.status,
                                              "body": response.body.decode("latin-1")}), nx=True)
+            self.server.delete(key + ":fetching")
         return response
 
     def process_exception(self, request, exception, spider=None):
+        # Seen only when no later middleware retries it: the fetch failed for good, another
+        # worker may try.
         if self._is_robots(request):
             self.server.delete(robots_key(request.url.split("/")[2]) + ":fetching")
         return None
