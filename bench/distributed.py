@@ -9,7 +9,7 @@ at one request per answer time) and the CPU bound (this machine's cores divided 
 seconds the crawl spent per page, measured in the same run).
 
     python bench/distributed.py                # 200 portals
-    python bench/distributed.py --portals 60 --workers 1 2
+    python bench/distributed.py --portals 60 --slots 4   # fewer portals held per worker
 """
 from __future__ import annotations
 
@@ -80,6 +80,22 @@ def busiest_second(log: TimedLog) -> int:
     return best
 
 
+TABLES = ("organs", "reports", "sources", "versions", "cells", "checks")
+VOLATILE = {"fetched_at", "warc_file", "warc_offset", "warc_record_id", "first_seen_run", "last_seen_run"}
+
+
+def content(data: Path) -> dict:
+    """Every content table of an archive, times and WARC positions aside."""
+    import sqlite_utils
+
+    db = sqlite_utils.Database(data / "xxgk.db")
+    out = {}
+    for t in TABLES:
+        cols = [f"[{c.name}]" for c in db[t].columns if c.name not in VOLATILE]
+        out[t] = sorted(map(tuple, db.execute(f"select {', '.join(cols)} from [{t}]")))
+    return out
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -91,16 +107,16 @@ def children_cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
-def crawl(workers: int, registry: Path, data: Path, redis_url: str) -> tuple[float, int, int, float]:
+def crawl(workers: int, registry: Path, data: Path, redis_url: str, slots: int) -> tuple[float, int, int, float]:
     """(seconds, pages, reports archived, CPU seconds of the crawl's processes)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     cpu0 = children_cpu()
     t = time.perf_counter()
     main = subprocess.Popen([sys.executable, "-m", "archive.cli", "crawl", "--redis", redis_url, "--registry",
                              str(registry), "--data", str(data), "--fast", "--timeout", "30", "-q", "--delay", str(DELAY),
-                             "--portals", str(SLOTS)], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+                             "--portals", str(slots)], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
     extra = [subprocess.Popen([sys.executable, "-m", "archive.cli", "worker", "--redis", redis_url, "--portals",
-                               str(SLOTS)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+                               str(slots)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
              for _ in range(workers - 1)]
     out, _ = main.communicate()
     seconds = time.perf_counter() - t
@@ -116,6 +132,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--portals", type=int, default=200)
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
+    ap.add_argument("--slots", type=int, default=SLOTS, help="portals a worker holds at once")
     args = ap.parse_args()
 
     from crawler.registry import dump
@@ -137,14 +154,16 @@ def main() -> int:
             dump(sim.registry(), tmp / "portals.yml")
             for n in args.workers:
                 sim.requests = log = TimedLog()
-                seconds, pages, new, cpu = crawl(n, tmp / "portals.yml", tmp / f"data{n}", url)
+                seconds, pages, new, cpu = crawl(n, tmp / "portals.yml", tmp / f"data{n}", url, args.slots)
                 rows.append((n, seconds, pages, new, cpu, busiest_second(log)))
+            contents = [content(tmp / f"data{n}") for n in args.workers]
+            same = all(c == contents[0] for c in contents[1:])
     finally:
         redis.terminate()
         redis.wait()
     cores = os.cpu_count() or 1
     print(f"{args.portals} simulated portals, {reports} reports; answer time 0.3–2 s per portal (mean {latency:.2f} s),"
-          f" one request at a time per portal, {DELAY} s apart; {SLOTS} portals per worker; {cores} CPUs shared"
+          f" one request at a time per portal, {DELAY} s apart; {args.slots} portals per worker; {cores} CPUs shared"
           f" by the simulator, redis, the writer and the workers")
     print(f"{'workers':>7} {'seconds':>8} {'pages':>6} {'reports':>7} {'pages/s':>8} {'× one':>6}"
           f" {'politeness bound':>17} {'slot bound':>11} {'CPU bound':>10} {'max req/s to one portal':>24}")
@@ -152,13 +171,15 @@ def main() -> int:
     for n, seconds, pages, new, cpu, busiest in rows:
         rate = pages / seconds
         cpu_bound = cores / (cpu / pages)
-        slot_bound = min(n * SLOTS, args.portals) / max(latency, DELAY)
+        slot_bound = min(n * args.slots, args.portals) / max(latency, DELAY)
         print(f"{n:>7} {seconds:>8.1f} {pages:>6} {new:>7} {rate:>8.1f} {rate / base:>6.2f}"
               f" {polite:>15.1f}/s {slot_bound:>9.1f}/s {cpu_bound:>8.1f}/s {busiest:>24}")
     # One worker sends a portal one request at a time, the next one no sooner than DELAY after
     # the last began: at most 1 / max(fastest answer, DELAY) a second, +1 at a window's edge.
     print(f"one worker's most to one portal in any second: {int(1 / max(min(p.delay for p in portals), DELAY)) + 1}")
-    return 0 if all(r[3] == reports for r in rows) else 1
+    print(f"archives of the {', '.join(map(str, args.workers))}-worker crawls equal in every content table: "
+          f"{'yes' if same else 'NO'}")
+    return 0 if same and all(r[3] == reports for r in rows) else 1
 
 
 if __name__ == "__main__":
