@@ -97,6 +97,10 @@ def crawls(tmp_path_factory, redis_url):
             os.killpg(writer.pid, signal.SIGKILL)  # the writer's machine dies (its worker with it)
             writer.wait()
             resumed = subprocess.run(args, cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=600)
+            finished = run_xxgk("status", "--redis", redis_url).stdout
+            import redis
+
+            left = sorted(k.decode() for k in redis.Redis.from_url(redis_url).keys("*"))
         finally:
             for p in (worker, writer):
                 try:
@@ -104,7 +108,8 @@ def crawls(tmp_path_factory, redis_url):
                 except ProcessLookupError:
                     pass
         expected = sum(len(p.expected_reports()) for p in sim.portals)
-        yield {"expected": expected, "tmp": tmp, "log": list(zip(log.times, log)), "status": status, "resumed": resumed}
+        yield {"expected": expected, "tmp": tmp, "log": list(zip(log.times, log)), "status": status, "resumed": resumed,
+               "finished": finished, "left": left}
 
 
 def test_same_archive_as_one_process(crawls):
@@ -163,3 +168,10 @@ def test_scrapy_redis_traps_are_covered(redis_url):
     assert s["SCHEDULER"] == "crawler.distributed.scheduler.PortalScheduler"
     assert "crawler.distributed.handoff.SharedRobotsMiddleware" in s.getdict("DOWNLOADER_MIDDLEWARES")
     assert not any(c.__module__.startswith("scrapy_redis") for c in PortalSpider.__mro__)
+
+
+def test_nothing_left_in_redis(crawls):
+    """The queues, seen sets and items of a finished crawl are deleted: they do not grow from one
+    crawl to the next. Only the run's summary stays, for `xxgk status`."""
+    assert crawls["left"] == ["xxgk:run"]
+    assert "finished: crawl: " in crawls["finished"] and " new, " in crawls["finished"]

@@ -64,6 +64,8 @@ def status_text(url: str) -> str:
     p = progress(server)
     if not p:
         return f"{url}: no crawl running"
+    if p["state"] == "finished":
+        return f"crawl run {p['run_id']} finished: {server.hget(RUN, 'summary').decode()}"
     lines = [f"crawl run {p['run_id']} ({p['state']}), {p['elapsed']:.0f} s: {progress_line(p)}"]
     for wid, w in sorted(p["workers"].items()):
         lines.append(f"  worker {wid}: {len(w['portals'])} portals: {', '.join(w['portals'])}")
@@ -160,6 +162,7 @@ def run_distributed(url: str, data_dir: Path, urls=(), portals=None, polite: boo
         run_id = enqueue(server, data_dir, ready, unreachable, conf)
     writer = Writer(server, data_dir, run_id)
     worker = spawn_worker(url, slots) if local_worker else None
+    restarts = 0
     bar = None
     if not quiet:
         from tqdm import tqdm
@@ -182,6 +185,10 @@ def run_distributed(url: str, data_dir: Path, urls=(), portals=None, polite: boo
             if worker is not None and worker.poll() is not None and p["done"] < p["portals"]:
                 # Our worker died (killed): another one takes its place; its portals come back
                 # to the queue when their leases expire.
+                restarts += 1
+                if restarts > 5:
+                    raise CrawlError(f"the local worker keeps exiting (last with {worker.returncode}); "
+                                     f"the crawl stays queued in {url}: run the same command again")
                 log.warning("the local worker exited with %s; starting another", worker.returncode)
                 worker = spawn_worker(url, slots)
     finally:
@@ -190,7 +197,7 @@ def run_distributed(url: str, data_dir: Path, urls=(), portals=None, polite: boo
     server.hset(RUN, "state", "finishing")
     writer.close()
     stats = finish(server, data_dir, run_id)
-    server.hset(RUN, "state", "finished")
+    server.hset(RUN, mapping={"state": "finished", "summary": stats.summary()})
     if worker is not None:
         try:
             worker.wait(timeout=30)
