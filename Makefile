@@ -31,6 +31,7 @@ bench: setup
 	$(BIN)/python bench/documents.py
 	$(BIN)/python bench/crawl.py
 	$(BIN)/python bench/recrawl.py
+	$(BIN)/python bench/distributed.py
 	$(BIN)/python bench/serve.py
 
 clean:

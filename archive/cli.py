@@ -165,7 +165,14 @@ def simulate(host, port, seed, registry_out, families):
 @click.option("-q", "--quiet", is_flag=True)
 @click.option("--wait", type=float, default=0, metavar="S",
               help="If another crawl is writing the archive, wait up to S seconds for it (default: refuse at once).")
-def crawl(urls, data_dir, registry_path, names, polite, timeout, verify, verify_share, month, quiet, wait):
+@click.option("--redis", "redis_url", metavar="redis://HOST:PORT/DB",
+              help="Crawl over several machines: queue it in this Redis, write the archive here, run one worker"
+                   " (more join with `xxgk worker`).")
+@click.option("--delay", type=float, help="With --redis: seconds between two requests to one host (one at a time).")
+@click.option("--portals", "slots", type=int, default=16, show_default=True,
+              help="With --redis: portals this machine's worker crawls at once.")
+def crawl(urls, data_dir, registry_path, names, polite, timeout, verify, verify_share, month, quiet, wait,
+          redis_url, delay, slots):
     """Crawl portals of the registry and/or bare URLs (home pages or 年报 columns) into the archive."""
     from crawler import registry
     from crawler.run import run_crawl
@@ -183,11 +190,54 @@ def crawl(urls, data_dir, registry_path, names, polite, timeout, verify, verify_
         raise click.UsageError(f"not an http(s) URL: {bad[0]}")
     if month and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
         raise click.UsageError(f"--month must be YYYY-MM, not {month}")
-    stats = run_crawl(list(urls), data_dir, polite=polite, quiet=quiet, portals=portals, timeout=timeout,
-                      verify=verify, verify_share=verify_share, month=month, wait=wait)
+    if redis_url:
+        from crawler.distributed import RedisUnavailable
+        from crawler.distributed.coordinator import CrawlError, run_distributed
+
+        from archive.lock import DataLock
+
+        lock = DataLock(data_dir).acquire(wait)  # one writer per archive, distributed or not
+        try:
+            stats = run_distributed(redis_url, data_dir, list(urls), portals, polite=polite, quiet=quiet,
+                                    timeout=timeout, delay=delay, slots=slots)
+        except (RedisUnavailable, CrawlError) as e:
+            raise click.ClickException(str(e))
+        finally:
+            lock.release()
+    else:
+        stats = run_crawl(list(urls), data_dir, polite=polite, quiet=quiet, portals=portals, timeout=timeout,
+                          verify=verify, verify_share=verify_share, month=month, wait=wait)
     click.echo(stats.summary())
     click.echo(stats.portal_lines())
     sys.exit(0 if stats.ok else 1)
+
+
+@main.command()
+@click.option("--redis", "redis_url", required=True, metavar="redis://HOST:PORT/DB", help="The crawl's Redis.")
+@click.option("--portals", "slots", type=int, default=16, show_default=True, help="Portals crawled at once.")
+@click.option("--wait", type=float, default=30, show_default=True, help="Seconds to wait for a crawl to join.")
+def worker(redis_url, slots, wait):
+    """Join a running distributed crawl as one more worker (no archive directory needed)."""
+    from crawler.distributed import RedisUnavailable
+    from crawler.distributed.worker import run_worker
+
+    try:
+        sys.exit(run_worker(redis_url, slots, wait))
+    except RedisUnavailable as e:
+        raise click.ClickException(str(e))
+
+
+@main.command()
+@click.option("--redis", "redis_url", required=True, metavar="redis://HOST:PORT/DB", help="The crawl's Redis.")
+def status(redis_url):
+    """Print the progress of a distributed crawl."""
+    from crawler.distributed import RedisUnavailable
+    from crawler.distributed.coordinator import status_text
+
+    try:
+        click.echo(status_text(redis_url))
+    except RedisUnavailable as e:
+        raise click.ClickException(str(e))
 
 
 @main.command()

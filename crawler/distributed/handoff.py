@@ -1,0 +1,111 @@
+"""What a worker adds to a Scrapy crawl: items handed to the writer through Redis, and robots.txt
+fetched once per host for all workers."""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import pickle
+
+from itemadapter import ItemAdapter
+from scrapy import signals
+from scrapy.http import Response
+from scrapy_redis.pipelines import RedisPipeline
+
+from . import COUNTS, ITEMS, robots_key
+
+log = logging.getLogger(__name__)
+
+
+class HandOffPipeline(RedisPipeline):
+    """scrapy-redis's item pipeline, carrying what the writer needs besides the item: the status
+    line and headers of the response (the WARC record holds the response as fetched), the page
+    it was linked from and its list entry, the portal. Pickled: items hold bytes and the parsed
+    report, which JSON would not keep."""
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        pipeline = cls.from_settings(crawler.settings)
+        pipeline.key = ITEMS
+        pipeline.crawler = crawler
+        pipeline.responses = {}
+        crawler.signals.connect(pipeline.response_received, signal=signals.response_received)
+        return pipeline
+
+    def response_received(self, response, request, spider=None):
+        headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, vs in response.headers.items() for v in vs]
+        referer = request.headers.get("Referer")
+        self.responses[response.url] = (response.status, headers, referer.decode("latin-1") if referer else None,
+                                        request.meta.get("xxgk_entry"))
+        self.server.hincrby(COUNTS, "pages", 1)
+
+    async def process_item(self, item, spider=None):
+        a = ItemAdapter(item)
+        status, headers, via, entry = self.responses.pop(
+            a["url"], (200, [("Content-Type", a.get("content_type") or "")], None, None))
+        validator = lambda name: next((v for k, v in headers if k.lower() == name), None)
+        record = {
+            "portal_key": self.crawler.spider.xxgk_portal_key, "parsed": a["parsed"], "url": a["url"],
+            "body": a["body"], "status": status, "headers": headers, "fetched_at": a["fetched_at"],
+            "published": a.get("published"), "site": a.get("site"), "column": a.get("column"),
+            "portal": a.get("portal"), "etag": validator("etag"), "last_modified": validator("last-modified"),
+            "via": via, "entry": tuple(entry) if entry else None,
+        }
+        data = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
+        # In a thread: a file of some MiB would hold the reactor while it travels.
+        await asyncio.to_thread(self.server.rpush, self.key, data)
+        return item
+
+
+class SharedRobotsMiddleware:
+    """robots.txt once per host for every worker of the crawl: the first worker to ask a host
+    fetches it and leaves the answer in Redis; the others (and a worker taking over the portal
+    later) are answered from there. Placed before the robots.txt middleware's own request
+    reaches the downloader."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        from . import connect
+
+        self.server = connect(crawler.settings["REDIS_URL"])
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    @staticmethod
+    def _is_robots(request) -> bool:
+        return request.meta.get("dont_obey_robotstxt") and request.url.endswith("/robots.txt")
+
+    async def process_request(self, request, spider=None):
+        if not self._is_robots(request) or request.meta.get("xxgk_robots_fetcher"):
+            return None  # not robots.txt, or this worker's own fetch of it, retried
+        key = robots_key(request.url.split("/")[2])
+        # One fetcher per host: the others wait for its answer (a fetch that fails releases it).
+        for _ in range(600):
+            cached = self.server.get(key)
+            if cached is not None:
+                c = json.loads(cached)
+                return Response(request.url, status=c["status"], body=c["body"].encode("latin-1"),
+                                headers={"Content-Type": "text/plain"}, request=request,
+                                flags=["xxgk-shared"])
+            if self.server.set(key + ":fetching", "1", nx=True, ex=120):
+                request.meta["xxgk_robots_fetcher"] = True
+                return None
+            await asyncio.sleep(0.2)
+        return None
+
+    def process_response(self, request, response, spider=None):
+        if self._is_robots(request) and not response.flags:
+            key = robots_key(request.url.split("/")[2])
+            self.server.set(key, json.dumps({"status": response.status,
+                                             "body": response.body.decode("latin-1")}), nx=True)
+            self.server.delete(key + ":fetching")
+        return response
+
+    def process_exception(self, request, exception, spider=None):
+        # Seen only when no later middleware retries it: the fetch failed for good, another
+        # worker may try.
+        if self._is_robots(request):
+            self.server.delete(robots_key(request.url.split("/")[2]) + ":fetching")
+        return None

@@ -1,0 +1,211 @@
+"""One worker of a distributed crawl: claims portals, crawls them with Scrapy on the portal's
+scrapy-redis queue, hands items to the writer. Needs no archive directory."""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import pickle
+import socket
+import time
+from pathlib import Path
+
+from . import (DONE, PORTALS, RUN, STARTED, WORKERS, connect, lease_key, lease_seconds, portal_key)
+from .scheduler import requeue_inflight
+
+log = logging.getLogger(__name__)
+
+# Renew the lease only while it is still this worker's.
+_RENEW = """
+if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end
+return 0
+"""
+FINISHED = ("finished", "blocked")  # a spider closed for these reasons has nothing left to crawl
+
+
+def worker_settings(redis_url: str, conf: dict):
+    """The single-process crawl's settings, with the portal's queue and seen set in Redis and items
+    handed to the writer. The re-crawl middlewares run without an archive to read (a worker has
+    none): they still file each report under its list entry, but every listed report is fetched
+    and the writer's SHA-256 comparison keeps an unchanged one from being written again."""
+    from crawler.run import crawl_settings
+
+    settings = crawl_settings(Path(os.devnull), conf.get("polite", True), conf.get("quiet", True), conf.get("timeout"))
+    settings.set("XXGK_DATA", None)
+    settings.set("REDIS_URL", redis_url)
+    settings.set("SCHEDULER", "crawler.distributed.scheduler.PortalScheduler")
+    settings.set("SCHEDULER_PERSIST", True)  # scrapy-redis would delete the queue when a spider closes
+    settings.set("SCHEDULER_IDLE_BEFORE_CLOSE", 0)  # never block the reactor on an empty queue
+    settings.set("DUPEFILTER_CLASS", "scrapy_redis.dupefilter.RFPDupeFilter")
+    dl = dict(settings.getdict("DOWNLOADER_MIDDLEWARES"))
+    dl["crawler.distributed.handoff.SharedRobotsMiddleware"] = 50
+    settings.set("DOWNLOADER_MIDDLEWARES", dl)
+    settings.set("ITEM_PIPELINES", {"crawler.pipelines.ParsePipeline": 300,
+                                    "crawler.distributed.handoff.HandOffPipeline": 800})
+    if conf.get("delay"):
+        # A fixed gap between two requests to one host (bench and tests measure it).
+        for k, v in {"DOWNLOAD_DELAY": conf["delay"], "DOWNLOAD_DELAY_JITTER": 0,
+                     "CONCURRENT_REQUESTS_PER_DOMAIN": 1, "AUTOTHROTTLE_ENABLED": False}.items():
+            settings.set(k, v, priority="cmdline")
+    return settings
+
+
+class Worker:
+    def __init__(self, redis_url: str, slots: int = 16, wait: float = 30):
+        self.url = redis_url
+        self.server = connect(redis_url)
+        self.slots = slots
+        self.wait = wait
+        self.id = f"{socket.gethostname()}:{os.getpid()}"
+        self.held: dict[str, object] = {}  # portal -> its crawler
+        self.ttl_ms = int(lease_seconds() * 1000)
+        self._renew = self.server.register_script(_RENEW)
+        self.process = None
+        self.stopping = False
+
+    def wait_for_run(self) -> dict | None:
+        deadline = time.time() + self.wait
+        while time.time() < deadline:
+            run = self.server.hgetall(RUN)
+            if run and run.get(b"state") == b"running":
+                return json.loads(run[b"settings"])
+            time.sleep(0.5)
+        return None
+
+    def run(self) -> int:
+        conf = self.wait_for_run()
+        if conf is None:
+            log.error("%s: no running crawl to join (start one with xxgk crawl --redis)", self.url)
+            return 2
+        from scrapy.crawler import CrawlerProcess
+        from scrapy.utils.reactor import install_reactor
+
+        settings = worker_settings(self.url, conf)
+        # Installed before the periodic task below imports the reactor (Twisted's default is not
+        # the asyncio one Scrapy wants).
+        install_reactor(settings["TWISTED_REACTOR"])
+        from twisted.internet.task import LoopingCall
+
+        from crawler.run import quiet_scrapy, spider_classes
+
+        self.spiders = spider_classes()
+        self.process = CrawlerProcess(settings)
+        quiet_scrapy()
+        loop = LoopingCall(self.tick)
+        loop.start(1.0, now=True).addErrback(lambda f: (log.error("worker: %s", f.getErrorMessage()), self.stop()))
+        self.process.start(stop_after_crawl=False)
+        self.release_all()
+        return 0
+
+    # Portals --------------------------------------------------------------------------------
+    def tick(self) -> None:
+        if self.stopping:
+            return
+        state = self.server.hget(RUN, "state")
+        if state != b"running":
+            self.stop()
+            return
+        for name, crawler in list(self.held.items()):
+            if not self._renew(keys=[lease_key(name)], args=[self.id, self.ttl_ms]):
+                # Taken over while this worker stalled: stop at once, the other one goes on.
+                log.warning("%s: lease lost, leaving the portal to another worker", name)
+                self.held.pop(name, None)
+                if crawler.engine is not None and crawler.engine.running:
+                    asyncio.ensure_future(crawler.engine.close_spider_async(reason="lease lost"))
+                continue
+            self.save(name, crawler)
+        self.claim()
+        self.server.hset(WORKERS, self.id, json.dumps({"at": time.time(), "portals": sorted(self.held)},
+                                                      ensure_ascii=False))
+        if not self.held and self.server.scard(DONE) >= self.server.hlen(PORTALS):
+            self.stop()
+
+    def claim(self) -> None:
+        if len(self.held) >= self.slots:
+            return
+        done = self.server.smembers(DONE)
+        for key in sorted(self.server.hkeys(PORTALS)):
+            if len(self.held) >= self.slots:
+                return
+            if key in done or key.decode() in self.held:
+                continue
+            name = key.decode()
+            if not self.server.set(lease_key(name), self.id, nx=True, px=self.ttl_ms):
+                continue
+            if self.server.sismember(DONE, name):
+                self.server.delete(lease_key(name))
+                continue
+            self.start(name)
+
+    def start(self, name: str) -> None:
+        entry = json.loads(self.server.hget(PORTALS, name))
+        saved = None
+        if not self.server.sadd(STARTED, name):
+            n = requeue_inflight(self.server, name)
+            raw = self.server.get(portal_key(name, "state"))
+            saved = pickle.loads(raw) if raw else None
+            log.warning("%s: taken over from a worker that stopped; %d requests it had in flight queued again", name, n)
+        crawler = self.process.create_crawler(self.spiders[entry["platform"]])
+        self.held[name] = crawler
+        if saved:
+            from scrapy import signals
+
+            def restore(spider):
+                spider.outcome = saved["outcome"]
+                for k, v in saved["stats"].items():
+                    if isinstance(v, (int, float)) and not isinstance(v, bool):
+                        crawler.stats.set_value(k, v)
+
+            crawler.signals.connect(restore, signal=signals.spider_opened, weak=False)
+        d = self.process.crawl(crawler, start_urls=entry["start_urls"], portal=None if entry.get("bare") else entry,
+                               xxgk_portal_key=name, xxgk_trusted=False)
+        d.addErrback(lambda f: log.error("%s: the crawl failed: %s", name, f.getTraceback()))
+        d.addBoth(lambda _: self.finished(name, crawler))
+
+    def save(self, name: str, crawler) -> None:
+        spider = crawler.spider
+        if spider is None or not hasattr(spider, "outcome"):
+            return
+        self.server.set(portal_key(name, "state"), pickle.dumps(
+            {"outcome": spider.outcome, "stats": crawler.stats.get_stats()}, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def finished(self, name: str, crawler) -> None:
+        reason = crawler.stats.get_value("finish_reason")
+        if self.held.get(name) is not crawler:
+            return  # lease lost: the portal is another worker's now
+        self.held.pop(name)
+        if reason not in FINISHED:
+            self.server.delete(lease_key(name))  # stopped (Ctrl-C): free for another worker at once
+            return
+        self.save(name, crawler)
+        pipe = self.server.pipeline()
+        pipe.sadd(DONE, name)
+        # The seen set, queue and in-flight list of a finished portal are no longer needed.
+        pipe.delete(portal_key(name, "requests"), portal_key(name, "dupefilter"), portal_key(name, "inflight"))
+        pipe.delete(lease_key(name))
+        pipe.execute()
+        log.info("%s: done (%s)", name, reason)
+        if not self.stopping:
+            self.claim()
+
+    def stop(self) -> None:
+        if self.stopping:
+            return
+        self.stopping = True
+        from twisted.internet import reactor
+
+        if self.held:
+            self.process.stop().addBoth(lambda _: reactor.stop() if reactor.running else None)
+        elif reactor.running:
+            reactor.stop()
+
+    def release_all(self) -> None:
+        for name in list(self.held):
+            if self.server.get(lease_key(name)) == self.id.encode():
+                self.server.delete(lease_key(name))
+        self.server.hdel(WORKERS, self.id)
+
+
+def run_worker(redis_url: str, slots: int = 16, wait: float = 30) -> int:
+    return Worker(redis_url, slots, wait).run()

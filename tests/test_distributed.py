@@ -1,0 +1,177 @@
+"""A crawl over several workers on a real redis-server: two workers, one killed with SIGKILL,
+then the writer killed with SIGKILL and started again; the archive equals a single-process
+crawl's, no portal was asked faster than one worker asks, robots.txt once per host."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import threading
+import time
+from collections import defaultdict
+
+import pytest
+
+from archive.store import DB_NAME
+from crawler.registry import dump
+from crawler.simulator.server import Simulator
+
+from .conftest import ROOT, XXGK, free_port, run_xxgk
+from .test_crash import content
+
+PORTALS = ["yunxi", "danxi", "yifeng", "jsl", "bots404"]
+DELAY = 0.05  # seconds between two requests to one host, as one worker sends them
+ENV = {**os.environ, "XXGK_LEASE_SECONDS": "3"}
+
+
+class TimedLog(list):
+    """The simulator's request log, with the time of each request."""
+
+    def __init__(self):
+        super().__init__()
+        self.times = []
+        self.lock = threading.Lock()
+
+    def append(self, x):
+        with self.lock:
+            self.times.append(time.monotonic())
+            super().append(x)
+
+
+@pytest.fixture(scope="module")
+def redis_url():
+    port = free_port()
+    proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                             "--appendonly", "no"], stdout=subprocess.DEVNULL)
+    import redis
+
+    client = redis.Redis(port=port)
+    for _ in range(100):
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    yield f"redis://127.0.0.1:{port}/0"
+    proc.terminate()
+    proc.wait(10)
+
+
+def counts(url: str) -> dict:
+    import redis
+
+    from crawler.distributed import COUNTS
+
+    return {k.decode(): int(v) for k, v in redis.Redis.from_url(url).hgetall(COUNTS).items()}
+
+
+def wait_for(cond, timeout=240):
+    deadline = time.time() + timeout
+    while not cond():
+        assert time.time() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+@pytest.fixture(scope="module")
+def crawls(tmp_path_factory, redis_url):
+    tmp = tmp_path_factory.mktemp("distributed")
+    with Simulator(seed=2024, only=PORTALS) as sim:
+        reg = tmp / "reg.yml"
+        dump(sim.registry(), reg)
+        run_xxgk("crawl", "--registry", reg, "--data", tmp / "single", "--fast", "-q")
+        sim.requests = log = TimedLog()
+        for p in sim.portals:
+            p.delay = 0.02  # slow enough to be caught mid-way
+        args = [*XXGK, "crawl", "--redis", redis_url, "--registry", str(reg), "--data", str(tmp / "dist"), "--fast",
+                "-q", "--delay", str(DELAY), "--portals", "2"]
+        writer = subprocess.Popen(args, cwd=ROOT, env=ENV, start_new_session=True, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
+        worker = subprocess.Popen([*XXGK, "worker", "--redis", redis_url, "--portals", "2"], cwd=ROOT, env=ENV,
+                                  start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            wait_for(lambda: counts(redis_url).get("new", 0) >= 15)
+            os.killpg(worker.pid, signal.SIGKILL)  # a worker's machine dies with requests and items in flight
+            worker.wait()
+            wait_for(lambda: counts(redis_url).get("new", 0) >= 50)
+            status = run_xxgk("status", "--redis", redis_url).stdout
+            os.killpg(writer.pid, signal.SIGKILL)  # the writer's machine dies (its worker with it)
+            writer.wait()
+            resumed = subprocess.run(args, cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=600)
+            finished = run_xxgk("status", "--redis", redis_url).stdout
+            import redis
+
+            left = sorted(k.decode() for k in redis.Redis.from_url(redis_url).keys("*"))
+        finally:
+            for p in (worker, writer):
+                try:
+                    os.killpg(p.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+        expected = sum(len(p.expected_reports()) for p in sim.portals)
+        yield {"expected": expected, "tmp": tmp, "log": list(zip(log.times, log)), "status": status, "resumed": resumed,
+               "finished": finished, "left": left}
+
+
+def test_same_archive_as_one_process(crawls):
+    tmp = crawls["tmp"]
+    assert crawls["resumed"].returncode == 0, crawls["resumed"].stderr[-3000:]
+    single, dist = content(tmp / "single"), content(tmp / "dist")
+    assert len(single["reports"]) == crawls["expected"] > 100  # the simulator's ground truth
+    for table in single:
+        assert dist[table] == single[table], table
+
+
+def test_portal_statuses_as_one_process(crawls):
+    import sqlite_utils
+
+    tmp = crawls["tmp"]
+    q = "select portal, status, reports_found, reports_new from portal_status order by portal"
+    single = list(sqlite_utils.Database(tmp / "single" / DB_NAME).execute(q))
+    dist = list(sqlite_utils.Database(tmp / "dist" / DB_NAME).execute(q))
+    assert [r[:2] for r in dist] == [r[:2] for r in single]
+    assert sum(r[2] for r in dist) >= sum(r[2] for r in single)
+
+
+def test_polite_across_workers(crawls):
+    """No host received more requests in any half second than one worker sends (one every DELAY
+    seconds, one at a time): no two workers ever crawled one portal at once (a takeover waits
+    for the dead worker's lease to expire). Two workers at once would send twice as many."""
+    by_host = defaultdict(list)
+    for t, (host, _method, path) in crawls["log"]:
+        by_host[host].append((t, path))
+    assert len(by_host) >= len(PORTALS)
+    for host, reqs in by_host.items():
+        times = [t for t, _ in reqs]
+        window = 0.5
+        busiest = max(sum(1 for u in times[i:] if u - t < window) for i, t in enumerate(times))
+        assert busiest <= window / DELAY + 1, (host, busiest)
+        assert sum(1 for _, path in reqs if path == "/robots.txt") == 1, host
+
+
+def test_status_shows_progress(crawls):
+    assert "portals " in crawls["status"] and "pages " in crawls["status"] and "worker " in crawls["status"]
+
+
+def test_scrapy_redis_traps_are_covered(redis_url):
+    """scrapy-redis's defaults would delete a portal's queue and seen set when its spider closes
+    (SCHEDULER_PERSIST off) and keep a RedisSpider waiting forever on an empty queue
+    (MAX_IDLE_TIME 0); a worker persists the queue, never blocks on it, and its spiders are
+    ordinary ones that close when their portal's queue is empty."""
+    import scrapy_redis.defaults as d
+
+    from crawler.distributed.worker import worker_settings
+    from crawler.spiders.base import PortalSpider
+
+    assert (d.SCHEDULER_PERSIST, d.MAX_IDLE_TIME) == (False, 0)
+    s = worker_settings(redis_url, {"polite": True})
+    assert s.getbool("SCHEDULER_PERSIST") and s.getint("SCHEDULER_IDLE_BEFORE_CLOSE") == 0
+    assert s["SCHEDULER"] == "crawler.distributed.scheduler.PortalScheduler"
+    assert "crawler.distributed.handoff.SharedRobotsMiddleware" in s.getdict("DOWNLOADER_MIDDLEWARES")
+    assert not any(c.__module__.startswith("scrapy_redis") for c in PortalSpider.__mro__)
+
+
+def test_nothing_left_in_redis(crawls):
+    """The queues, seen sets and items of a finished crawl are deleted: they do not grow from one
+    crawl to the next. Only the run's summary stays, for `xxgk status`."""
+    assert crawls["left"] == ["xxgk:run"]
+    assert "finished: crawl: " in crawls["finished"] and " new, " in crawls["finished"]
