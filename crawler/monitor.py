@@ -112,3 +112,28 @@ def record(db, run_id: int, entry: dict, status: str, reason: str | None, *, fou
             ({"run_id": run_id, "portal": name, "at": at, "url": url, "kind": kind, "reason": why}
              for kind, url, why in events), pk="id")
     return row
+
+
+def record_outcome(db, run_id: int, entry: dict, outcome, stats: dict, *, found: int, new: int) -> dict:
+    """Record one portal's crawl from its spider's outcome and its stats: status and reason,
+    one event per problem (start failures, errors, notes, refused links, blocking, robots.txt,
+    coverage shortfalls) and the counts. The one place a crawl, local or distributed, says
+    how a portal went."""
+    status, reason = outcome.status()
+    if status == "ok" and stats.get("xxgk/failed"):
+        reason = "; ".join(filter(None, [reason, f"{stats['xxgk/failed']} reports could not be parsed"]))
+    start = entry["start_urls"][0]
+    events = [("start_failed", start, r) for r in outcome.start_errors]
+    events += [("error", url, r) for url, r in outcome.errors]
+    events += [("note", start, n) for n in outcome.notes]
+    events += [("refused", url, r) for url, r in outcome.refused]
+    if outcome.blocked:
+        events.append(("blocked", start, outcome.blocked))
+    if outcome.robots_refusal or outcome.forbidden:
+        events.append(("disallowed", (outcome.forbidden or entry["start_urls"])[0],
+                       outcome.robots_refusal or "robots.txt forbids it"))
+    declared, reached, short = outcome.coverage()
+    events += [("coverage", start, c) for c in short]
+    return record(db, run_id, entry, status, reason, found=found, new=new,
+                  failed=stats.get("xxgk/failed", 0) + len(outcome.errors), pages=stats.get("response_received_count", 0),
+                  refused=len(outcome.refused), events=events, declared=declared, reached=reached, short=short)

@@ -215,24 +215,10 @@ def _run_crawl(urls, data_dir: Path, polite: bool, quiet: bool, portals, timeout
         s = crawler.stats.get_stats()
         stats.add(s)
         outcome = crawler.spider.outcome
-        status, reason = outcome.status()
-        if status == "ok" and s.get("xxgk/failed"):
-            reason = "; ".join(filter(None, [reason, f"{s['xxgk/failed']} reports could not be parsed"]))
-        events = [("start_failed", e["start_urls"][0], r) for r in outcome.start_errors]
-        events += [("error", url, r) for url, r in outcome.errors]
-        events += [("note", e["start_urls"][0], n) for n in outcome.notes]
-        events += [("refused", url, r) for url, r in outcome.refused]
-        if outcome.blocked:
-            events.append(("blocked", e["start_urls"][0], outcome.blocked))
-        if outcome.robots_refusal or outcome.forbidden:
-            events.append(("disallowed", (outcome.forbidden or e["start_urls"])[0],
-                           outcome.robots_refusal or "robots.txt forbids it"))
-        declared, reached, short = outcome.coverage()
-        events += [("coverage", e["start_urls"][0], c) for c in short]
-        stats.portals.append(monitor.record(
-            archive.db, run_id, e, status, reason, found=s.get("xxgk/reports_seen", 0), new=s.get("xxgk/reports_new", 0),
-            failed=s.get("xxgk/failed", 0) + len(outcome.errors), pages=s.get("response_received_count", 0),
-            refused=len(outcome.refused), events=events, declared=declared, reached=reached, short=short))
+        row = monitor.record_outcome(archive.db, run_id, e, outcome, s, found=s.get("xxgk/reports_seen", 0),
+                                     new=s.get("xxgk/reports_new", 0))
+        stats.portals.append(row)
+        status = row["status"]
         for url, _, _ in outcome.unarchived:
             archive.seen(url, run_id)  # still linked, refused by a limit or unreadable: not gone
         stats.unarchived += s.get("xxgk/unarchived", 0)

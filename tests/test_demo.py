@@ -5,7 +5,7 @@ from .conftest import free_port, run_xxgk
 def test_demo_no_serve(tmp_path):
     p = run_xxgk("demo", "--no-serve", "--data", tmp_path / "data", "--sim-port", free_port())
     assert "356 reports seen: 352 new, 0 changed, 0 unchanged, 4 more sources of known reports, 0 failed" in p.stdout
-    assert "total: 352 reports, 46685 cells" in p.stdout
+    assert "total: 352 reports, 47066 cells" in p.stdout
     assert "  blocked       0 found    0 new  东源县人民政府  (瑞数 WAF 412 Environment Checking page)" in p.stdout
     assert (tmp_path / "data" / "xxgk.db").exists()
     # The log holds one line per problem, never a traceback (it used to print Twisted's

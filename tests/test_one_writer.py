@@ -49,7 +49,7 @@ def test_second_crawl_refuses_then_waits(tmp_path):
         assert second.stderr.strip().splitlines() == [
             f"Error: {data}: another crawl is writing this archive (pid {first.pid}, since "
             f"{lock.read_text().split('since ')[1].strip()}); wait for it to finish (or use --wait SECONDS)"]
-        third = subprocess.Popen([*XXGK, *crawl, "--wait", "120"], cwd=ROOT, stdout=subprocess.PIPE,
+        third = subprocess.Popen([*XXGK, *crawl, "--verify", "--wait", "120"], cwd=ROOT, stdout=subprocess.PIPE,
                                  stderr=subprocess.PIPE, text=True)
         out1, err1 = first.communicate(timeout=300)
         out3, err3 = third.communicate(timeout=300)

@@ -232,23 +232,11 @@ def finish(server, data_dir: Path, run_id: int):
         from ..spiders.base import Outcome
 
         outcome = saved["outcome"] if saved else Outcome(start_errors=["no worker crawled it"])
-        status, reason = outcome.status()
-        if status == "ok" and s.get("xxgk/failed"):
-            reason = "; ".join(filter(None, [reason, f"{s['xxgk/failed']} reports could not be parsed"]))
-        events = [("start_failed", e["start_urls"][0], r) for r in outcome.start_errors]
-        events += [("error", url, r) for url, r in outcome.errors]
-        events += [("note", e["start_urls"][0], n) for n in outcome.notes]
-        if outcome.blocked:
-            events.append(("blocked", e["start_urls"][0], outcome.blocked))
-        if outcome.robots_refusal or outcome.forbidden:
-            events.append(("disallowed", (outcome.forbidden or e["start_urls"])[0],
-                           outcome.robots_refusal or "robots.txt forbids it"))
         for url, st, why in outcome.unarchived:
             monitor.note_unarchived(e["start_urls"], url, st, why)
-        stats.portals.append(monitor.record(
-            archive.db, run_id, e, status, reason, found=seen, new=c.get("new", 0),
-            failed=s.get("xxgk/failed", 0) + len(outcome.errors), pages=s.get("response_received_count", 0),
-            events=events))
+        row = monitor.record_outcome(archive.db, run_id, e, outcome, s, found=seen, new=c.get("new", 0))
+        stats.portals.append(row)
+        status = row["status"]
         for url, _, _ in outcome.unarchived:
             archive.seen(url, run_id)
         stats.unarchived += s.get("xxgk/unarchived", 0)
