@@ -7,7 +7,6 @@ import logging
 import multiprocessing
 import os
 import signal
-from concurrent.futures.process import BrokenProcessPool
 
 from itemadapter import ItemAdapter
 from scrapy import signals
@@ -71,13 +70,6 @@ def reader() -> LimitedExecutor:
     return _reader
 
 
-def _reader_lost() -> None:
-    global _reader
-    if _reader is not None:
-        _reader.shutdown(wait=False, cancel_futures=False)
-    _reader = None
-
-
 class _Pipeline:
     @classmethod
     def from_crawler(cls, crawler):
@@ -110,17 +102,8 @@ class ParsePipeline(_Pipeline):
             args = (read_file, body, a["url"], a.get("content_type"), a["title"], html)
             loop = asyncio.get_running_loop()
             try:
+                # A file that kills its reader fails alone: the pool replaces that one worker.
                 parsed, reason = await loop.run_in_executor(reader(), *args)
-            except BrokenProcessPool:
-                # One file that kills its reader breaks the whole pool, and every file in it
-                # fails with it: each is read once more in a fresh pool, and only the one that
-                # kills that too is blamed.
-                _reader_lost()
-                try:
-                    parsed, reason = await loop.run_in_executor(reader(), *args)
-                except BrokenProcessPool:
-                    _reader_lost()
-                    parsed, reason = None, "the reader process died on it (a library crashed or it was killed)"
             except ParseError as e:  # a limit of the reader process: timeout, too_large, crashed
                 parsed, reason = None, e.reason
             if reason is not None:
@@ -138,6 +121,33 @@ class ParsePipeline(_Pipeline):
         return item
 
 
+class Responses:
+    """What the archive needs of each fetched response besides the item (the status line and
+    headers, for the WARC record and the validators; the linking page; the list entry), kept
+    from Scrapy's response_received signal until the item of that URL comes by. Shared by the
+    local store and the distributed hand-off."""
+
+    def __init__(self, crawler):
+        self.by_url: dict[str, tuple] = {}
+        crawler.signals.connect(self.received, signal=signals.response_received)
+
+    def received(self, response, request, spider=None):
+        headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, vs in response.headers.items() for v in vs]
+        referer = request.headers.get("Referer")
+        self.by_url[response.url] = (response.status, headers, referer.decode("latin-1") if referer else None,
+                                     request.meta.get("xxgk_entry"))
+
+    def record_fields(self, a) -> dict:
+        """The fields of the archive's store() for item `a`, its response's facts included."""
+        status, headers, via, entry = self.by_url.pop(
+            a["url"], (200, [("Content-Type", a.get("content_type") or "")], None, None))
+        validator = lambda name: next((v for k, v in headers if k.lower() == name), None)
+        return {"parsed": a["parsed"], "url": a["url"], "body": a["body"], "status": status, "headers": headers,
+                "fetched_at": a["fetched_at"], "published": a.get("published"), "site": a.get("site"),
+                "column": a.get("column"), "portal": a.get("portal"), "etag": validator("etag"),
+                "last_modified": validator("last-modified"), "via": via, "entry": tuple(entry) if entry else None}
+
+
 class StorePipeline(_Pipeline):
     """Snapshots each new or changed report to WARC, then upserts it into the archive (a new
     version when its tables changed); counts what was new, corrected, changed and unchanged."""
@@ -145,17 +155,10 @@ class StorePipeline(_Pipeline):
     @classmethod
     def from_crawler(cls, crawler):
         pipeline = super().from_crawler(crawler)
-        pipeline.responses = {}
         # Items carry the body; the status line and headers of the response are taken here so
         # the snapshot holds the response as fetched.
-        crawler.signals.connect(pipeline.response_received, signal=signals.response_received)
+        pipeline.responses = Responses(crawler)
         return pipeline
-
-    def response_received(self, response, request, spider=None):
-        headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, vs in response.headers.items() for v in vs]
-        referer = request.headers.get("Referer")
-        self.responses[response.url] = (response.status, headers, referer.decode("latin-1") if referer else None,
-                                        request.meta.get("xxgk_entry"))
 
     def open_spider(self):
         self.run_id = self.crawler.settings.getint("XXGK_RUN_ID") or None
@@ -166,16 +169,8 @@ class StorePipeline(_Pipeline):
 
     def process_item(self, item):
         a = ItemAdapter(item)
-        status, headers, via, entry = self.responses.pop(
-            a["url"], (200, [("Content-Type", a.get("content_type") or "")], None, None))
-        validator = lambda name: next((v for k, v in headers if k.lower() == name), None)
-        outcome = self.writer.store(
-            a["parsed"], url=a["url"], body=a["body"], status=status, headers=headers, fetched_at=a["fetched_at"],
-            published=a.get("published"), site=a.get("site"), column=a.get("column"),
-            portal=a.get("portal"), run_id=self.run_id,
-            etag=validator("etag"), last_modified=validator("last-modified"), via=via,
-            entry=tuple(entry) if entry else None,
-        )
+        fields = self.responses.record_fields(a)
+        outcome = self.writer.store(fields.pop("parsed"), run_id=self.run_id, **fields)
         self.stats.inc_value("xxgk/reports_seen")
         self.stats.inc_value(f"xxgk/reports_{outcome.replace('-', '_')}")
         return item

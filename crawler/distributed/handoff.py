@@ -12,6 +12,7 @@ from scrapy import signals
 from scrapy.http import Response
 from scrapy_redis.pipelines import RedisPipeline
 
+from ..pipelines import Responses
 from . import COUNTS, ITEMS, robots_key
 
 log = logging.getLogger(__name__)
@@ -28,29 +29,16 @@ class HandOffPipeline(RedisPipeline):
         pipeline = cls.from_settings(crawler.settings)
         pipeline.key = ITEMS
         pipeline.crawler = crawler
-        pipeline.responses = {}
+        pipeline.responses = Responses(crawler)
         crawler.signals.connect(pipeline.response_received, signal=signals.response_received)
         return pipeline
 
     def response_received(self, response, request, spider=None):
-        headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, vs in response.headers.items() for v in vs]
-        referer = request.headers.get("Referer")
-        self.responses[response.url] = (response.status, headers, referer.decode("latin-1") if referer else None,
-                                        request.meta.get("xxgk_entry"))
         self.server.hincrby(COUNTS, "pages", 1)
 
     async def process_item(self, item, spider=None):
         a = ItemAdapter(item)
-        status, headers, via, entry = self.responses.pop(
-            a["url"], (200, [("Content-Type", a.get("content_type") or "")], None, None))
-        validator = lambda name: next((v for k, v in headers if k.lower() == name), None)
-        record = {
-            "portal_key": self.crawler.spider.xxgk_portal_key, "parsed": a["parsed"], "url": a["url"],
-            "body": a["body"], "status": status, "headers": headers, "fetched_at": a["fetched_at"],
-            "published": a.get("published"), "site": a.get("site"), "column": a.get("column"),
-            "portal": a.get("portal"), "etag": validator("etag"), "last_modified": validator("last-modified"),
-            "via": via, "entry": tuple(entry) if entry else None,
-        }
+        record = {"portal_key": self.crawler.spider.xxgk_portal_key, **self.responses.record_fields(a)}
         data = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
         # In a thread: a file of some MiB would hold the reactor while it travels.
         await asyncio.to_thread(self.server.rpush, self.key, data)
