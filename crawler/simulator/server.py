@@ -308,19 +308,16 @@ class Simulator:
             httpd = ThreadingHTTPServer((host, port if i == 0 else 0), handler)
             httpd.daemon_threads = True
             self.servers[p.key] = httpd
-            if p.extra.get("mirror"):
-                # A content farm copying the portal's reports on its own host (never the source).
-                farm = type(f"Mirror_{p.key}", (_Handler,), {"portal": p, "sim": self, "mirror": True})
-                httpd = ThreadingHTTPServer((host, 0), farm)
-                httpd.daemon_threads = True
-                self.servers[p.key + MIRROR] = httpd
-                p.extra["mirror_base"] = self.base(p.key + MIRROR)
-            if p.extra.get("file_host"):
-                files = type(f"Files_{p.key}", (_Handler,), {"portal": p, "sim": self, "files_only": True})
-                httpd = ThreadingHTTPServer((host, 0), files)
-                httpd.daemon_threads = True
-                self.servers[p.key + FILE_HOST] = httpd
-                p.extra["file_base"] = self.base(p.key + FILE_HOST)
+            # A content farm copying the portal's reports on its own host (never the source), and
+            # a file host that downfile.jsp redirects to: each a server of its own.
+            for flag, suffix, role, base in (("mirror", MIRROR, "mirror", "mirror_base"),
+                                             ("file_host", FILE_HOST, "files_only", "file_base")):
+                if p.extra.get(flag):
+                    side = type(f"{role}_{p.key}", (_Handler,), {"portal": p, "sim": self, role: True})
+                    httpd = ThreadingHTTPServer((host, 0), side)
+                    httpd.daemon_threads = True
+                    self.servers[p.key + suffix] = httpd
+                    p.extra[base] = self.base(p.key + suffix)
         first = self.portals[0]
         self.world: World | None = first.extra.get("world")
 
