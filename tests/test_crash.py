@@ -52,7 +52,9 @@ def crashed(tmp_path_factory):
     with Simulator(seed=2024, only=["yunxi"]) as sim:
         url = sim.url + sim.world.start_path
         run_xxgk("crawl", "--data", tmp / "clean", "--fast", "-q", url)
-        sim.portal("yunxi").delay = 0.15  # slow enough to be caught mid-way
+        # Slow enough to be caught mid-way: reports commit in batches (up to 1 s apart, 8 requests
+        # at a time), so a crawl of 63 reports must span several batches.
+        sim.portal("yunxi").delay = 0.4
         proc = subprocess.Popen([*XXGK, "crawl", "--data", str(tmp / "killed"), "--fast", "-q", url], cwd=ROOT,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.time() + 120
