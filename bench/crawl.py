@@ -75,7 +75,7 @@ def main() -> int:
         tmp = Path(tmp)
         dump(sim.registry(), tmp / "portals.yml")
         t, cpu, sim_cpu = time.perf_counter(), children_cpu(), time.process_time()
-        p = subprocess.run([sys.executable, "-m", "archive.cli", "crawl", "--fast", "--timeout", "30", "-q", "--data", tmp / "data",
+        p = subprocess.run([sys.executable, "-m", "crawler.cli", "crawl", "--fast", "--timeout", "30", "-q", "--data", tmp / "data",
                             "--registry", tmp / "portals.yml"], capture_output=True, text=True, cwd=ROOT)
         full, full_cpu, full_sim = time.perf_counter() - t, children_cpu() - cpu, time.process_time() - sim_cpu
         m = re.search(r"crawl: (\d+) pages fetched, (\d+) reports seen: (\d+) new", p.stdout)

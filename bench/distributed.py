@@ -112,10 +112,10 @@ def crawl(workers: int, registry: Path, data: Path, redis_url: str, slots: int) 
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     cpu0 = children_cpu()
     t = time.perf_counter()
-    main = subprocess.Popen([sys.executable, "-m", "archive.cli", "crawl", "--redis", redis_url, "--registry",
+    main = subprocess.Popen([sys.executable, "-m", "crawler.cli", "crawl", "--redis", redis_url, "--registry",
                              str(registry), "--data", str(data), "--fast", "--timeout", "30", "-q", "--delay", str(DELAY),
                              "--portals", str(slots)], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
-    extra = [subprocess.Popen([sys.executable, "-m", "archive.cli", "worker", "--redis", redis_url, "--portals",
+    extra = [subprocess.Popen([sys.executable, "-m", "crawler.cli", "worker", "--redis", redis_url, "--portals",
                                str(slots)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
              for _ in range(workers - 1)]
     out, _ = main.communicate()

@@ -34,7 +34,7 @@ PORTALS = ["yunxi", "yunling", "danxi", "qinghu", "yifeng", "nangang", "jianyang
 
 def crawl(registry: Path, data: Path, month: str) -> tuple[float, str]:
     t = time.perf_counter()
-    p = subprocess.run([sys.executable, "-m", "archive.cli", "crawl", "--fast", "--timeout", "30", "-q", "--registry", str(registry),
+    p = subprocess.run([sys.executable, "-m", "crawler.cli", "crawl", "--fast", "--timeout", "30", "-q", "--registry", str(registry),
                         "--data", str(data), "--month", month], capture_output=True, text=True, cwd=ROOT)
     if p.returncode != 0:
         sys.exit(p.stdout + p.stderr[-3000:])

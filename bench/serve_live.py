@@ -87,7 +87,7 @@ def run(mode: str, sim: Simulator, tmp: Path) -> dict:
         if mode == "immutable, swap":
             target = tmp / "building"
             shutil.copytree(data, target)
-        crawl = subprocess.Popen([sys.executable, "-m", "archive.cli", "crawl", "--data", str(target), "--fast", "-q",
+        crawl = subprocess.Popen([sys.executable, "-m", "crawler.cli", "crawl", "--data", str(target), "--fast", "-q",
                                   "--registry", str(registry)], cwd=ROOT, stdout=subprocess.DEVNULL,
                                  stderr=subprocess.DEVNULL)
         t0 = time.perf_counter()

@@ -27,7 +27,7 @@ def _find_corpus() -> Path:
 
 
 CORPUS = _find_corpus()
-XXGK = [sys.executable, "-m", "archive.cli"]
+XXGK = [sys.executable, "-m", "crawler.cli"]
 
 
 def run_xxgk(*args, check=True, timeout=600, env=None) -> subprocess.CompletedProcess:

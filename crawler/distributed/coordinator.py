@@ -131,7 +131,7 @@ def enqueue(server, data_dir: Path, entries: list[dict], unreachable, conf: dict
 
 
 def spawn_worker(url: str, slots: int) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "archive.cli", "worker", "--redis", url, "--portals", str(slots)],
+    return subprocess.Popen([sys.executable, "-m", "crawler.cli", "worker", "--redis", url, "--portals", str(slots)],
                             stdin=subprocess.DEVNULL)
 
 

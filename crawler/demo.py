@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from .store import Archive
+from archive.store import Archive
 
 
 def summary(data_dir: Path) -> str:
@@ -34,7 +34,7 @@ def run_demo(data_dir: Path, serve: bool = True, port: int = 8001, seed: int = 2
     from crawler.run import run_crawl
     from crawler.simulator.server import Simulator
 
-    from .publish import serve as serve_archive
+    from archive.publish import serve as serve_archive
 
     try:
         sim = Simulator(seed=seed, port=sim_port).start()

@@ -46,7 +46,7 @@ class _Main(click.Group):
         return Path(data)
 
     def invoke(self, ctx):
-        from .lock import Locked
+        from archive.lock import Locked
 
         try:
             return super().invoke(ctx)
@@ -75,9 +75,9 @@ def main():
               help="Memory one file may take, in MiB (default 3072, or $XXGK_READER_MEMORY_MB).")
 def parse(files, as_json, debug, time_limit, memory_limit):
     """Parse local report files (HTML, PDF, text) into the canonical tables."""
-    from .errors import ParseError
-    from .parse import parse_file_result
-    from .reader import MEMORY_LIMIT, TIME_LIMIT, LimitedExecutor
+    from archive.errors import ParseError
+    from archive.parse import parse_file_result
+    from archive.reader import MEMORY_LIMIT, TIME_LIMIT, LimitedExecutor
 
     outputs, failed = [], 0
     # Each file in a reader process with a memory limit and a wall clock: a hostile file ends in
@@ -313,7 +313,7 @@ def portals(registry_path, data_dir, status, check_codes):
 @click.option("--allow-sql", is_flag=True, help="Allow custom SQL queries (1 s each); off by default, for public serving.")
 def serve(data_dir, host, port, allow_sql):
     """Serve the archive with Datasette (read-only; it sees what a running crawl writes)."""
-    from .publish import serve as serve_archive
+    from archive.publish import serve as serve_archive
 
     serve_archive(data_dir, host=host, port=port, allow_sql=allow_sql)
 
@@ -368,7 +368,7 @@ WantedBy=timers.target""")
               help="Where to write the CSV files (default: DATA/export).")
 def export(data_dir, out_dir):
     """Write prebuilt CSV files per table and per year (UTF-8 with BOM, for Excel)."""
-    from .publish import export as export_csv
+    from archive.publish import export as export_csv
 
     out_dir = out_dir or Path(data_dir) / "export"
     written = export_csv(data_dir, out_dir)
@@ -384,7 +384,7 @@ def export(data_dir, out_dir):
 @click.option("--sim-port", default=8800, show_default=True, type=int, help="Port of the portal simulator.")
 def demo(data_dir, serve, port, seed, sim_port):
     """Simulator → crawl → archive → Datasette at http://127.0.0.1:8001."""
-    from .demo import run_demo
+    from crawler.demo import run_demo
 
     sys.exit(run_demo(data_dir, serve=serve, port=port, seed=seed, sim_port=sim_port))
 
