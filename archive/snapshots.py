@@ -77,9 +77,10 @@ class SnapshotWriter:
         self._fh = None
 
     def write(self, url: str, body: bytes, *, status: int = 200, headers: list[tuple[str, str]] | None = None,
-              fetched_at: str | None = None, sync: bool = True) -> Snapshot:
+              fetched_at: str | None = None, sync: bool = True, digest: str | None = None) -> Snapshot:
         """Append one response record. With `sync=False` the record reaches the disk at the next
-        `sync()`, which must come before the database commits a row pointing at it."""
+        `sync()`, which must come before the database commits a row pointing at it. `digest`:
+        the body's SHA-256 (hex) when the caller has it already."""
         if self._fh is None:
             OPEN.add(self.name)
             self._fh = open(self.data_dir / self.name, "ab")
@@ -87,7 +88,7 @@ class SnapshotWriter:
         kept = [(k, v) for k, v in (headers or []) if k.lower() not in _DROP]
         kept.append(("Content-Length", str(len(body))))
         http = StatusAndHeaders(f"{status} {'OK' if status == 200 else ''}".strip(), kept, protocol="HTTP/1.1")
-        digest = hashlib.sha256(body).hexdigest()
+        digest = digest or hashlib.sha256(body).hexdigest()
         warc_headers = {"WARC-Payload-Digest": f"sha256:{digest}"}
         if fetched_at:
             warc_headers["WARC-Date"] = fetched_at.replace("+00:00", "Z")

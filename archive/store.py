@@ -264,12 +264,13 @@ class Archive:
               published: str | None = None, site: str | None = None, column: str | None = None,
               portal: dict | None = None, snapshot: Snapshot | None = None, run_id: int | None = None,
               etag: str | None = None, last_modified: str | None = None, via: str | None = None,
-              entry: tuple[str, str] | None = None) -> str:
+              entry: tuple[str, str] | None = None, digest: str | None = None) -> str:
         """Store one fetched report. Returns "unchanged" (the same bytes as last time), "new" (a
         report not archived before), "new-source" (a known report at another URL, same tables),
         "changed" (new bytes, same tables: a new snapshot of the same version) or "corrected"
-        (different tables: a new version, the earlier one kept)."""
-        digest = sha256(body)
+        (different tables: a new version, the earlier one kept). `digest`: the body's SHA-256,
+        when the caller has it already."""
+        digest = digest or sha256(body)
         old = self.known_digest(url)
         if old == digest:
             self.seen(url, run_id, entry)

@@ -1,12 +1,20 @@
-"""Crawl speed against the simulator, throttling off.
+"""Crawl speed against the simulator, throttling off, with and without the portals' latency.
 
 Builds a larger simulated world (`universe.build_bench`: six portals, one per list style, each
 with N organs × 2008–2025 reports), crawls it with `xxgk crawl --fast` (discovery, parsing, the
 archive: everything), then downloads exactly the same pages with a bare Scrapy spider that only
-downloads, and prints pages per second and reports per minute for both.
+downloads, and prints pages per second, reports per minute and CPU time per page for both.
 
-    python bench/crawl.py              # 20 organs per portal: 2,160 report pages
-    python bench/crawl.py --organs 40
+Two modes, each with its own simulator, each compared within itself:
+- zero latency: the simulator answers at once, so CPU sets the pace (the crawl's parsing and
+  storing against the bare download's HTTP alone);
+- latency: each portal answers after a fixed delay (0.1–2 s, as real portals do), so the
+  download sets the pace. Both the crawl and the bare download keep at most 8 requests in flight
+  per portal (CONCURRENT_REQUESTS_PER_DOMAIN of `--fast`).
+
+    python bench/crawl.py                       # both modes, 20 organs per portal: 2,160 reports each
+    python bench/crawl.py --organs 40 --modes zero
+    python bench/crawl.py --delays 0.5          # every portal 0.5 s
 """
 from __future__ import annotations
 
@@ -19,10 +27,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+PER_PORTAL = 8  # requests in flight per portal host, crawl and bare alike (settings.FAST)
+DELAYS = (0.1, 0.25, 0.5, 0.8, 1.2, 2.0)  # seconds, one per portal in the latency mode
 
 BARE_SPIDER = r'''
 import json, sys
@@ -44,9 +56,9 @@ class Bare(scrapy.Spider):
         pass
 
 process = CrawlerProcess({"LOG_LEVEL": "ERROR", "ROBOTSTXT_OBEY": False, "COOKIES_ENABLED": False,
-                          "CONCURRENT_REQUESTS": int(sys.argv[2]), "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
+                          "CONCURRENT_REQUESTS": int(sys.argv[2]), "CONCURRENT_REQUESTS_PER_DOMAIN": int(sys.argv[3]),
                           "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "TELNETCONSOLE_ENABLED": False,
-                          "USER_AGENT": "xxgk-archive-bench/0.1"})
+                          "DOWNLOAD_TIMEOUT": 30, "USER_AGENT": "xxgk-archive-bench/0.1"})
 crawler = process.create_crawler(Bare)
 process.crawl(crawler)
 process.start()
@@ -60,55 +72,96 @@ def children_cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--organs", type=int, default=20, help="organs per portal (18 reports each)")
-    args = ap.parse_args()
+@dataclass
+class Run:
+    pages: int
+    seconds: float
+    cpu: float  # CPU seconds of the process and its children (the crawl's reader pool)
+    sim_cpu: float  # CPU seconds of the simulator (this process) meanwhile
 
+    @property
+    def rate(self) -> float:
+        return self.pages / self.seconds
+
+    @property
+    def ms(self) -> float:
+        return self.cpu / self.pages * 1000
+
+
+def timed(cmd: list) -> tuple[subprocess.CompletedProcess, float, float, float]:
+    t, cpu, sim_cpu = time.perf_counter(), children_cpu(), time.process_time()
+    p = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
+    return p, time.perf_counter() - t, children_cpu() - cpu, time.process_time() - sim_cpu
+
+
+def measure(organs: int, delays: tuple[float, ...]) -> tuple[Run, Run, int, int, int]:
+    """(full crawl, bare download of the same pages, reports in the world, reports archived,
+    report pages the bare download fetched) in a world whose portals answer after `delays`."""
     from crawler.registry import dump
     from crawler.simulator.server import Simulator
     from crawler.simulator.universe import build_bench
 
-    portals = build_bench(organs=args.organs)
+    portals = build_bench(organs=organs)
+    for p, d in zip(portals, delays * len(portals)):
+        p.delay = d
     reports = sum(len(p.reports()) for p in portals)
     with Simulator(portals=portals) as sim, tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         dump(sim.registry(), tmp / "portals.yml")
-        t, cpu, sim_cpu = time.perf_counter(), children_cpu(), time.process_time()
-        p = subprocess.run([sys.executable, "-m", "crawler.cli", "crawl", "--fast", "--timeout", "30", "-q", "--data", tmp / "data",
-                            "--registry", tmp / "portals.yml"], capture_output=True, text=True, cwd=ROOT)
-        full, full_cpu, full_sim = time.perf_counter() - t, children_cpu() - cpu, time.process_time() - sim_cpu
+        p, seconds, cpu, sim_cpu = timed([sys.executable, "-m", "crawler.cli", "crawl", "--fast", "--timeout", "30",
+                                          "-q", "--data", tmp / "data", "--registry", tmp / "portals.yml"])
         m = re.search(r"crawl: (\d+) pages fetched, (\d+) reports seen: (\d+) new", p.stdout)
         if p.returncode != 0 or not m:
-            print(p.stdout, p.stderr[-3000:], file=sys.stderr)
-            return 1
-        pages, seen, new = map(int, m.groups())
+            raise SystemExit(f"crawl failed:\n{p.stdout}\n{p.stderr[-3000:]}")
+        pages, _, new = map(int, m.groups())
+        full = Run(pages, seconds, cpu, sim_cpu)
 
         asked = list(sim.requests)
         replay = [(method, sim.base(key) + path, (sim.bodies.get((key, path)) or b"").decode("latin-1"))
                   for key, method, path in asked if not path.startswith("/robots.txt")]
         (tmp / "pages.json").write_text(json.dumps(replay))
         (tmp / "bare.py").write_text(BARE_SPIDER)
-        t, cpu, sim_cpu = time.perf_counter(), children_cpu(), time.process_time()
-        b = subprocess.run([sys.executable, tmp / "bare.py", tmp / "pages.json", str(16 * len(portals))],
-                           capture_output=True, text=True, cwd=ROOT)
-        bare, bare_cpu, bare_sim = time.perf_counter() - t, children_cpu() - cpu, time.process_time() - sim_cpu
+        b, seconds, cpu, sim_cpu = timed([sys.executable, tmp / "bare.py", tmp / "pages.json",
+                                          str(2 * PER_PORTAL * len(portals)), str(PER_PORTAL)])
         if b.returncode != 0:
-            print(b.stderr[-3000:], file=sys.stderr)
-            return 1
-        bare_pages = int(b.stdout.split()[-1])
+            raise SystemExit(f"bare download failed:\n{b.stderr[-3000:]}")
+        bare = Run(int(b.stdout.split()[-1]), seconds, cpu, sim_cpu)
+    return full, bare, reports, new, len(portals)
 
-    print(f"simulator: {len(portals)} portals ({', '.join(p.style for p in portals)}), {reports} reports, "
-          f"{args.organs} organs each; {os.cpu_count()} CPUs; simulator in the same machine")
-    print(f"xxgk crawl --fast : {pages:>6} pages in {full:6.1f} s = {pages / full:7.1f} pages/s, "
-          f"{new} reports archived = {new / full * 60:8.0f} reports/min (discovery, parse, checks, store)")
-    print(f"bare Scrapy       : {bare_pages:>6} pages in {bare:6.1f} s = {bare_pages / bare:7.1f} pages/s, "
-          f"{reports} report pages = {reports / bare * 60:8.0f} reports/min (download only)")
-    print(f"full / bare pages/s: {pages / full / (bare_pages / bare):.2f}")
-    print(f"CPU seconds per page: crawl {full_cpu / pages * 1000:.1f} ms + simulator {full_sim / pages * 1000:.1f} ms; "
-          f"bare {bare_cpu / bare_pages * 1000:.1f} ms + simulator {bare_sim / bare_pages * 1000:.1f} ms "
-          f"(crawl: its process and its reader pool; load average {os.getloadavg()[0]:.1f})")
-    return 0 if new == reports else 1
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--organs", type=int, default=20, help="organs per portal (18 reports each)")
+    ap.add_argument("--modes", nargs="+", choices=("zero", "latency"), default=["zero", "latency"])
+    ap.add_argument("--delays", type=lambda v: tuple(float(x) for x in v.split(",")), default=DELAYS,
+                    help="seconds before each answer in the latency mode, one per portal (comma-separated, "
+                         "repeated over the portals)")
+    args = ap.parse_args()
+
+    rows, ok = [], True
+    for mode in args.modes:
+        delays = (0.0,) if mode == "zero" else args.delays
+        full, bare, reports, new, n = measure(args.organs, delays)
+        ok &= new == reports
+        label = "zero latency" if mode == "zero" else f"latency {'/'.join(f'{d:g}' for d in delays[:n])} s"
+        rows.append((label, full, bare, reports, new))
+
+    print(f"simulator: 6 portals (one per list style), {rows[0][3]} reports, {args.organs} organs each; "
+          f"{os.cpu_count()} CPUs shared with the simulator; at most {PER_PORTAL} requests in flight per portal; "
+          f"load average {os.getloadavg()[0]:.1f}")
+    print(f"{'mode':<34} {'run':<18} {'pages':>6} {'seconds':>8} {'pages/s':>8} {'reports/min':>12} "
+          f"{'CPU ms/page':>12} {'sim ms/page':>12}")
+    for label, full, bare, reports, new in rows:
+        for name, r, n in (("xxgk crawl --fast", full, new), ("bare Scrapy", bare, reports)):
+            print(f"{label:<34} {name:<18} {r.pages:>6} {r.seconds:>8.1f} {r.rate:>8.1f} {n / r.seconds * 60:>12.0f} "
+                  f"{r.ms:>12.1f} {r.sim_cpu / r.pages * 1000:>12.1f}")
+    for label, full, bare, reports, new in rows:
+        print(f"{label}: full / bare pages/s = {full.rate / bare.rate:.2f} "
+              f"({'meets' if full.rate / bare.rate >= 0.8 else 'below'} the 0.8× target); "
+              f"{new} of {reports} reports archived")
+    print("CPU ms/page: the crawl's process and its reader pool; the bare download's process. "
+          "full: discovery, parse, checks, store (SQLite + WARC), bulk downloads at the end; bare: download only")
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

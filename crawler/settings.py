@@ -33,6 +33,11 @@ DOWNLOAD_TIMEOUT = 60
 DOWNLOAD_MAXSIZE = int(os.environ.get("XXGK_DOWNLOAD_MAXSIZE") or 64 * 1024 * 1024)
 DOWNLOAD_WARNSIZE = 16 * 1024 * 1024
 
+# Items of one response processed at once: a report page yields one item and a few file
+# requests. Scrapy's default of 100 starts 100 asyncio tasks for every response, items or not
+# (a tenth of the crawl process's CPU, profiled).
+CONCURRENT_ITEMS = 8
+
 COOKIES_ENABLED = True
 TELNETCONSOLE_ENABLED = False
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
@@ -52,6 +57,8 @@ DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None,
                      "http": "crawler.download.DownloadHandler", "https": "crawler.download.DownloadHandler"}
 
 DOWNLOADER_MIDDLEWARES = {
+    # no portal is crawled with credentials
+    "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
     # only http(s), only the portal's own hosts, never an address inside our network; before
     # robots.txt, so that no robots.txt of a refused host is asked for either
     "crawler.offsite.OffsiteMiddleware": 50,
@@ -66,6 +73,11 @@ DOWNLOADER_MIDDLEWARES = {
 }
 
 SPIDER_MIDDLEWARES = {
+    # Scrapy's defaults that do nothing here cost a wrapper around every response's output:
+    # no DEPTH_LIMIT is set (a spider keeps its own discovery depth), and the meta-copy check
+    # is a development warning
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+    "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
     # before RefererMiddleware (700) sees the spider's output, so the requests it adds get a Referer
     "crawler.recrawl.DeltaFetchMiddleware": 800,
 }

@@ -68,12 +68,13 @@ class ArchiveWriter:
             self.flush()
 
     def store(self, parsed, *, url: str, body: bytes, status: int, headers, fetched_at: str, **kw) -> str:
-        snapshot = None
-        if self.archive.known_digest(url) != sha256(body):
+        snapshot, digest = None, sha256(body)  # hashed once for the snapshot and the store
+        if self.archive.known_digest(url) != digest:
             snapshot = self.snapshots.write(url, body, status=status, headers=headers, fetched_at=fetched_at,
-                                            sync=False)
+                                            sync=False, digest=digest)
         self._begin()
-        outcome = self.archive.store(parsed, url=url, body=body, fetched_at=fetched_at, snapshot=snapshot, **kw)
+        outcome = self.archive.store(parsed, url=url, body=body, fetched_at=fetched_at, snapshot=snapshot,
+                                     digest=digest, **kw)
         if self.pending >= BATCH or time.monotonic() - self.opened >= SECONDS:
             self.flush()
         return outcome
