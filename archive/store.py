@@ -223,7 +223,7 @@ class Archive:
         elif conflict == "update":
             updates = ", ".join(f"[{c}] = excluded.[{c}]" for c in cols if c != pk)
             sql += f" on conflict([{pk}]) do update set {updates}" if updates else f" on conflict([{pk}]) do nothing"
-        self.db.conn.executemany(sql, [tuple(r.get(c) for c in cols) for r in rows])
+        self.db.conn.executemany(sql, [tuple(map(r.get, cols)) for r in rows])
 
     @contextmanager
     def atomic(self):
