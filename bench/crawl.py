@@ -8,11 +8,12 @@ downloads, and prints pages per second, reports per minute and CPU time per page
 Two modes, each with its own simulator, each compared within itself:
 - zero latency: the simulator answers at once, so CPU sets the pace (the crawl's parsing and
   storing against the bare download's HTTP alone);
-- latency: each portal answers after a fixed delay (0.1–2 s, as real portals do), so the
-  download sets the pace. Both the crawl and the bare download keep at most 8 requests in flight
-  per portal (CONCURRENT_REQUESTS_PER_DOMAIN of `--fast`).
+- latency: each portal answers after a fixed delay (0.1–2 s, as real portals do) and is asked
+  at most 2 requests at a time (the polite settings' CONCURRENT_REQUESTS_PER_DOMAIN), so the
+  download sets the pace, as on real portals.
+The crawl and the bare download keep the same number of requests in flight per portal.
 
-    python bench/crawl.py                       # both modes, 20 organs per portal: 2,160 reports each
+    python bench/crawl.py                       # both modes: 2,160 reports at zero latency, 540 with latency
     python bench/crawl.py --organs 40 --modes zero
     python bench/crawl.py --delays 0.5          # every portal 0.5 s
 """
@@ -33,7 +34,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PER_PORTAL = 8  # requests in flight per portal host, crawl and bare alike (settings.FAST)
 DELAYS = (0.1, 0.25, 0.5, 0.8, 1.2, 2.0)  # seconds, one per portal in the latency mode
 
 BARE_SPIDER = r'''
@@ -68,7 +68,10 @@ print(crawler.stats.get_value("response_received_count", 0))
 
 # `xxgk crawl` with its own CPU seconds written to a file at exit: the crawl process alone,
 # told apart from its reader pool (its children, reaped before this handler runs).
+# Requests in flight per portal: the bench's, for the crawl and the bare download alike, set in
+# --fast's settings before the crawl starts.
 CRAWL = ("import atexit, resource, runpy, sys; out = sys.argv.pop(1); "
+         "import crawler.settings as s; s.FAST['CONCURRENT_REQUESTS_PER_DOMAIN'] = int(sys.argv.pop(1)); "
          "atexit.register(lambda: open(out, 'w').write(repr(sum(resource.getrusage(resource.RUSAGE_SELF)[:2])))); "
          "sys.argv[0] = 'xxgk'; runpy.run_module('crawler.cli', run_name='__main__')")
 
@@ -107,7 +110,7 @@ def timed(cmd: list) -> tuple[subprocess.CompletedProcess, float, float, float]:
     return p, time.perf_counter() - t, children_cpu() - cpu, time.process_time() - sim_cpu
 
 
-def measure(organs: int, delays: tuple[float, ...]) -> tuple[Run, Run, int, int, int]:
+def measure(organs: int, delays: tuple[float, ...], per_portal: int) -> tuple[Run, Run, int, int, int]:
     """(full crawl, bare download of the same pages, reports in the world, reports archived,
     report pages the bare download fetched) in a world whose portals answer after `delays`."""
     from crawler.registry import dump
@@ -121,7 +124,7 @@ def measure(organs: int, delays: tuple[float, ...]) -> tuple[Run, Run, int, int,
     with Simulator(portals=portals) as sim, tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         dump(sim.registry(), tmp / "portals.yml")
-        p, seconds, cpu, sim_cpu = timed([sys.executable, "-c", CRAWL, tmp / "own_cpu", "crawl", "--fast", "--timeout",
+        p, seconds, cpu, sim_cpu = timed([sys.executable, "-c", CRAWL, tmp / "own_cpu", str(per_portal), "crawl", "--fast", "--timeout",
                                           "30", "-q", "--data", tmp / "data", "--registry", tmp / "portals.yml"])
         m = re.search(r"crawl: (\d+) pages fetched, (\d+) reports seen: (\d+) new", p.stdout)
         if p.returncode != 0 or not m:
@@ -135,7 +138,7 @@ def measure(organs: int, delays: tuple[float, ...]) -> tuple[Run, Run, int, int,
         (tmp / "pages.json").write_text(json.dumps(replay))
         (tmp / "bare.py").write_text(BARE_SPIDER)
         b, seconds, cpu, sim_cpu = timed([sys.executable, tmp / "bare.py", tmp / "pages.json",
-                                          str(2 * PER_PORTAL * len(portals)), str(PER_PORTAL)])
+                                          str(2 * per_portal * len(portals)), str(per_portal)])
         if b.returncode != 0:
             raise SystemExit(f"bare download failed:\n{b.stderr[-3000:]}")
         bare = Run(int(b.stdout.split()[-1]), seconds, cpu, sim_cpu)
@@ -144,7 +147,12 @@ def measure(organs: int, delays: tuple[float, ...]) -> tuple[Run, Run, int, int,
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--organs", type=int, default=20, help="organs per portal (18 reports each)")
+    ap.add_argument("--organs", type=int, default=20, help="organs per portal (18 reports each), zero latency")
+    ap.add_argument("--per-portal", type=int, default=8, help="requests in flight per portal, zero latency "
+                    "(8: `--fast`)")
+    ap.add_argument("--latency-organs", type=int, default=5, help="organs per portal with latency")
+    ap.add_argument("--latency-per-portal", type=int, default=2, help="requests in flight per portal with latency "
+                    "(2: the polite settings' CONCURRENT_REQUESTS_PER_DOMAIN)")
     ap.add_argument("--modes", nargs="+", choices=("zero", "latency"), default=["zero", "latency"])
     ap.add_argument("--delays", type=lambda v: tuple(float(x) for x in v.split(",")), default=DELAYS,
                     help="seconds before each answer in the latency mode, one per portal (comma-separated, "
@@ -153,20 +161,25 @@ def main() -> int:
 
     rows, ok = [], True
     for mode in args.modes:
-        delays = (0.0,) if mode == "zero" else args.delays
-        full, bare, reports, new, n = measure(args.organs, delays)
+        zero = mode == "zero"
+        delays, organs = ((0.0,), args.organs) if zero else (args.delays, args.latency_organs)
+        per_portal = args.per_portal if zero else args.latency_per_portal
+        full, bare, reports, new, n = measure(organs, delays, per_portal)
         ok &= new == reports
-        label = "zero latency" if mode == "zero" else f"latency {'/'.join(f'{d:g}' for d in delays[:n])} s"
+        label = ("zero latency" if zero else f"latency {'/'.join(f'{d:g}' for d in delays[:n])} s") + \
+            f", {per_portal}/portal"
         rows.append((label, full, bare, reports, new))
+        print(f"{label}: {n} portals (one per list style), {organs} organs each, {reports} reports; "
+              f"load average {os.getloadavg()[0]:.1f} after", file=sys.stderr)
 
-    print(f"simulator: 6 portals (one per list style), {rows[0][3]} reports, {args.organs} organs each; "
-          f"{os.cpu_count()} CPUs shared with the simulator; at most {PER_PORTAL} requests in flight per portal; "
+    print(f"simulator: 6 portals, one per list style; {os.cpu_count()} CPUs shared with the simulator; "
+          f"n/portal: requests in flight per portal, the same for the crawl and the bare download; "
           f"load average {os.getloadavg()[0]:.1f}")
-    print(f"{'mode':<34} {'run':<18} {'pages':>6} {'seconds':>8} {'pages/s':>8} {'reports/min':>12} "
+    print(f"{'mode':<45} {'run':<18} {'pages':>6} {'seconds':>8} {'pages/s':>8} {'reports/min':>12} "
           f"{'CPU ms/page':>12} {'sim ms/page':>12}  crawl process + readers ms/page")
     for label, full, bare, reports, new in rows:
         for name, r, n in (("xxgk crawl --fast", full, new), ("bare Scrapy", bare, reports)):
-            print(f"{label:<34} {name:<18} {r.pages:>6} {r.seconds:>8.1f} {r.rate:>8.1f} {n / r.seconds * 60:>12.0f} "
+            print(f"{label:<45} {name:<18} {r.pages:>6} {r.seconds:>8.1f} {r.rate:>8.1f} {n / r.seconds * 60:>12.0f} "
                   f"{r.ms:>12.1f} {r.sim_cpu / r.pages * 1000:>12.1f}  {r.split()}")
     for label, full, bare, reports, new in rows:
         print(f"{label}: full / bare pages/s = {full.rate / bare.rate:.2f} "
