@@ -42,6 +42,7 @@ import scrapy
 from scrapy.crawler import CrawlerProcess
 
 pages = json.load(open(sys.argv[1]))
+sys.path.insert(0, sys.argv[4])  # the project: its downloader, which keeps the per-portal limit
 
 class Bare(scrapy.Spider):
     name = "bare"
@@ -50,7 +51,10 @@ class Bare(scrapy.Spider):
         for method, url, body in pages:
             yield scrapy.Request(url, method=method, body=body.encode("latin-1") if body else None,
                                  headers={"Content-Type": "application/x-www-form-urlencoded"} if body else None,
-                                 callback=self.parse, dont_filter=True)
+                                 callback=self.parse, dont_filter=True,
+                                 # one download slot per portal, as the crawl has (one crawler per
+                                 # portal): every simulated portal is on 127.0.0.1, one slot for all
+                                 meta={"download_slot": url.split("/")[2]})
 
     def parse(self, response):
         pass
@@ -58,7 +62,8 @@ class Bare(scrapy.Spider):
 process = CrawlerProcess({"LOG_LEVEL": "ERROR", "ROBOTSTXT_OBEY": False, "COOKIES_ENABLED": False,
                           "CONCURRENT_REQUESTS": int(sys.argv[2]), "CONCURRENT_REQUESTS_PER_DOMAIN": int(sys.argv[3]),
                           "DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "TELNETCONSOLE_ENABLED": False,
-                          "DOWNLOAD_TIMEOUT": 30, "USER_AGENT": "xxgk-archive-bench/0.1"})
+                          "DOWNLOAD_TIMEOUT": 30, "USER_AGENT": "xxgk-archive-bench/0.1",
+                          "DOWNLOADER": "crawler.download.Downloader"})
 crawler = process.create_crawler(Bare)
 process.crawl(crawler)
 process.start()
@@ -138,7 +143,7 @@ def measure(organs: int, delays: tuple[float, ...], per_portal: int) -> tuple[Ru
         (tmp / "pages.json").write_text(json.dumps(replay))
         (tmp / "bare.py").write_text(BARE_SPIDER)
         b, seconds, cpu, sim_cpu = timed([sys.executable, tmp / "bare.py", tmp / "pages.json",
-                                          str(2 * per_portal * len(portals)), str(per_portal)])
+                                          str(16 * len(portals)), str(per_portal), str(ROOT)])
         if b.returncode != 0:
             raise SystemExit(f"bare download failed:\n{b.stderr[-3000:]}")
         bare = Run(int(b.stdout.split()[-1]), seconds, cpu, sim_cpu)

@@ -56,6 +56,9 @@ HTTPCACHE_EXPIRATION_SECS = 24 * 3600
 DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None,
                      "http": "crawler.download.DownloadHandler", "https": "crawler.download.DownloadHandler"}
 
+# Scrapy's downloader, with CONCURRENT_REQUESTS_PER_DOMAIN really kept (crawler/download.py)
+DOWNLOADER = "crawler.download.Downloader"
+
 DOWNLOADER_MIDDLEWARES = {
     # no portal is crawled with credentials
     "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
