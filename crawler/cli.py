@@ -199,7 +199,8 @@ def crawl(urls, data_dir, registry_path, names, polite, timeout, verify, verify_
         lock = DataLock(data_dir).acquire(wait)  # one writer per archive, distributed or not
         try:
             stats = run_distributed(redis_url, data_dir, list(urls), portals, polite=polite, quiet=quiet,
-                                    timeout=timeout, delay=delay, slots=slots)
+                                    timeout=timeout, delay=delay, slots=slots, verify=verify,
+                                    verify_share=verify_share, month=month)
         except (RedisUnavailable, CrawlError) as e:
             raise click.ClickException(str(e))
         finally:

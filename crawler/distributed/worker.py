@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from . import (DONE, PORTALS, RUN, STARTED, WORKERS, connect, lease_key, lease_seconds, portal_key)
+from .delta import CLEAN
 from .scheduler import requeue_inflight
 
 log = logging.getLogger(__name__)
@@ -26,13 +27,17 @@ FINISHED = ("finished", "blocked")  # a spider closed for these reasons has noth
 
 def worker_settings(redis_url: str, conf: dict):
     """The single-process crawl's settings, with the portal's queue and seen set in Redis and items
-    handed to the writer. The re-crawl middlewares run without an archive to read (a worker has
-    none): they still file each report under its list entry, but every listed report is fetched
-    and the writer's SHA-256 comparison keeps an unchanged one from being written again."""
+    handed to the writer. The re-crawl middlewares read what they know of the archive from Redis,
+    where the coordinator put it (delta.py), with the crawl's rotation (share, month, --verify)."""
     from crawler.run import crawl_settings
 
-    settings = crawl_settings(Path(os.devnull), conf.get("polite", True), conf.get("quiet", True), conf.get("timeout"))
+    from .delta import swap
+
+    settings = crawl_settings(Path(os.devnull), conf.get("polite", True), conf.get("quiet", True), conf.get("timeout"),
+                              verify=conf.get("verify", False), verify_share=conf.get("verify_share"),
+                              month=conf.get("month"))
     settings.set("XXGK_DATA", None)
+    swap(settings)
     settings.set("REDIS_URL", redis_url)
     settings.set("SCHEDULER", "crawler.distributed.scheduler.PortalScheduler")
     settings.set("SCHEDULER_PERSIST", True)  # scrapy-redis would delete the queue when a spider closes
@@ -159,7 +164,7 @@ class Worker:
 
             crawler.signals.connect(restore, signal=signals.spider_opened, weak=False)
         d = self.process.crawl(crawler, start_urls=entry["start_urls"], portal=None if entry.get("bare") else entry,
-                               xxgk_portal_key=name, xxgk_trusted=False)
+                               xxgk_portal_key=name, xxgk_trusted=bool(self.server.sismember(CLEAN, name)))
         d.addErrback(lambda f: log.error("%s: the crawl failed: %s", name, f.getTraceback()))
         d.addBoth(lambda _: self.finished(name, crawler))
 
