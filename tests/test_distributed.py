@@ -90,6 +90,7 @@ def crawls(tmp_path_factory, redis_url):
                                   start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             wait_for(lambda: counts(redis_url).get("new", 0) >= 15)
+            killed = time.monotonic()
             os.killpg(worker.pid, signal.SIGKILL)  # a worker's machine dies with requests and items in flight
             worker.wait()
             wait_for(lambda: counts(redis_url).get("new", 0) >= 50)
@@ -108,7 +109,8 @@ def crawls(tmp_path_factory, redis_url):
                 except ProcessLookupError:
                     pass
         expected = sum(len(p.expected_reports()) for p in sim.portals)
-        yield {"expected": expected, "tmp": tmp, "log": list(zip(log.times, log)), "status": status, "resumed": resumed,
+        yield {"expected": expected, "tmp": tmp, "log": list(zip(log.times, log)), "killed": killed,
+               "status": status, "resumed": resumed,
                "finished": finished, "left": left}
 
 
@@ -145,7 +147,10 @@ def test_polite_across_workers(crawls):
         window = 0.5
         busiest = max(sum(1 for u in times[i:] if u - t < window) for i, t in enumerate(times))
         assert busiest <= window / DELAY + 1, (host, busiest)
-        assert sum(1 for _, path in reqs if path == "/robots.txt") == 1, host
+        robots = [t for t, path in reqs if path == "/robots.txt"]
+        # Once per host; twice only if the worker fetching it was killed before it could share
+        # the answer (and then the second fetch came after the kill).
+        assert len(robots) == 1 or (len(robots) == 2 and robots[0] < crawls["killed"] < robots[1]), (host, robots)
 
 
 def test_status_shows_progress(crawls):

@@ -33,6 +33,7 @@ RUN = PREFIX + "run"  # hash: run_id, data, settings (JSON), started, state (run
 PORTALS = PREFIX + "portals"  # hash: portal key -> registry entry (JSON)
 STARTED = PREFIX + "started"  # set: portals a worker has begun (a taker-over re-queues their in-flight)
 DONE = PREFIX + "done"  # set: portals crawled to the end
+BLOCKED = PREFIX + "blocked"  # set: those of them that ended blocked
 ITEMS = PREFIX + "items"  # list: pickled items for the writer
 WRITING = PREFIX + "writing"  # list: items the writer took, until their batch commits
 COUNTS = PREFIX + "counts"  # hash: pages, and the writer's outcomes (new, changed, …)
@@ -67,6 +68,18 @@ def connect(url: str) -> redis.Redis:
     except redis.RedisError as e:
         raise RedisUnavailable(f"{url}: cannot reach redis: {e}") from None
     return server
+
+
+_shared: dict[str, redis.Redis] = {}
+
+
+def shared(url: str) -> redis.Redis:
+    """One client (one connection pool) per worker process, for every portal's crawler: each
+    crawler opening its own clients (scheduler, seen set, hand-off, robots, delta-fetch) cost a
+    connection and a round trip apiece, per portal (profiled)."""
+    if url not in _shared:
+        _shared[url] = connect(url)
+    return _shared[url]
 
 
 class RedisUnavailable(Exception):

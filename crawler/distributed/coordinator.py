@@ -16,7 +16,7 @@ from archive.store import Archive, host_of
 
 from .. import monitor
 from ..registry import bare_entry
-from . import COUNTS, DONE, ITEMS, PORTALS, PREFIX, RUN, WORKERS, WRITING, connect, lease_key, portal_key
+from . import BLOCKED, COUNTS, DONE, ITEMS, PORTALS, PREFIX, RUN, WORKERS, WRITING, connect, lease_key, portal_key
 from .delta import publish
 from .writer import Writer
 
@@ -36,11 +36,7 @@ def progress(server) -> dict:
     counts = {k.decode(): int(v) for k, v in server.hgetall(COUNTS).items()}
     total = server.hlen(PORTALS)
     done = server.scard(DONE)
-    blocked = 0
-    for name in server.smembers(DONE):
-        raw = server.get(portal_key(name.decode(), "state"))
-        if raw and pickle.loads(raw)["outcome"].blocked:
-            blocked += 1
+    blocked = server.scard(BLOCKED)  # not each done portal's saved state, read twice a second
     elapsed = max(time.time() - float(run.get("started", time.time())), 1e-6)
     pages = counts.get("pages", 0)
     workers = {k.decode(): json.loads(v) for k, v in server.hgetall(WORKERS).items()}
@@ -136,9 +132,9 @@ def enqueue(server, data_dir: Path, entries: list[dict], unreachable, conf: dict
     return run_id
 
 
-def spawn_worker(url: str, slots: int) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "crawler.cli", "worker", "--redis", url, "--portals", str(slots)],
-                            stdin=subprocess.DEVNULL)
+def spawn_worker(url: str, slots: int, readers: int | None = None) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "crawler.cli", "worker", "--redis", url, "--portals", str(slots),
+                             *(["--readers", str(readers)] if readers else [])], stdin=subprocess.DEVNULL)
 
 
 def run_distributed(url: str, data_dir: Path, urls=(), portals=None, polite: bool = True, quiet: bool = False,
@@ -172,7 +168,7 @@ def run_distributed(url: str, data_dir: Path, urls=(), portals=None, polite: boo
                 "verify_share": verify_share, "month": month or this_month()}
         run_id = enqueue(server, data_dir, ready, unreachable, conf)
     writer = Writer(server, data_dir, run_id)
-    worker = spawn_worker(url, slots) if local_worker else None
+    worker = spawn_worker(url, slots, readers) if local_worker else None
     restarts = 0
     bar = None
     if not quiet:
@@ -201,7 +197,7 @@ def run_distributed(url: str, data_dir: Path, urls=(), portals=None, polite: boo
                     raise CrawlError(f"the local worker keeps exiting (last with {worker.returncode}); "
                                      f"the crawl stays queued in {url}: run the same command again")
                 log.warning("the local worker exited with %s; starting another", worker.returncode)
-                worker = spawn_worker(url, slots)
+                worker = spawn_worker(url, slots, readers)
     finally:
         if bar is not None:
             bar.close()

@@ -22,7 +22,7 @@ import scrapy
 from crawler.recrawl import (ENTRY_CALLBACKS, DeltaFetchMiddleware, RecrawlMiddleware, callback_name, known_entries,
                              open_pages, validators)
 
-from . import ITEMS, PREFIX, connect
+from . import ITEMS, PREFIX, shared
 
 KNOWN = PREFIX + "known"  # hash: entry URL -> JSON [entry, sources, column]
 COLUMNS = PREFIX + "known:columns"  # hash: column -> JSON [entry URL, …]
@@ -84,7 +84,7 @@ class _FromRedis:
     fetched again handed to the writer as seen (in order with the items, and as safe)."""
 
     def spider_opened(self, spider=None):
-        self.server = connect(self.crawler.settings["REDIS_URL"])
+        self.server = shared(self.crawler.settings["REDIS_URL"])
         self.open_pages = RedisSet(self.server, OPEN_PAGES)
         self.opened()
 
