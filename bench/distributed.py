@@ -189,7 +189,8 @@ def main() -> int:
           f" one request at a time per portal, {DELAY} s apart; {args.slots} portals per worker; {cores} CPUs shared"
           f" by the simulator, redis, the writer, the workers and whatever else runs on this machine")
     print(f"{'workers':>7} {'seconds':>8} {'pages':>6} {'reports':>7} {'pages/s':>8} {'× one':>6}"
-          f" {'politeness':>11} {'slots':>7} {'CPU':>7} {'binds':>10} {'CPU s/page':>10} {'others':>7} {'load':>5}"
+          f" {'politeness':>11} {'slots':>7} {'CPU left':>9} {'binds':>10} {'CPU s/page':>10} {'others':>7} {'load':>5}"
+          f" {'CPU if free':>11}"
           f" {'max/s to a portal':>17}")
     base = rows[0]["pages"] / rows[0]["seconds"]
     for r in rows:
@@ -202,12 +203,15 @@ def main() -> int:
                   "CPU": left / (r["cpu"] / pages)}
         binds = min(bounds, key=bounds.get)
         print(f"{n:>7} {seconds:>8.1f} {pages:>6} {r['new']:>7} {rate:>8.1f} {rate / base:>6.2f}"
-              f" {bounds['politeness']:>9.1f}/s {bounds['slots']:>5.1f}/s {bounds['CPU']:>5.1f}/s {binds:>10}"
-              f" {r['cpu'] / pages:>10.3f} {r['others'] / seconds:>6.2f}c {r['load']:>5.1f} {r['busiest']:>17}")
+              f" {bounds['politeness']:>9.1f}/s {bounds['slots']:>5.1f}/s {bounds['CPU']:>7.1f}/s {binds:>10}"
+              f" {r['cpu'] / pages:>10.3f} {r['others'] / seconds:>6.2f}c {r['load']:>5.1f} {r['busiest']:>17}"
+              f" {cores / (r['cpu'] / pages):>9.1f}/s")
     print("politeness: every portal asked as fast as one worker may ask it, all at once; slots: the portals the"
           " workers hold at once, each at one request per answer time; CPU: the cores left to the crawl (others:"
           " the cores the machine's other processes and the simulator took meanwhile) divided by the crawl's CPU"
-          " seconds per page (writer, workers, readers, redis); binds: the lowest of the three")
+          " seconds per page (writer, workers, readers, redis); binds: the lowest of the three (CPU binds when the"
+          " machine was busy throughout: the crawl got what the others left); CPU if free: the CPU bound had every"
+          " core been the crawl's")
     # One worker sends a portal one request at a time, the next one no sooner than DELAY after
     # the last began: at most 1 / max(fastest answer, DELAY) a second, +1 at a window's edge.
     print(f"one worker's most to one portal in any second: {int(1 / max(min(p.delay for p in portals), DELAY)) + 1}")
