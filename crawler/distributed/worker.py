@@ -208,16 +208,19 @@ class Worker:
             log.warning("%s: taken over from a worker that stopped; %d requests it had in flight queued again", name, n)
         crawler = self.process.create_crawler(self.spiders[entry["platform"]])
         self.held[name] = crawler
-        if saved:
-            from scrapy import signals
+        from scrapy import signals
 
-            def restore(spider):
+        def opened(spider):
+            if saved:
                 spider.outcome = saved["outcome"]
                 for k, v in saved["stats"].items():
                     if isinstance(v, (int, float)) and not isinstance(v, bool):
                         crawler.stats.set_value(k, v)
+            # Saved from now on only: a tick between the spider's creation and this would
+            # overwrite the state it takes over with a blank one.
+            crawler.xxgk_opened = True
 
-            crawler.signals.connect(restore, signal=signals.spider_opened, weak=False)
+        crawler.signals.connect(opened, signal=signals.spider_opened, weak=False)
         d = self.process.crawl(crawler, start_urls=entry["start_urls"], portal=None if entry.get("bare") else entry,
                                xxgk_portal_key=name, xxgk_trusted=bool(self.server.sismember(CLEAN, name)))
         d.addErrback(lambda f: log.error("%s: the crawl failed: %s", name, f.getTraceback()))
@@ -225,7 +228,7 @@ class Worker:
 
     def save(self, name: str, crawler, client=None) -> None:
         spider = crawler.spider
-        if spider is None or not hasattr(spider, "outcome"):
+        if spider is None or not hasattr(spider, "outcome") or not getattr(crawler, "xxgk_opened", False):
             return
         (client or self.server).set(portal_key(name, "state"), pickle.dumps(
             {"outcome": spider.outcome, "stats": crawler.stats.get_stats()}, protocol=pickle.HIGHEST_PROTOCOL))
