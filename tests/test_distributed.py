@@ -21,7 +21,8 @@ from .test_crash import content
 
 PORTALS = ["yunxi", "danxi", "yifeng", "jsl", "bots404"]
 DELAY = 0.05  # seconds between two requests to one host, as one worker sends them
-ENV = {**os.environ, "XXGK_LEASE_SECONDS": "3"}
+# Short, so that a takeover comes soon; not so short that a loaded machine stalls a live worker past it.
+ENV = {**os.environ, "XXGK_LEASE_SECONDS": "5"}
 
 
 class TimedLog(list):
