@@ -66,8 +66,8 @@ def reader(size: int | None = None) -> LimitedExecutor:
     if _reader is None:
         # Each file under a memory limit and a wall clock (archive/reader.py): a hostile file
         # costs its limit and is recorded too_large/timeout; its worker is replaced.
-        _reader = LimitedExecutor(max_workers=size or os.cpu_count() or 1, mp_context=multiprocessing.get_context("spawn"),
-                                  initializer=_background)
+        _reader = LimitedExecutor(max_workers=size or os.cpu_count() or 1,
+                                  mp_context=multiprocessing.get_context("spawn"), initializer=_background)
     return _reader
 
 

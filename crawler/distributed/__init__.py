@@ -19,6 +19,10 @@ is in Redis (`scheduler.py`); a worker taking over a portal whose lease expired 
 back in the queue. Items moved to the writer's list stay there until their batch has committed
 (`writer.py`): a writer started again stores them again, which the archive makes idempotent.
 
+A re-crawl asks only for what a single-process one would: the writer publishes what delta-fetch
+reads from the archive in Redis when the crawl is queued, and the workers' re-crawl middlewares
+look it up there (`delta.py`).
+
 Keys (one crawl per Redis database), all under `xxgk:` and deleted when the crawl ends, so the
 seen sets do not grow across crawls (within a crawl, each portal's are deleted when it is done).
 """

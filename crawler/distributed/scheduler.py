@@ -68,8 +68,8 @@ class PortalScheduler(Scheduler):
     def from_crawler(cls, crawler):
         # scrapy-redis would open (and ping) two clients of its own per crawler, i.e. per portal.
         s = crawler.settings
-        instance = cls(server=shared(s["REDIS_URL"]), persist=True, idle_before_close=s.getint("SCHEDULER_IDLE_BEFORE_CLOSE"),
-                       dupefilter_cls=s["DUPEFILTER_CLASS"])
+        instance = cls(server=shared(s["REDIS_URL"]), persist=True,
+                       idle_before_close=s.getint("SCHEDULER_IDLE_BEFORE_CLOSE"), dupefilter_cls=s["DUPEFILTER_CLASS"])
         instance.stats = crawler.stats
         instance.crawler = crawler
         return instance

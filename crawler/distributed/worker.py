@@ -11,7 +11,8 @@ import socket
 import time
 from pathlib import Path
 
-from . import BLOCKED, COUNTS, DONE, PORTALS, RUN, STARTED, WORKERS, handoff, lease_key, lease_seconds, portal_key, shared
+from . import (BLOCKED, COUNTS, DONE, PORTALS, RUN, STARTED, WORKERS, handoff, lease_key, lease_seconds, portal_key,
+               shared)
 from .delta import CLEAN
 from .scheduler import requeue_inflight
 
