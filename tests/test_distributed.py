@@ -280,3 +280,31 @@ def test_distributed_recrawl_finds_a_correction_when_the_rotation_says(recrawls)
     a, b = timeless(recrawls["single"]), timeless(recrawls["dist"])
     for table in a:
         assert b[table] == a[table], table
+
+
+def test_reader_processes_divide_the_cores(redis_url):
+    """A worker's reader pool: the machine's cores divided among the live workers on it (a stale
+    heartbeat or another machine's worker does not count), at least one; --readers wins."""
+    import json
+    import socket
+
+    import redis
+
+    from crawler.distributed import WORKERS
+    from crawler.distributed.worker import readers_here
+
+    server = redis.Redis.from_url(redis_url)
+    cores = os.cpu_count() or 1
+    here = socket.gethostname()
+    try:
+        server.delete(WORKERS)
+        assert readers_here(server, None) == cores
+        now = time.time()
+        server.hset(WORKERS, mapping={f"{here}:1": json.dumps({"at": now, "portals": []}),
+                                      f"{here}:2": json.dumps({"at": now, "portals": []}),
+                                      f"{here}:3": json.dumps({"at": now - 60, "portals": []}),  # gone
+                                      "elsewhere:1": json.dumps({"at": now, "portals": []})})
+        assert readers_here(server, None) == max(1, cores // 2)
+        assert readers_here(server, 3) == 3
+    finally:
+        server.delete(WORKERS)
