@@ -6,7 +6,8 @@ with `xxgk crawl --redis` and extra `xxgk worker`s, one request at a time per po
 0.1 s gap (`--delay`). Beside each figure: the politeness bound (every portal asked as fast as
 one worker may ask it, all at once), the slot bound (the portals the workers hold at once, each
 at one request per answer time) and the CPU bound (this machine's cores divided by the CPU
-seconds the crawl spent per page, measured in the same run).
+seconds the crawl spent per page, measured in the same run, with the cores the machine's other
+processes took meanwhile subtracted). Each row says which bound binds.
 
     python bench/distributed.py                # 200 portals
     python bench/distributed.py --portals 60 --slots 4   # fewer portals held per worker
@@ -34,20 +35,20 @@ SLOTS = 16  # portals a worker holds at once
 
 def build_country(n: int, seed: int = 2024):
     """n small county portals of the six list styles, three years of reports and some news each."""
-    from crawler.simulator.universe import _col, _colkey, _Gen, _portal
-    from crawler.simulator.world import Organ
+    from crawler.simulator.model import Gen, Organ, column, make_portal
+    from crawler.simulator.universe import _colkey
 
     styles = [("trs", "trs"), ("hanweb", "hanweb"), ("lonsun", "lonsun"), ("kaipu", "kaipu"), ("longtail", "aspx")]
     rng = random.Random(seed)
     portals = []
     for i in range(n):
         platform, style = styles[i % len(styles)]
-        g = _Gen(seed, f"country-{i}")
+        g = Gen(seed, f"country-{i}")
         code = f"{800000 + i}"
         county = Organ(f"测试{i}县人民政府", code + "000000", "county", f"c{i}")
-        col = _col(_colkey(style, 0), "政府信息公开年报", county,
+        col = column(_colkey(style, 0), "政府信息公开年报", county,
                    g.reports(county, range(2023, 2026), 10) + g.news(county, 1, years=range(2023, 2026)), per_page=15)
-        p = _portal(f"country{i}", county.name, code, "county", platform, style, [col])
+        p = make_portal(f"country{i}", county.name, code, "county", platform, style, [col])
         p.delay = rng.uniform(0.3, 2.0)
         portals.append(p)
     return portals
@@ -107,10 +108,29 @@ def children_cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
-def crawl(workers: int, registry: Path, data: Path, redis_url: str, slots: int) -> tuple[float, int, int, float]:
-    """(seconds, pages, reports archived, CPU seconds of the crawl's processes)."""
+def own_cpu() -> float:
+    """This process's CPU: the simulator's threads (a stand-in for the portals' own servers)."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def pid_cpu(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_busy() -> float:
+    """CPU seconds every process of the machine has spent (all cores), from /proc/stat."""
+    user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, Path("/proc/stat").read_text().split()[1:9])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def crawl(workers: int, registry: Path, data: Path, redis_url: str, slots: int, redis_pid: int) -> dict:
+    """seconds, pages, reports archived; CPU seconds of the crawl's processes (writer, workers,
+    their readers, redis), of the simulator, and of everything else on the machine meanwhile."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    cpu0 = children_cpu()
+    cpu0, sim0, redis0, busy0 = children_cpu(), own_cpu(), pid_cpu(redis_pid), machine_busy()
+    load = os.getloadavg()[0]
     t = time.perf_counter()
     main = subprocess.Popen([sys.executable, "-m", "crawler.cli", "crawl", "--redis", redis_url, "--registry",
                              str(registry), "--data", str(data), "--fast", "--timeout", "30", "-q", "--delay", str(DELAY),
@@ -125,7 +145,10 @@ def crawl(workers: int, registry: Path, data: Path, redis_url: str, slots: int) 
     m = re.search(r"crawl: (\d+) pages fetched, (\d+) reports seen: (\d+) new", out)
     if main.returncode != 0 or not m:
         raise SystemExit(f"crawl with {workers} workers failed:\n{out}")
-    return seconds, int(m.group(1)), int(m.group(3)), children_cpu() - cpu0
+    cpu = children_cpu() - cpu0 + pid_cpu(redis_pid) - redis0
+    sim = own_cpu() - sim0
+    return {"seconds": seconds, "pages": int(m.group(1)), "new": int(m.group(3)), "cpu": cpu, "sim": sim,
+            "others": max(0.0, machine_busy() - busy0 - cpu - sim), "load": (load + os.getloadavg()[0]) / 2}
 
 
 def main() -> int:
@@ -154,8 +177,8 @@ def main() -> int:
             dump(sim.registry(), tmp / "portals.yml")
             for n in args.workers:
                 sim.requests = log = TimedLog()
-                seconds, pages, new, cpu = crawl(n, tmp / "portals.yml", tmp / f"data{n}", url, args.slots)
-                rows.append((n, seconds, pages, new, cpu, busiest_second(log)))
+                r = crawl(n, tmp / "portals.yml", tmp / f"data{n}", url, args.slots, redis.pid)
+                rows.append({"workers": n, **r, "busiest": busiest_second(log)})
             contents = [content(tmp / f"data{n}") for n in args.workers]
             same = all(c == contents[0] for c in contents[1:])
     finally:
@@ -164,22 +187,37 @@ def main() -> int:
     cores = os.cpu_count() or 1
     print(f"{args.portals} simulated portals, {reports} reports; answer time 0.3–2 s per portal (mean {latency:.2f} s),"
           f" one request at a time per portal, {DELAY} s apart; {args.slots} portals per worker; {cores} CPUs shared"
-          f" by the simulator, redis, the writer and the workers")
+          f" by the simulator, redis, the writer, the workers and whatever else runs on this machine")
     print(f"{'workers':>7} {'seconds':>8} {'pages':>6} {'reports':>7} {'pages/s':>8} {'× one':>6}"
-          f" {'politeness bound':>17} {'slot bound':>11} {'CPU bound':>10} {'max req/s to one portal':>24}")
-    base = rows[0][2] / rows[0][1]
-    for n, seconds, pages, new, cpu, busiest in rows:
+          f" {'politeness':>11} {'slots':>7} {'CPU left':>9} {'binds':>10} {'CPU s/page':>10} {'others':>7} {'load':>5}"
+          f" {'CPU if free':>11}"
+          f" {'max/s to a portal':>17}")
+    base = rows[0]["pages"] / rows[0]["seconds"]
+    for r in rows:
+        n, seconds, pages = r["workers"], r["seconds"], r["pages"]
         rate = pages / seconds
-        cpu_bound = cores / (cpu / pages)
-        slot_bound = min(n * args.slots, args.portals) / max(latency, DELAY)
-        print(f"{n:>7} {seconds:>8.1f} {pages:>6} {new:>7} {rate:>8.1f} {rate / base:>6.2f}"
-              f" {polite:>15.1f}/s {slot_bound:>9.1f}/s {cpu_bound:>8.1f}/s {busiest:>24}")
+        # The cores left to the crawl: all of them, less what the simulator and the machine's other
+        # processes took meanwhile (measured, not assumed free).
+        left = max(cores - (r["others"] + r["sim"]) / seconds, 0.05)
+        bounds = {"politeness": polite, "slots": min(n * args.slots, args.portals) / max(latency, DELAY),
+                  "CPU": left / (r["cpu"] / pages)}
+        binds = min(bounds, key=bounds.get)
+        print(f"{n:>7} {seconds:>8.1f} {pages:>6} {r['new']:>7} {rate:>8.1f} {rate / base:>6.2f}"
+              f" {bounds['politeness']:>9.1f}/s {bounds['slots']:>5.1f}/s {bounds['CPU']:>7.1f}/s {binds:>10}"
+              f" {r['cpu'] / pages:>10.3f} {r['others'] / seconds:>6.2f}c {r['load']:>5.1f} {r['busiest']:>17}"
+              f" {cores / (r['cpu'] / pages):>9.1f}/s")
+    print("politeness: every portal asked as fast as one worker may ask it, all at once; slots: the portals the"
+          " workers hold at once, each at one request per answer time; CPU: the cores left to the crawl (others:"
+          " the cores the machine's other processes and the simulator took meanwhile) divided by the crawl's CPU"
+          " seconds per page (writer, workers, readers, redis); binds: the lowest of the three (CPU binds when the"
+          " machine was busy throughout: the crawl got what the others left); CPU if free: the CPU bound had every"
+          " core been the crawl's")
     # One worker sends a portal one request at a time, the next one no sooner than DELAY after
     # the last began: at most 1 / max(fastest answer, DELAY) a second, +1 at a window's edge.
     print(f"one worker's most to one portal in any second: {int(1 / max(min(p.delay for p in portals), DELAY)) + 1}")
     print(f"archives of the {', '.join(map(str, args.workers))}-worker crawls equal in every content table: "
           f"{'yes' if same else 'NO'}")
-    return 0 if same and all(r[3] == reports for r in rows) else 1
+    return 0 if same and all(r["new"] == reports for r in rows) else 1
 
 
 if __name__ == "__main__":

@@ -171,8 +171,10 @@ def simulate(host, port, seed, registry_out, families):
 @click.option("--delay", type=float, help="With --redis: seconds between two requests to one host (one at a time).")
 @click.option("--portals", "slots", type=int, default=16, show_default=True,
               help="With --redis: portals this machine's worker crawls at once.")
+@click.option("--readers", type=click.IntRange(1), help="With --redis: reader processes of this machine's worker"
+              " (default: the cores divided among the workers on this machine).")
 def crawl(urls, data_dir, registry_path, names, polite, timeout, verify, verify_share, month, quiet, wait,
-          redis_url, delay, slots):
+          redis_url, delay, slots, readers):
     """Crawl portals of the registry and/or bare URLs (home pages or 年报 columns) into the archive."""
     from crawler import registry
     from crawler.run import run_crawl
@@ -199,7 +201,8 @@ def crawl(urls, data_dir, registry_path, names, polite, timeout, verify, verify_
         lock = DataLock(data_dir).acquire(wait)  # one writer per archive, distributed or not
         try:
             stats = run_distributed(redis_url, data_dir, list(urls), portals, polite=polite, quiet=quiet,
-                                    timeout=timeout, delay=delay, slots=slots)
+                                    timeout=timeout, delay=delay, slots=slots, verify=verify,
+                                    verify_share=verify_share, month=month, readers=readers)
         except (RedisUnavailable, CrawlError) as e:
             raise click.ClickException(str(e))
         finally:
@@ -216,13 +219,15 @@ def crawl(urls, data_dir, registry_path, names, polite, timeout, verify, verify_
 @click.option("--redis", "redis_url", required=True, metavar="redis://HOST:PORT/DB", help="The crawl's Redis.")
 @click.option("--portals", "slots", type=int, default=16, show_default=True, help="Portals crawled at once.")
 @click.option("--wait", type=float, default=30, show_default=True, help="Seconds to wait for a crawl to join.")
-def worker(redis_url, slots, wait):
+@click.option("--readers", type=click.IntRange(1),
+              help="Reader processes (parsing); default: the cores divided among the workers on this machine.")
+def worker(redis_url, slots, wait, readers):
     """Join a running distributed crawl as one more worker (no archive directory needed)."""
     from crawler.distributed import RedisUnavailable
     from crawler.distributed.worker import run_worker
 
     try:
-        sys.exit(run_worker(redis_url, slots, wait))
+        sys.exit(run_worker(redis_url, slots, wait, readers))
     except RedisUnavailable as e:
         raise click.ClickException(str(e))
 

@@ -55,18 +55,19 @@ def _background() -> None:
 _reader: LimitedExecutor | None = None
 
 
-def reader() -> LimitedExecutor:
+def reader(size: int | None = None) -> LimitedExecutor:
     """The pool of reader processes, one per core, that parses every page and file for every
     portal's crawler (parsing, not downloading, set the pace of a crawl: profiled). Processes,
     not threads: a thread would hold the interpreter lock against the downloads, and pdfium
     (scans) is not thread-safe; and a file that crashes a library kills a reader, not the crawl.
-    Spawned, not forked: the crawl process runs threads."""
+    Spawned, not forked: the crawl process runs threads. `size` (the first call's) overrides
+    the count: a distributed worker shares its machine's cores with the others there."""
     global _reader
     if _reader is None:
         # Each file under a memory limit and a wall clock (archive/reader.py): a hostile file
         # costs its limit and is recorded too_large/timeout; its worker is replaced.
-        _reader = LimitedExecutor(max_workers=os.cpu_count() or 1, mp_context=multiprocessing.get_context("spawn"),
-                                  initializer=_background)
+        _reader = LimitedExecutor(max_workers=size or os.cpu_count() or 1,
+                                  mp_context=multiprocessing.get_context("spawn"), initializer=_background)
     return _reader
 
 

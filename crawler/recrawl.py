@@ -141,10 +141,16 @@ class DeltaFetchMiddleware(_ArchiveReader):
         self.handled: set[str] = set()  # entry URLs met in this run's lists
 
     def load(self, archive):
-        for url, entry, n, column in archive.db.execute(
-                "select entry_url, entry, count(*), max([column]) from sources where entry_url is not null"
-                " and entry is not null group by entry_url"):
-            self.known[url] = (entry, n, column)
+        self.known = known_entries(archive.db)
+
+    # What is known of a report, looked up through these two (a distributed worker, which has no
+    # archive, asks Redis: crawler/distributed/delta.py).
+    def lookup(self, url: str) -> tuple[str, int, str | None] | None:
+        return self.known.get(url)
+
+    def column_entries(self, column: str):
+        """(entry URL, (entry, sources, column)) of the known reports listed in `column`."""
+        return ((url, k) for url, k in self.known.items() if k[2] == column)
 
     def _stat(self, name: str, n: int = 1) -> None:
         self.crawler.stats.inc_value(name, n)
@@ -176,7 +182,7 @@ class DeltaFetchMiddleware(_ArchiveReader):
             self.handled.add(r.url)
             key = entry_of(r.cb_kwargs.get("title"), r.cb_kwargs.get("published"))
             r.meta["xxgk_entry"] = (r.url, key)
-            known = self.known.get(r.url)
+            known = self.lookup(r.url)
             if known is None or known[0] != key or r.url in self.resume or r.url in self.open_pages:
                 kept.append(r)  # new, or its entry changed; or left to the resumption
                 continue
@@ -214,7 +220,7 @@ class DeltaFetchMiddleware(_ArchiveReader):
         re-checking this month are asked for directly, as their list entry said; the others
         count as seen, as if listed unchanged."""
         due = []
-        for url, (entry, n, col) in self.known.items():
+        for url, (entry, n, col) in self.column_entries(column):
             if col != column or url in listed or url in self.handled:
                 continue
             self.handled.add(url)
@@ -239,8 +245,7 @@ class RecrawlMiddleware(_ArchiveReader):
         self.validators: dict[str, tuple[str | None, str | None]] = {}
 
     def load(self, archive):
-        self.validators = {url: (etag, lm) for url, etag, lm in archive.db.execute(
-            "select url, etag, last_modified from sources where etag is not null or last_modified is not null")}
+        self.validators = validators(archive.db)
         # A page whose attachments are still owed is read again, whatever the interrupted run did.
         self.skip -= self.open_pages
         self.crawler.xxgk_recrawl = self
@@ -302,6 +307,19 @@ class RecrawlMiddleware(_ArchiveReader):
                 self.attachment_state(request.meta["xxgk_attachment"], "archived")
             raise Skipped(f"{request.url}: not modified")
         return response
+
+
+def known_entries(db) -> dict[str, tuple[str, int, str | None]]:
+    """Entry URL -> (its list entry, how many archived sources it leads to, its column)."""
+    return {url: (entry, n, column) for url, entry, n, column in db.execute(
+        "select entry_url, entry, count(*), max([column]) from sources where entry_url is not null"
+        " and entry is not null group by entry_url")}
+
+
+def validators(db) -> dict[str, tuple[str | None, str | None]]:
+    """URL -> (ETag, Last-Modified) of the archived sources that had either."""
+    return {url: (etag, lm) for url, etag, lm in db.execute(
+        "select url, etag, last_modified from sources where etag is not null or last_modified is not null")}
 
 
 def _attachment_of(response) -> str | None:

@@ -19,6 +19,10 @@ is in Redis (`scheduler.py`); a worker taking over a portal whose lease expired 
 back in the queue. Items moved to the writer's list stay there until their batch has committed
 (`writer.py`): a writer started again stores them again, which the archive makes idempotent.
 
+A re-crawl asks only for what a single-process one would: the writer publishes what delta-fetch
+reads from the archive in Redis when the crawl is queued, and the workers' re-crawl middlewares
+look it up there (`delta.py`).
+
 Keys (one crawl per Redis database), all under `xxgk:` and deleted when the crawl ends, so the
 seen sets do not grow across crawls (within a crawl, each portal's are deleted when it is done).
 """
@@ -33,6 +37,7 @@ RUN = PREFIX + "run"  # hash: run_id, data, settings (JSON), started, state (run
 PORTALS = PREFIX + "portals"  # hash: portal key -> registry entry (JSON)
 STARTED = PREFIX + "started"  # set: portals a worker has begun (a taker-over re-queues their in-flight)
 DONE = PREFIX + "done"  # set: portals crawled to the end
+BLOCKED = PREFIX + "blocked"  # set: those of them that ended blocked
 ITEMS = PREFIX + "items"  # list: pickled items for the writer
 WRITING = PREFIX + "writing"  # list: items the writer took, until their batch commits
 COUNTS = PREFIX + "counts"  # hash: pages, and the writer's outcomes (new, changed, …)
@@ -67,6 +72,18 @@ def connect(url: str) -> redis.Redis:
     except redis.RedisError as e:
         raise RedisUnavailable(f"{url}: cannot reach redis: {e}") from None
     return server
+
+
+_shared: dict[str, redis.Redis] = {}
+
+
+def shared(url: str) -> redis.Redis:
+    """One client (one connection pool) per worker process, for every portal's crawler: each
+    crawler opening its own clients (scheduler, seen set, hand-off, robots, delta-fetch) cost a
+    connection and a round trip apiece, per portal (profiled)."""
+    if url not in _shared:
+        _shared[url] = connect(url)
+    return _shared[url]
 
 
 class RedisUnavailable(Exception):

@@ -16,7 +16,8 @@ from archive.store import Archive, host_of
 
 from .. import monitor
 from ..registry import bare_entry
-from . import COUNTS, DONE, ITEMS, PORTALS, PREFIX, RUN, WORKERS, WRITING, connect, lease_key, portal_key
+from . import BLOCKED, COUNTS, DONE, ITEMS, PORTALS, PREFIX, RUN, WORKERS, WRITING, connect, lease_key, portal_key
+from .delta import publish
 from .writer import Writer
 
 log = logging.getLogger(__name__)
@@ -35,11 +36,7 @@ def progress(server) -> dict:
     counts = {k.decode(): int(v) for k, v in server.hgetall(COUNTS).items()}
     total = server.hlen(PORTALS)
     done = server.scard(DONE)
-    blocked = 0
-    for name in server.smembers(DONE):
-        raw = server.get(portal_key(name.decode(), "state"))
-        if raw and pickle.loads(raw)["outcome"].blocked:
-            blocked += 1
+    blocked = server.scard(BLOCKED)  # not each done portal's saved state, read twice a second
     elapsed = max(time.time() - float(run.get("started", time.time())), 1e-6)
     pages = counts.get("pages", 0)
     workers = {k.decode(): json.loads(v) for k, v in server.hgetall(WORKERS).items()}
@@ -118,8 +115,13 @@ def portal_name(entry: dict) -> str:
 def enqueue(server, data_dir: Path, entries: list[dict], unreachable, conf: dict) -> int:
     archive = Archive(data_dir)
     run_id = archive.start_run([u for e in entries for u in e["start_urls"]])
-    archive.close()
     server.delete(*(server.keys(PREFIX + "*") or [PREFIX + "none"]))
+    # What the workers' delta-fetch needs of the archive; as in a single-process crawl, no
+    # portal's later list pages are left unread after an interrupted run.
+    clean = set() if archive.resume_urls(run_id) else monitor.clean_portals(archive.db)
+    known = publish(server, archive.db, clean)
+    log.info("%d known reports published for delta-fetch", known)
+    archive.close()
     pipe = server.pipeline(transaction=True)
     for e in entries:
         pipe.hset(PORTALS, portal_name(e), json.dumps(e, ensure_ascii=False))
@@ -130,14 +132,15 @@ def enqueue(server, data_dir: Path, entries: list[dict], unreachable, conf: dict
     return run_id
 
 
-def spawn_worker(url: str, slots: int) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "crawler.cli", "worker", "--redis", url, "--portals", str(slots)],
-                            stdin=subprocess.DEVNULL)
+def spawn_worker(url: str, slots: int, readers: int | None = None) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "crawler.cli", "worker", "--redis", url, "--portals", str(slots),
+                             *(["--readers", str(readers)] if readers else [])], stdin=subprocess.DEVNULL)
 
 
 def run_distributed(url: str, data_dir: Path, urls=(), portals=None, polite: bool = True, quiet: bool = False,
                     timeout: float | None = None, delay: float | None = None, slots: int = 16,
-                    local_worker: bool = True):
+                    local_worker: bool = True, verify: bool = False, verify_share: float | None = None,
+                    month: str | None = None, readers: int | None = None):
     """Enqueue (or, if this Redis holds a running crawl of the same archive, resume) a crawl, write
     the archive, run one worker, and return the crawl's figures (crawler.run.CrawlStats) once
     every portal is done and every item stored."""
@@ -158,10 +161,14 @@ def run_distributed(url: str, data_dir: Path, urls=(), portals=None, polite: boo
         if not entries:
             raise CrawlError("nothing to crawl")
         ready, unreachable = discover(entries, polite, timeout)
-        conf = {"polite": polite, "quiet": quiet, "timeout": timeout, "delay": delay}
+        from ..recrawl import this_month
+
+        # The month is fixed here, so that every worker re-checks the same share.
+        conf = {"polite": polite, "quiet": quiet, "timeout": timeout, "delay": delay, "verify": verify,
+                "verify_share": verify_share, "month": month or this_month()}
         run_id = enqueue(server, data_dir, ready, unreachable, conf)
     writer = Writer(server, data_dir, run_id)
-    worker = spawn_worker(url, slots) if local_worker else None
+    worker = spawn_worker(url, slots, readers) if local_worker else None
     restarts = 0
     bar = None
     if not quiet:
@@ -190,7 +197,7 @@ def run_distributed(url: str, data_dir: Path, urls=(), portals=None, polite: boo
                     raise CrawlError(f"the local worker keeps exiting (last with {worker.returncode}); "
                                      f"the crawl stays queued in {url}: run the same command again")
                 log.warning("the local worker exited with %s; starting another", worker.returncode)
-                worker = spawn_worker(url, slots)
+                worker = spawn_worker(url, slots, readers)
     finally:
         if bar is not None:
             bar.close()
@@ -225,7 +232,8 @@ def finish(server, data_dir: Path, run_id: int):
         saved = pickle.loads(state) if state else None
         c = {k.decode(): int(v) for k, v in server.hgetall(portal_key(name, "counts")).items()}
         s = dict(saved["stats"]) if saved else {}
-        seen = sum(c.values()) - c.get("failed", 0)
+        # The writer's outcomes, and the reports the workers did not fetch again (delta-fetch, 304).
+        seen = sum(c.values()) - c.get("failed", 0) + s.get("xxgk/reports_seen", 0)
         s.update({"xxgk/reports_seen": seen, **{f"xxgk/reports_{k}": v for k, v in c.items() if k != "failed"}})
         s["xxgk/failed"] = s.get("xxgk/failed", 0) + c.get("failed", 0)
         stats.add(s)
@@ -240,7 +248,7 @@ def finish(server, data_dir: Path, run_id: int):
         for url, _, _ in outcome.unarchived:
             archive.seen(url, run_id)
         stats.unarchived += s.get("xxgk/unarchived", 0)
-        if status == "ok" and not outcome.errors and not s.get("xxgk/failed"):
+        if status == "ok" and not outcome.errors and not s.get("xxgk/failed") and not s.get("xxgk/list_pages_skipped"):
             stats.gone += archive.mark_gone(e["name"] if not e.get("bare") else host_of(e["start_urls"][0]), run_id)
     run = server.hgetall(RUN)
     for e, status, reason in json.loads(run.get(b"unreachable") or b"[]"):

@@ -13,9 +13,12 @@ from scrapy.http import Response
 from scrapy_redis.pipelines import RedisPipeline
 
 from ..pipelines import Responses
-from . import COUNTS, ITEMS, robots_key
+from . import ITEMS, lease_seconds, robots_key, shared
 
 log = logging.getLogger(__name__)
+
+
+pages = 0  # responses received since the worker last added them to the crawl's count
 
 
 class HandOffPipeline(RedisPipeline):
@@ -26,15 +29,17 @@ class HandOffPipeline(RedisPipeline):
 
     @classmethod
     def from_crawler(cls, crawler):
-        pipeline = cls.from_settings(crawler.settings)
-        pipeline.key = ITEMS
+        pipeline = cls(shared(crawler.settings["REDIS_URL"]), key=ITEMS)
         pipeline.crawler = crawler
         pipeline.responses = Responses(crawler)
         crawler.signals.connect(pipeline.response_received, signal=signals.response_received)
         return pipeline
 
     def response_received(self, response, request, spider=None):
-        self.server.hincrby(COUNTS, "pages", 1)
+        # Counted here, added to the crawl's count by the worker's tick: a round trip per page
+        # for a progress figure would hold the reactor.
+        global pages
+        pages += 1
 
     async def process_item(self, item, spider=None):
         a = ItemAdapter(item)
@@ -53,9 +58,7 @@ class SharedRobotsMiddleware:
 
     def __init__(self, crawler):
         self.crawler = crawler
-        from . import connect
-
-        self.server = connect(crawler.settings["REDIS_URL"])
+        self.server = shared(crawler.settings["REDIS_URL"])
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -77,7 +80,9 @@ class SharedRobotsMiddleware:
                 return Response(request.url, status=c["status"], body=c["body"].encode("latin-1"),
                                 headers={"Content-Type": "text/plain"}, request=request,
                                 flags=["xxgk-shared"])
-            if self.server.set(key + ":fetching", "1", nx=True, ex=120):
+            # Held no longer than a portal's lease: the fetch of a worker that died with it is
+            # taken up by the next one as soon as that one may take the portal over.
+            if self.server.set(key + ":fetching", "1", nx=True, px=int(lease_seconds() * 1000)):
                 request.meta["xxgk_robots_fetcher"] = True
                 return None
             await asyncio.sleep(0.2)

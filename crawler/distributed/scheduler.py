@@ -16,7 +16,7 @@ from scrapy_redis import picklecompat
 from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 
-from . import portal_key
+from . import portal_key, shared
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +66,11 @@ class PortalScheduler(Scheduler):
 
     @classmethod
     def from_crawler(cls, crawler):
-        instance = super().from_crawler(crawler)
+        # scrapy-redis would open (and ping) two clients of its own per crawler, i.e. per portal.
+        s = crawler.settings
+        instance = cls(server=shared(s["REDIS_URL"]), persist=True,
+                       idle_before_close=s.getint("SCHEDULER_IDLE_BEFORE_CLOSE"), dupefilter_cls=s["DUPEFILTER_CLASS"])
+        instance.stats = crawler.stats
         instance.crawler = crawler
         return instance
 

@@ -11,7 +11,9 @@ import socket
 import time
 from pathlib import Path
 
-from . import (DONE, PORTALS, RUN, STARTED, WORKERS, connect, lease_key, lease_seconds, portal_key)
+from . import (BLOCKED, COUNTS, DONE, PORTALS, RUN, STARTED, WORKERS, handoff, lease_key, lease_seconds, portal_key,
+               shared)
+from .delta import CLEAN
 from .scheduler import requeue_inflight
 
 log = logging.getLogger(__name__)
@@ -21,18 +23,37 @@ _RENEW = """
 if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end
 return 0
 """
+# Up to ARGV[3] portals not done and not held by anyone, leased to this worker, in one round trip
+# (one SET NX per portal from the worker cost a round trip per portal per second: profiled).
+_CLAIM = """
+local keys = redis.call('hkeys', KEYS[1])
+table.sort(keys)
+local got, want = {}, tonumber(ARGV[3])
+for _, name in ipairs(keys) do
+  if #got >= want then break end
+  if redis.call('sismember', KEYS[2], name) == 0
+     and redis.call('set', ARGV[4] .. name, ARGV[1], 'NX', 'PX', ARGV[2]) then
+    table.insert(got, name)
+  end
+end
+return got
+"""
 FINISHED = ("finished", "blocked")  # a spider closed for these reasons has nothing left to crawl
 
 
-def worker_settings(redis_url: str, conf: dict):
+def worker_settings(redis_url: str, conf: dict, readers: int | None = None):
     """The single-process crawl's settings, with the portal's queue and seen set in Redis and items
-    handed to the writer. The re-crawl middlewares run without an archive to read (a worker has
-    none): they still file each report under its list entry, but every listed report is fetched
-    and the writer's SHA-256 comparison keeps an unchanged one from being written again."""
+    handed to the writer. The re-crawl middlewares read what they know of the archive from Redis,
+    where the coordinator put it (delta.py), with the crawl's rotation (share, month, --verify)."""
     from crawler.run import crawl_settings
 
-    settings = crawl_settings(Path(os.devnull), conf.get("polite", True), conf.get("quiet", True), conf.get("timeout"))
+    from .delta import swap
+
+    settings = crawl_settings(Path(os.devnull), conf.get("polite", True), conf.get("quiet", True), conf.get("timeout"),
+                              verify=conf.get("verify", False), verify_share=conf.get("verify_share"),
+                              month=conf.get("month"))
     settings.set("XXGK_DATA", None)
+    swap(settings)
     settings.set("REDIS_URL", redis_url)
     settings.set("SCHEDULER", "crawler.distributed.scheduler.PortalScheduler")
     settings.set("SCHEDULER_PERSIST", True)  # scrapy-redis would delete the queue when a spider closes
@@ -41,8 +62,12 @@ def worker_settings(redis_url: str, conf: dict):
     dl = dict(settings.getdict("DOWNLOADER_MIDDLEWARES"))
     dl["crawler.distributed.handoff.SharedRobotsMiddleware"] = 50
     settings.set("DOWNLOADER_MIDDLEWARES", dl)
-    settings.set("ITEM_PIPELINES", {"crawler.pipelines.ParsePipeline": 300,
+    settings.set("ITEM_PIPELINES", {"crawler.distributed.worker.ReaderPool": 100,
+                                    "crawler.pipelines.ParsePipeline": 300,
                                     "crawler.distributed.handoff.HandOffPipeline": 800})
+    settings.set("XXGK_READERS", readers)
+    # A development-time check that reads each callback's source per crawler, i.e. per portal.
+    settings.set("WARN_ON_GENERATOR_RETURN_VALUE", False)
     if conf.get("delay"):
         # A fixed gap between two requests to one host (bench and tests measure it).
         for k, v in {"DOWNLOAD_DELAY": conf["delay"], "DOWNLOAD_DELAY_JITTER": 0,
@@ -51,16 +76,53 @@ def worker_settings(redis_url: str, conf: dict):
     return settings
 
 
+def readers_here(server, wanted: int | None) -> int:
+    """How many reader processes this worker runs: `wanted`, or this machine's cores divided
+    among the workers it runs (each worker with a pool of one reader per core would put
+    workers × cores parsing processes on the cores)."""
+    if wanted:
+        return wanted
+    host = socket.gethostname() + ":"
+    here = sum(1 for k, v in server.hgetall(WORKERS).items()
+               if k.decode().startswith(host) and time.time() - json.loads(v)["at"] < 10)
+    return max(1, (os.cpu_count() or 1) // max(1, here))
+
+
+class ReaderPool:
+    """Sizes this worker's pool of reader processes when the first page is to be read (by then
+    the workers started with it on this machine have said so in Redis)."""
+
+    sized = False
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        p = cls()
+        p.settings = crawler.settings
+        return p
+
+    def process_item(self, item, spider=None):
+        if not ReaderPool.sized:
+            from crawler import pipelines
+
+            n = readers_here(shared(self.settings["REDIS_URL"]), self.settings.getint("XXGK_READERS") or None)
+            pipelines.reader(n)
+            ReaderPool.sized = True
+            log.info("%d reader processes", n)
+        return item
+
+
 class Worker:
-    def __init__(self, redis_url: str, slots: int = 16, wait: float = 30):
+    def __init__(self, redis_url: str, slots: int = 16, wait: float = 30, readers: int | None = None):
         self.url = redis_url
-        self.server = connect(redis_url)
+        self.server = shared(redis_url)
         self.slots = slots
+        self.readers = readers
         self.wait = wait
         self.id = f"{socket.gethostname()}:{os.getpid()}"
         self.held: dict[str, object] = {}  # portal -> its crawler
         self.ttl_ms = int(lease_seconds() * 1000)
         self._renew = self.server.register_script(_RENEW)
+        self._claim = self.server.register_script(_CLAIM)
         self.process = None
         self.stopping = False
 
@@ -81,7 +143,7 @@ class Worker:
         from scrapy.crawler import CrawlerProcess
         from scrapy.utils.reactor import install_reactor
 
-        settings = worker_settings(self.url, conf)
+        settings = worker_settings(self.url, conf, self.readers)
         # Installed before the periodic task below imports the reactor (Twisted's default is not
         # the asyncio one Scrapy wants).
         install_reactor(settings["TWISTED_REACTOR"])
@@ -106,37 +168,36 @@ class Worker:
         if state != b"running":
             self.stop()
             return
-        for name, crawler in list(self.held.items()):
-            if not self._renew(keys=[lease_key(name)], args=[self.id, self.ttl_ms]):
+        held = list(self.held.items())
+        pipe = self.server.pipeline(transaction=False)
+        for name, _ in held:
+            self._renew(keys=[lease_key(name)], args=[self.id, self.ttl_ms], client=pipe)
+        renewed = pipe.execute() if held else []
+        pipe = self.server.pipeline(transaction=False)
+        for (name, crawler), ok in zip(held, renewed):
+            if not ok:
                 # Taken over while this worker stalled: stop at once, the other one goes on.
                 log.warning("%s: lease lost, leaving the portal to another worker", name)
                 self.held.pop(name, None)
                 if crawler.engine is not None and crawler.engine.running:
                     asyncio.ensure_future(crawler.engine.close_spider_async(reason="lease lost"))
                 continue
-            self.save(name, crawler)
+            self.save(name, crawler, pipe)
+        if handoff.pages:
+            pipe.hincrby(COUNTS, "pages", handoff.pages)
+            handoff.pages = 0
+        pipe.hset(WORKERS, self.id, json.dumps({"at": time.time(), "portals": sorted(self.held)}, ensure_ascii=False))
+        pipe.execute()
         self.claim()
-        self.server.hset(WORKERS, self.id, json.dumps({"at": time.time(), "portals": sorted(self.held)},
-                                                      ensure_ascii=False))
         if not self.held and self.server.scard(DONE) >= self.server.hlen(PORTALS):
             self.stop()
 
     def claim(self) -> None:
         if len(self.held) >= self.slots:
             return
-        done = self.server.smembers(DONE)
-        for key in sorted(self.server.hkeys(PORTALS)):
-            if len(self.held) >= self.slots:
-                return
-            if key in done or key.decode() in self.held:
-                continue
-            name = key.decode()
-            if not self.server.set(lease_key(name), self.id, nx=True, px=self.ttl_ms):
-                continue
-            if self.server.sismember(DONE, name):
-                self.server.delete(lease_key(name))
-                continue
-            self.start(name)
+        for key in self._claim(keys=[PORTALS, DONE], args=[self.id, self.ttl_ms, self.slots - len(self.held),
+                                                             lease_key("")]):
+            self.start(key.decode())
 
     def start(self, name: str) -> None:
         entry = json.loads(self.server.hget(PORTALS, name))
@@ -148,26 +209,29 @@ class Worker:
             log.warning("%s: taken over from a worker that stopped; %d requests it had in flight queued again", name, n)
         crawler = self.process.create_crawler(self.spiders[entry["platform"]])
         self.held[name] = crawler
-        if saved:
-            from scrapy import signals
+        from scrapy import signals
 
-            def restore(spider):
+        def opened(spider):
+            if saved:
                 spider.outcome = saved["outcome"]
                 for k, v in saved["stats"].items():
                     if isinstance(v, (int, float)) and not isinstance(v, bool):
                         crawler.stats.set_value(k, v)
+            # Saved from now on only: a tick between the spider's creation and this would
+            # overwrite the state it takes over with a blank one.
+            crawler.xxgk_opened = True
 
-            crawler.signals.connect(restore, signal=signals.spider_opened, weak=False)
+        crawler.signals.connect(opened, signal=signals.spider_opened, weak=False)
         d = self.process.crawl(crawler, start_urls=entry["start_urls"], portal=None if entry.get("bare") else entry,
-                               xxgk_portal_key=name, xxgk_trusted=False)
+                               xxgk_portal_key=name, xxgk_trusted=bool(self.server.sismember(CLEAN, name)))
         d.addErrback(lambda f: log.error("%s: the crawl failed: %s", name, f.getTraceback()))
         d.addBoth(lambda _: self.finished(name, crawler))
 
-    def save(self, name: str, crawler) -> None:
+    def save(self, name: str, crawler, client=None) -> None:
         spider = crawler.spider
-        if spider is None or not hasattr(spider, "outcome"):
+        if spider is None or not hasattr(spider, "outcome") or not getattr(crawler, "xxgk_opened", False):
             return
-        self.server.set(portal_key(name, "state"), pickle.dumps(
+        (client or self.server).set(portal_key(name, "state"), pickle.dumps(
             {"outcome": spider.outcome, "stats": crawler.stats.get_stats()}, protocol=pickle.HIGHEST_PROTOCOL))
 
     def finished(self, name: str, crawler) -> None:
@@ -178,9 +242,11 @@ class Worker:
         if reason not in FINISHED:
             self.server.delete(lease_key(name))  # stopped (Ctrl-C): free for another worker at once
             return
-        self.save(name, crawler)
         pipe = self.server.pipeline()
+        self.save(name, crawler, pipe)
         pipe.sadd(DONE, name)
+        if getattr(getattr(crawler.spider, "outcome", None), "blocked", False):
+            pipe.sadd(BLOCKED, name)
         # The seen set, queue and in-flight list of a finished portal are no longer needed.
         pipe.delete(portal_key(name, "requests"), portal_key(name, "dupefilter"), portal_key(name, "inflight"))
         pipe.delete(lease_key(name))
@@ -207,5 +273,5 @@ class Worker:
         self.server.hdel(WORKERS, self.id)
 
 
-def run_worker(redis_url: str, slots: int = 16, wait: float = 30) -> int:
-    return Worker(redis_url, slots, wait).run()
+def run_worker(redis_url: str, slots: int = 16, wait: float = 30, readers: int | None = None) -> int:
+    return Worker(redis_url, slots, wait, readers).run()

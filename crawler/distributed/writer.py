@@ -38,6 +38,10 @@ class Writer:
     def _store(self, data: bytes, outcomes: dict) -> None:
         r = pickle.loads(data)
         key = r.pop("portal_key")
+        if "seen" in r:
+            # A report a worker did not fetch again: still listed (crawler/distributed/delta.py).
+            self.w.seen(r["seen"], self.run_id, r["entry"])
+            return
         try:
             outcome = self.w.store(r.pop("parsed"), run_id=self.run_id, **r)
         except Exception as e:  # one report that cannot be stored must not stop the crawl
