@@ -162,6 +162,9 @@ def simulate(host, port, seed, registry_out, families):
 @click.option("--verify-share", type=click.FloatRange(0, 1), default=1 / 12, show_default="1/12",
               help="Share of the archived reports re-checked by a run, rotating month by month.")
 @click.option("--month", metavar="YYYY-MM", help="The month whose share is re-checked (default: this month).")
+@click.option("--every-list", is_flag=True,
+              help="Read every column's first page, also outside January-March when it holds every report due"
+                   " (by default such a column is read in one monthly run of three).")
 @click.option("-q", "--quiet", is_flag=True)
 @click.option("--wait", type=float, default=0, metavar="S",
               help="If another crawl is writing the archive, wait up to S seconds for it (default: refuse at once).")
@@ -171,7 +174,7 @@ def simulate(host, port, seed, registry_out, families):
 @click.option("--delay", type=float, help="With --redis: seconds between two requests to one host (one at a time).")
 @click.option("--portals", "slots", type=int, default=16, show_default=True,
               help="With --redis: portals this machine's worker crawls at once.")
-def crawl(urls, data_dir, registry_path, names, polite, timeout, verify, verify_share, month, quiet, wait,
+def crawl(urls, data_dir, registry_path, names, polite, timeout, verify, verify_share, month, every_list, quiet, wait,
           redis_url, delay, slots):
     """Crawl portals of the registry and/or bare URLs (home pages or 年报 columns) into the archive."""
     from crawler import registry
@@ -206,7 +209,7 @@ def crawl(urls, data_dir, registry_path, names, polite, timeout, verify, verify_
             lock.release()
     else:
         stats = run_crawl(list(urls), data_dir, polite=polite, quiet=quiet, portals=portals, timeout=timeout,
-                          verify=verify, verify_share=verify_share, month=month, wait=wait)
+                          verify=verify, verify_share=verify_share, month=month, wait=wait, every_list=every_list)
     click.echo(stats.summary())
     click.echo(stats.portal_lines())
     sys.exit(0 if stats.ok else 1)
