@@ -108,3 +108,146 @@ def test_a_month_reads_a_fraction_of_the_first_crawl(year_of_months):
     for month, requests, stdout, _ in months:
         assert "0 new" in stdout and "known with an unchanged list entry (not fetched)" in stdout
         assert len(requests) < 0.25 * len(first), month
+
+
+# Columns at rest ---------------------------------------------------------------------------------
+# LonSun (its list fragments fetched by script) and gkmlpt (a JSON list per category, pages ≥ 2
+# answering 404): the two platforms whose spiders ask for a list page by page in a re-crawl.
+REST_PORTALS = ["yifeng", "nangang"]
+
+
+def late_report(portal, column, year: int, posted):
+    """A report posted late into a column that already holds the latest year's: at the top of
+    the list (newest first by posting date)."""
+    import random
+
+    from archive import schema
+    from crawler.simulator import world as w
+
+    rng = random.Random(year * 7919 + int(column.key))
+    organ = column.organ
+    doc_id = max(i.doc_id for c in portal.columns for i in c.items) + 1
+    r = w.SimReport(organ, year, "2021", w._title(rng, organ, year), posted, doc_id,
+                    {"active": w._active(rng, "2021", 6),
+                     "applications": w._applications(rng, "2021", {c: 0 for c in schema.APPLICANT_PARTS}, 6),
+                     "reviews": w._reviews(rng, 6)})
+    r.origin = r
+    column.items.insert(0, r)
+    return r
+
+
+def kinds(requests, entry_paths) -> Counter:
+    out = Counter()
+    for _, _, path in requests:
+        out["robots" if path == "/robots.txt" else "home" if path == "/" else "report" if path in entry_paths
+            else "list"] += 1
+    return out
+
+
+def path_of(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def has(archived, organ, year) -> bool:
+    return (organ, year) in archived
+
+
+@pytest.fixture(scope="module")
+def resting(tmp_path_factory):
+    from datetime import date
+
+    tmp = tmp_path_factory.mktemp("resting")
+    data, registry = tmp / "data", tmp / "portals.yml"
+    with Simulator(seed=2024, only=REST_PORTALS) as sim:
+        dump(sim.registry(), registry)
+        yifeng, nangang = sim.portal("yifeng"), sim.portal("nangang")
+        runs = {}
+
+        def run(month, *extra):
+            start = len(sim.requests)
+            p = run_xxgk("crawl", "--data", data, "--fast", "-q", "--registry", registry, "--month", month, *extra)
+            db = sqlite_utils.Database(data / DB_NAME)
+            entries = {u for (u,) in db.execute("select distinct entry_url from sources")}
+            columns = {c for (c,) in db.execute("select distinct [column] from sources")}
+            archived = set(db.execute("select organ, year from reports").fetchall())
+            runs[month] = (sim.requests[start:], p.stdout, entries, columns, archived)
+
+        run("2026-01")  # the first crawl: every town holds 2019-2025, the county 2008-2025
+        run("2026-05")  # nothing new
+        col = {c.key: c for c in yifeng.columns}
+        # 钟鸣镇's column is read in 2026-06 (column_rests below); gkmlpt's rests in 06, is read in 07.
+        new = late_report(yifeng, col["4973"], 2018, date(2026, 5, 20))
+        late = late_report(nangang, next(c for c in nangang.columns if c.key == "2631"), 2018, date(2026, 5, 21))
+        run("2026-06")
+        run("2026-07")
+        # 老洲乡's column rests in 2026-09: --every-list reads it all the same.
+        flagged = late_report(yifeng, col["4972"], 2018, date(2026, 8, 3))
+        run("2026-09", "--every-list")
+    return runs, new, late, flagged
+
+
+def test_column_rotation_reads_each_column_once_in_three_months():
+    from crawler.recrawl import column_rests
+
+    urls = [f"http://127.0.0.1:1/public/column/{k}?type=3&catId={k}&action=list" for k in range(4900, 5000)]
+    for start in range(4, 12):
+        months = [f"2026-{m:02d}" for m in range(start, start + 3) if m <= 12] or []
+        if len(months) < 3:
+            continue
+        assert all(sum(not column_rests(u, m) for m in months) == 1 for u in urls), months
+    assert not any(column_rests(u, f"2026-{m:02d}") for u in urls for m in (1, 2, 3))
+
+
+def test_nothing_new_out_of_season_reads_only_the_columns_due(resting):
+    from crawler.recrawl import column_rests
+
+    runs, *_ = resting
+    requests, stdout, entries, columns, _ = runs["2026-05"]
+    assert "0 new" in stdout
+    read = {c for c in columns if not column_rests(c, "2026-05")}
+    lonsun = [c for c in columns if "/public/column/" in c]
+    gkmlpt = [c for c in columns if c.endswith("/gkmlpt/index")]
+    assert (len(lonsun), len(gkmlpt)) == (4, 1)
+    due = sum(in_rotation(u, "2026-05", SHARE) for u in entries)
+    # Each LonSun column read: its shell and its first fragment (all known: the second is not
+    # asked for); gkmlpt read: its shell and page 1 of the 年报 category; /zwgk/, a page of the
+    # home page's that holds no column, every run.
+    lists = 1 + 2 * len(read & set(lonsun)) + 2 * len(read & set(gkmlpt))
+    got = kinds(requests, {path_of(u) for u in entries})
+    assert got == Counter({"robots": 2, "home": 2, "report": due, "list": lists})
+    assert sorted(path_of(c) for c in read) == sorted(p for _, _, p in requests if "/public/column/" in p
+                                                      or p == "/gkmlpt/index")
+    # The numbers for this seed: 2 of 5 columns read, 5 re-checks of 71 reports: 14 requests
+    # where the first crawl made 92.
+    assert (len(read), due, len(requests), len(runs["2026-01"][0])) == (2, 5, 14, 92)
+
+
+def test_new_report_found_in_the_next_run_that_reads_its_column(resting):
+    runs, new, late, _ = resting
+    requests, stdout, *_, db = runs["2026-06"]
+    assert has(db, new.organ.name, 2018) and not has(db, late.organ.name, 2018)
+    assert "1 new" in stdout
+
+
+def test_late_report_in_a_resting_column_found_when_its_turn_comes(resting):
+    runs, new, late, _ = resting
+    requests, stdout, *_, db = runs["2026-07"]
+    assert has(db, late.organ.name, 2018)
+    assert "1 new" in stdout
+    # gkmlpt, page by page: page 1 of the 年报 category shows the new entry, so page 2 is asked
+    # for; it answers 404 (this portal's quirk), so the three organs' categories are read.
+    api = sorted(p for _, _, p in requests if "/gkmlpt/api/" in p)
+    assert [p.split("?")[0].rsplit("/", 1)[1] + "?" + p.split("?")[1].split("&")[0] for p in api] == [
+        "2629?page=1", "2629?page=2", "2630?page=1", "2631?page=1", "3101?page=1"]
+
+
+def test_every_list_reads_resting_columns(resting):
+    from crawler.recrawl import column_rests
+
+    runs, _, _, flagged = resting
+    requests, stdout, entries, columns, db = runs["2026-09"]
+    assert column_rests(next(c for c in columns if "/public/column/4972" in c), "2026-09")
+    assert has(db, flagged.organ.name, 2018)
+    assert sorted(p for _, _, p in requests if "/public/column/" in p or p == "/gkmlpt/index") == sorted(
+        path_of(c) for c in columns)
