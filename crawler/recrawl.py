@@ -272,8 +272,11 @@ class DeltaFetchMiddleware(_ArchiveReader):
                 continue
             name = callback_name(r)
             if name == "parse_attachment" and same_page:
-                # The page that links it is archived byte for byte: so are its links.
+                # The page that links it is archived byte for byte: so are its links. Counted as
+                # a known report not fetched (the page's `seen` keeps the file's source online).
                 self._stat("xxgk/attachments_not_refetched")
+                self._stat("xxgk/reports_known")
+                self._stat("xxgk/reports_seen")
                 continue
             if name == "parse_attachment" and entry:
                 # A file is filed under the list entry of the article that links it.

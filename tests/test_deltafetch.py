@@ -271,3 +271,47 @@ def test_every_list_reads_resting_columns(resting):
     assert has(db, flagged.organ.name, 2018)
     assert sorted(p for _, _, p in requests if "/public/column/" in p or p == "/gkmlpt/index") == sorted(
         path_of(c) for c in columns)
+
+
+# Cheap re-checks ---------------------------------------------------------------------------------
+def test_recheck_asks_for_attachments_only_if_the_page_changed_or_is_a_shell(tmp_path):
+    """Two reports on a site without validators: one printed on its page and attached too, one
+    whose page only says 详见附件 (the attachment is the report). A re-check (--verify) reads both
+    pages; the first page's file only when the page's bytes changed."""
+    from crawler.registry import dump as dump_registry
+    from crawler.simulator.documents import docx_bytes
+
+    from .hostile import Site, html, sim_reports
+
+    docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    (t1, page1, item1), (t2, _, item2) = sim_reports(2)
+    with Site() as site:
+        site.routes["/list.html"] = html(f'<ul><li><a href="/a.html">{t1}</a><span>2025-01-20</span></li>'
+                                         f'<li><a href="/b.html">{t2}</a><span>2025-01-10</span></li></ul>', "政府信息公开年报")
+        printed = page1.replace("</body>", f'<p>附件：<a href="/files/a.docx">{t1}.docx</a></p></body>')
+        site.routes["/a.html"] = html(printed.split("<body>", 1)[1].rsplit("</body>", 1)[0], t1)
+        site.routes["/b.html"] = html(f'<h1>{t2}</h1><p>详见附件。</p><p><a href="/files/b.docx">{t2}.docx</a></p>', t2)
+        site.routes["/files/a.docx"] = (200, {"Content-Type": docx}, docx_bytes(item1))
+        site.routes["/files/b.docx"] = (200, {"Content-Type": docx}, docx_bytes(item2))
+        dump_registry([{"name": "续县", "level": "county", "platform": "longtail",
+                        "start_urls": [f"{site.base}/list.html"]}], tmp_path / "portals.yml")
+        crawl = ["crawl", "--data", tmp_path / "data", "--fast", "-q", "--registry", tmp_path / "portals.yml",
+                 "--verify"]
+        runs = []
+        for change in (None, None, "<!-- 更正 -->"):
+            if change:
+                status, headers, body = site.routes["/a.html"]
+                site.routes["/a.html"] = (status, headers, body.replace(b"</body>", change.encode() + b"</body>"))
+            start = len(site.requests)
+            out = run_xxgk(*crawl)
+            runs.append((Counter(p for _, p in site.requests[start:]), out.stdout))
+    first, same, changed = runs
+    files = ("/a.html", "/files/a.docx", "/b.html", "/files/b.docx")
+    assert [first[0][p] for p in files] == [1, 1, 1, 1]
+    # a.html and a.docx: one report from two sources; b.docx: the other
+    assert "3 reports seen: 2 new, 0 changed, 0 unchanged, 1 more sources of known reports" in first[1]
+    assert [same[0][p] for p in files] == [1, 0, 1, 1]  # the page unchanged: its file not asked again
+    assert [changed[0][p] for p in files] == [1, 1, 1, 1]  # the page changed: its file asked again
+    assert ("3 reports seen: 0 new, 0 changed, 2 unchanged, 0 more sources of known reports, 0 failed, "
+            "1 known with an unchanged list entry (not fetched)") in same[1]  # a.docx, not asked
+    assert "3 reports seen: 0 new, 1 changed, 2 unchanged" in changed[1]  # a.html's new bytes, same tables
