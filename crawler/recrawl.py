@@ -5,15 +5,29 @@ spider output): a report whose list entry (URL, title, date) is the one archived
 again. List pages are read from the first one (where new reports appear: lists are newest
 first); the later pages of a column are read only while its pages show a new or changed entry,
 or when the portal's last crawl was not clean (errors, an interrupted run), or on `--verify`.
+A page whose dated entries are not newest first does not stop the reading. Where a list's pages
+are fetched by script (LonSun fragments, gkmlpt's JSON), the spider asks for them one at a time
+in such a re-crawl (`PortalSpider.lazy_paging`), so the same cut applies.
 So that a silent correction at the same URL is still found, each run re-checks a rotating share
 of the known reports (`--verify-share`, 1/12 by default: each report is re-checked once in any
 12 consecutive monthly runs, chosen by a hash of its URL against the run's month); `--verify`
 re-checks all of them and reads every list page.
 
+Columns at rest: reports for a year are due by 31 January of the next (条例 第五十条). Outside
+January-March, a column that holds the report for the year before of every organ it held one for
+the year before that (`complete_columns`) is read in one monthly run of LIST_ROTATION (3), chosen
+by a hash of its URL; in the other runs its known reports count as seen (those due for
+re-checking are asked for directly) and the columns its page leads to (table `list_columns`) are
+asked for as if it had been read. New columns, columns still missing a report, every column in
+January-March, `--verify` and `--every-list` read every column. The price: a report posted late
+into a complete column is found up to two monthly runs later.
+
 A report that is fetched again is asked for conditionally (If-None-Match / If-Modified-Since,
 where the portal gave an ETag or Last-Modified); a 304 counts as seen and nothing is
 downloaded. Where a portal gives neither, the body is fetched and its SHA-256 compared by the
-store. A run that follows an interrupted one skips the URLs that run had already archived.
+store; a page whose bytes are the archived ones leads to no request for its attachments (a
+shell page, not archived itself, does: its attachment is the report). A run that follows an
+interrupted one skips the URLs that run had already archived.
 
 Attachments are tracked (table `attachments`: URL, the page that links it, state): `pending`
 from the moment their page is read, then `archived`, `unreadable` (fetched, not readable: its
@@ -168,6 +182,7 @@ class DeltaFetchMiddleware(_ArchiveReader):
         self.complete: set[str] = set()  # columns holding every report due (see complete_columns)
         # column URL -> the columns its page leads to: (URL, callback, cb_kwargs, a start request)
         self.children: dict[str, list[tuple[str, str, str, int]]] = {}
+        self.remembering = False
 
     def load(self, archive):
         for url, entry, n, column in archive.db.execute(
@@ -176,7 +191,8 @@ class DeltaFetchMiddleware(_ArchiveReader):
             self.known[url] = (entry, n, column)
         self.digests = dict(archive.db.execute("select url, sha256 from sources where url = entry_url"))
         self.complete = complete_columns(archive.db, int(self.month[:4]) - 1)
-        if archive.db["list_columns"].exists():
+        self.remembering = archive.db["list_columns"].exists()  # made by ensure_attachments
+        if self.remembering:
             for url, parent, callback, kwargs, start in archive.db.execute(
                     "select url, parent, callback, kwargs, start from list_columns order by rowid"):
                 self.children.setdefault(parent, []).append((url, callback, kwargs, start))
@@ -231,7 +247,7 @@ class DeltaFetchMiddleware(_ArchiveReader):
             self.children.setdefault(parent, []).append(row[:1] + row[2:])
             known.add(r.url)
             rows.append(row)
-        if rows and self.writer is not None:
+        if rows and self.writer is not None and self.remembering:
             self.writer.executemany("insert into list_columns (url, parent, callback, kwargs, start) values (?, ?, ?, ?, ?)"
                                     " on conflict(url, parent) do nothing", rows)
 
