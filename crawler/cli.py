@@ -336,8 +336,10 @@ def schedule(data_dir, registry):
     click.echo(f"""# Reports appear from mid-January to March, each for the year before: crawl every Monday
 # then, and on the first of every other month for corrections and late postings. A re-crawl
 # fetches only what is new or changed, and re-checks a twelfth of the archived reports, a
-# different twelfth each month; once a year (--verify) it re-checks all and reads every list
-# page, which also finds the reports taken down. A killed run resumes where it stopped.
+# different twelfth each month; from April, a column that already holds every report due is
+# read every third month (--every-list: every month); once a year (--verify) it re-checks all
+# and reads every list page, which also finds the reports taken down. A killed run resumes
+# where it stopped.
 
 # crontab -e
 30 2 * 1-3 1  cd {root} && {cmd} >> {log} 2>&1
