@@ -9,36 +9,77 @@ left out: their stalls and resets measure timeouts, not re-crawling), 335 report
 small columns; `large` is bench/crawl.py's world (six portals, one per list style, 20 organs ×
 2008–2025 each: 2,160 reports), whose columns are as long as a real county's.
 
-For each world: the first crawl, then a monthly re-crawl that finds nothing new (its share of
-re-checks included). For the normal world, 5% of the reports are then corrected in place (same
-URL, same list entry, new numbers) and monthly re-crawls run until all are found: the rotation
-(1/12 a month by default) must find every one within 12 runs.
+For each world: the first crawl, then monthly re-crawls that find nothing new (their share of
+re-checks included), each with its requests by kind: one in the publication season (January to
+March: every column read), three out of it (a column that holds every report due is read in one
+of three runs), one out of it with `--every-list`. For the normal world, 5% of the reports are
+then corrected in place (same URL, same list entry, new numbers) and monthly re-crawls run until
+all are found: the rotation (1/12 a month by default) must find every one within 12 runs.
+`--show-lists` prints every list or start page the re-crawls read.
 """
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from archive.store import DB_NAME  # noqa: E402
 from crawler.registry import dump  # noqa: E402
-from crawler.simulator.server import Simulator  # noqa: E402
+from crawler.simulator.server import FILE_HOST, Simulator  # noqa: E402
 
 PORTALS = ["yunxi", "yunling", "danxi", "qinghu", "yifeng", "nangang", "jianyang", "hedong", "wuxi"]
 
 
-def crawl(registry: Path, data: Path, month: str) -> tuple[float, str]:
+def crawl(registry: Path, data: Path, month: str, *extra: str) -> tuple[float, str]:
     t = time.perf_counter()
     p = subprocess.run([sys.executable, "-m", "crawler.cli", "crawl", "--fast", "--timeout", "30", "-q", "--registry", str(registry),
-                        "--data", str(data), "--month", month], capture_output=True, text=True, cwd=ROOT)
+                        "--data", str(data), "--month", month, *extra], capture_output=True, text=True, cwd=ROOT)
     if p.returncode != 0:
         sys.exit(p.stdout + p.stderr[-3000:])
     return time.perf_counter() - t, p.stdout.splitlines()[0]
+
+
+def path_of(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def breakdown(requests: list, data: Path, not_modified: int, show: bool = False) -> Counter:
+    """The run's requests by kind, from what the archive knows of each path: robots.txt, home
+    pages, report pages (entry URLs), attachments (archived sources that are not entry URLs),
+    list and start pages (the rest); and how many asked for a path the run had asked for before."""
+    db = sqlite3.connect(data / DB_NAME)
+    entries = {path_of(u) for (u,) in db.execute("select distinct entry_url from sources where entry_url is not null")}
+    files = {path_of(u) for (u,) in db.execute("select url from sources")} - entries
+    db.close()
+    kinds, asked = Counter(), Counter()
+    for key, method, path in requests:
+        asked[(key, method, path)] += 1
+        if asked[(key, method, path)] > 1:
+            kinds["repeats of a request"] += 1
+        if path == "/robots.txt":
+            kinds["robots.txt"] += 1
+        elif path in ("/", "/index.html"):
+            kinds["home pages"] += 1
+        elif path in entries:
+            kinds["report pages (re-checks and new)"] += 1
+        elif key.endswith(FILE_HOST) or path in files:
+            kinds["attachments"] += 1
+        else:
+            kinds["list and start pages"] += 1
+            if show:
+                print(f"    list/start: {key} {method} {path}")
+    kinds["of them answered 304"] = not_modified
+    return kinds
 
 
 def correct_in_place(portals) -> list:
@@ -52,55 +93,74 @@ def correct_in_place(portals) -> list:
     return chosen
 
 
-def run_world(name: str, sim: Simulator, rotation: bool) -> None:
+# (label, month, extra arguments): the first crawl, then re-crawls that find nothing new: one in
+# the publication season (every column read), three out of it (each complete column read in one
+# of the three), and one out of it with every column read (--every-list).
+RUNS = [("first crawl", "2026-01", ()),
+        ("nothing new, 2026-02 (season)", "2026-02", ()),
+        ("nothing new, 2026-05", "2026-05", ()),
+        ("nothing new, 2026-06", "2026-06", ()),
+        ("nothing new, 2026-07", "2026-07", ()),
+        ("nothing new, --every-list", "2026-08", ("--every-list",))]
+
+
+def run_world(name: str, sim: Simulator, rotation: bool, show: bool = False) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         registry = Path(tmp) / "portals.yml"
         dump(sim.registry(), registry)
         data = Path(tmp) / "data"
         rows = []
-        for label, month in (("first crawl", "2026-12"), ("re-crawl, nothing new", "2027-01")):
-            before = len(sim.requests)
-            seconds, summary = crawl(registry, data, month)
-            rows.append((label, seconds, len(sim.requests) - before, summary))
         print(f"\n[{name}] {len(sim.portals)} portals")
-        print(f"{'run':<24} {'seconds':>8} {'requests':>9}  summary")
-        for label, seconds, requests, summary in rows:
-            print(f"{label:<24} {seconds:>8.1f} {requests:>9}  {summary}")
-        (_, t1, r1, _), (_, t2, r2, _) = rows
-        print(f"re-crawl / first crawl: time {t2 / t1:.2f}, requests {r2 / r1:.3f}")
+        for label, month, extra in RUNS:
+            before, before_304 = len(sim.requests), len(sim.not_modified)
+            seconds, summary = crawl(registry, data, month, *extra)
+            requests = len(sim.requests) - before
+            rows.append((label, seconds, requests, summary))
+            if rows[1:]:
+                kinds = breakdown(sim.requests[before:], data, len(sim.not_modified) - before_304, show)
+                share = f"{requests / rows[0][2]:.3f} of the first crawl's requests, {seconds / rows[0][1]:.2f} of its time"
+                print(f"{label}: {requests} requests, {seconds:.1f} s ({share}); by kind: "
+                      + ", ".join(f"{k} {n}" for k, n in kinds.items()))
+            print(f"  {summary}")
+            if not rows[1:]:
+                print(f"{label}: {requests} requests, {seconds:.1f} s")
+        out = [r for label, _, r, _ in rows[2:5]]
+        print(f"out of season, nothing new: {min(out)}-{max(out)} requests a run, mean {sum(out) / 3:.1f}:"
+              f" {sum(out) / 3 / rows[0][2]:.3f} of the first crawl's")
         if not rotation:
             return
+        r1 = rows[0][2]
         changed = correct_in_place(sim.portals)
         print(f"{len(changed)} reports (5%) corrected in place; monthly re-crawls until all are found:")
-        found, total = 0, 0
-        for i in range(2, 14):
-            month = f"{2027 + (i - 1) // 12}-{(i - 1) % 12 + 1:02d}"
+        found = 0
+        for i in range(12):
+            month = f"{2026 + (7 + i) // 12}-{(7 + i) % 12 + 1:02d}"  # 2026-08 … 2027-07
             before = len(sim.requests)
             seconds, summary = crawl(registry, data, month)
             requests = len(sim.requests) - before
-            total += requests
             corrected = int(summary.split(" corrected")[0].rsplit(", ", 1)[-1]) if " corrected" in summary else 0
             found += corrected
             print(f"  {month}: {requests:>4} requests ({requests / r1:.3f} of the first crawl), {seconds:5.1f} s,"
                   f" {corrected} corrections found, {found}/{len(changed)} in all")
             if found == len(changed):
                 break
-        print(f"all {len(changed)} found within {i - 1} monthly runs" if found == len(changed)
+        print(f"all {len(changed)} found within {i + 1} monthly runs" if found == len(changed)
               else f"only {found} of {len(changed)} found in 12 monthly runs")
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--world", choices=("normal", "large", "both"), default="both")
+    ap.add_argument("--show-lists", action="store_true", help="print each list or start page the nothing-new run read")
     args = ap.parse_args()
     if args.world in ("normal", "both"):
         with Simulator(seed=2024, only=PORTALS) as sim:
-            run_world("normal", sim, rotation=True)
+            run_world("normal", sim, rotation=True, show=args.show_lists)
     if args.world in ("large", "both"):
         from crawler.simulator.universe import build_bench
 
         with Simulator(portals=build_bench(organs=20)) as sim:
-            run_world("large", sim, rotation=False)
+            run_world("large", sim, rotation=False, show=args.show_lists)
     return 0
 
 

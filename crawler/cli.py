@@ -162,6 +162,9 @@ def simulate(host, port, seed, registry_out, families):
 @click.option("--verify-share", type=click.FloatRange(0, 1), default=1 / 12, show_default="1/12",
               help="Share of the archived reports re-checked by a run, rotating month by month.")
 @click.option("--month", metavar="YYYY-MM", help="The month whose share is re-checked (default: this month).")
+@click.option("--every-list", is_flag=True,
+              help="Read every column's first page, also outside January-March when it holds every report due"
+                   " (by default such a column is read in one monthly run of three).")
 @click.option("-q", "--quiet", is_flag=True)
 @click.option("--wait", type=float, default=0, metavar="S",
               help="If another crawl is writing the archive, wait up to S seconds for it (default: refuse at once).")
@@ -173,7 +176,7 @@ def simulate(host, port, seed, registry_out, families):
               help="With --redis: portals this machine's worker crawls at once.")
 @click.option("--readers", type=click.IntRange(1), help="With --redis: reader processes of this machine's worker"
               " (default: the cores divided among the workers on this machine).")
-def crawl(urls, data_dir, registry_path, names, polite, timeout, verify, verify_share, month, quiet, wait,
+def crawl(urls, data_dir, registry_path, names, polite, timeout, verify, verify_share, month, every_list, quiet, wait,
           redis_url, delay, slots, readers):
     """Crawl portals of the registry and/or bare URLs (home pages or 年报 columns) into the archive."""
     from crawler import registry
@@ -209,7 +212,7 @@ def crawl(urls, data_dir, registry_path, names, polite, timeout, verify, verify_
             lock.release()
     else:
         stats = run_crawl(list(urls), data_dir, polite=polite, quiet=quiet, portals=portals, timeout=timeout,
-                          verify=verify, verify_share=verify_share, month=month, wait=wait)
+                          verify=verify, verify_share=verify_share, month=month, wait=wait, every_list=every_list)
     click.echo(stats.summary())
     click.echo(stats.portal_lines())
     sys.exit(0 if stats.ok else 1)
@@ -338,8 +341,10 @@ def schedule(data_dir, registry):
     click.echo(f"""# Reports appear from mid-January to March, each for the year before: crawl every Monday
 # then, and on the first of every other month for corrections and late postings. A re-crawl
 # fetches only what is new or changed, and re-checks a twelfth of the archived reports, a
-# different twelfth each month; once a year (--verify) it re-checks all and reads every list
-# page, which also finds the reports taken down. A killed run resumes where it stopped.
+# different twelfth each month; from April, a column that already holds every report due is
+# read every third month (--every-list: every month); once a year (--verify) it re-checks all
+# and reads every list page, which also finds the reports taken down. A killed run resumes
+# where it stopped.
 
 # crontab -e
 30 2 * 1-3 1  cd {root} && {cmd} >> {log} 2>&1

@@ -5,15 +5,29 @@ spider output): a report whose list entry (URL, title, date) is the one archived
 again. List pages are read from the first one (where new reports appear: lists are newest
 first); the later pages of a column are read only while its pages show a new or changed entry,
 or when the portal's last crawl was not clean (errors, an interrupted run), or on `--verify`.
+A page whose dated entries are not newest first does not stop the reading. Where a list's pages
+are fetched by script (LonSun fragments, gkmlpt's JSON), the spider asks for them one at a time
+in such a re-crawl (`PortalSpider.lazy_paging`), so the same cut applies.
 So that a silent correction at the same URL is still found, each run re-checks a rotating share
 of the known reports (`--verify-share`, 1/12 by default: each report is re-checked once in any
 12 consecutive monthly runs, chosen by a hash of its URL against the run's month); `--verify`
 re-checks all of them and reads every list page.
 
+Columns at rest: reports for a year are due by 31 January of the next (条例 第五十条). Outside
+January-March, a column that holds the report for the year before of every organ it held one for
+the year before that (`complete_columns`) is read in one monthly run of LIST_ROTATION (3), chosen
+by a hash of its URL; in the other runs its known reports count as seen (those due for
+re-checking are asked for directly) and the columns its page leads to (table `list_columns`) are
+asked for as if it had been read. New columns, columns still missing a report, every column in
+January-March, `--verify` and `--every-list` read every column. The price: a report posted late
+into a complete column is found up to two monthly runs later.
+
 A report that is fetched again is asked for conditionally (If-None-Match / If-Modified-Since,
 where the portal gave an ETag or Last-Modified); a 304 counts as seen and nothing is
 downloaded. Where a portal gives neither, the body is fetched and its SHA-256 compared by the
-store. A run that follows an interrupted one skips the URLs that run had already archived.
+store; a page whose bytes are the archived ones leads to no request for its attachments (a
+shell page, not archived itself, does: its attachment is the report). A run that follows an
+interrupted one skips the URLs that run had already archived.
 
 Attachments are tracked (table `attachments`: URL, the page that links it, state): `pending`
 from the moment their page is read, then `archived`, `unreadable` (fetched, not readable: its
@@ -44,6 +58,14 @@ REPORT_CALLBACKS = {"parse_article", "parse_attachment", "parse_post"}
 # Of those, the ones a list entry leads to (an attachment is reached from its article).
 ENTRY_CALLBACKS = {"parse_article", "parse_post"}
 DEFAULT_SHARE = 1 / 12
+# Reports for a year are due by 31 January of the next (条例 第五十条) and appear from January to
+# March: in those months every column is read in every run. Outside them a column that already
+# holds its organs' reports for the year before rests, and is read once in LIST_ROTATION monthly
+# runs (which run is given by a hash of its URL), for the late additions.
+SEASON = (1, 2, 3)
+LIST_ROTATION = 3
+# Callbacks that read a column's first page (from a start URL, a home page or a parent column).
+COLUMN_CALLBACKS = {"parse_start", "parse_column"}
 
 
 def callback_name(request) -> str:
@@ -74,6 +96,22 @@ def in_rotation(url: str, month: str, share: float) -> bool:
     slot = int(hashlib.sha1(f"{parts.path}?{parts.query}".encode("utf-8")).hexdigest()[:8], 16) % n
     year, mon = map(int, month.split("-"))
     return (year * 12 + mon - 1) % n == slot
+
+
+def complete_columns(db, latest: int) -> set[str]:
+    """Columns that hold the report for `latest` of every organ whose report for the year before
+    they hold (and at least one for `latest`): nothing is due in them until next January."""
+    years: dict[str, dict[int, set[str]]] = {}
+    for column, organ, year in db.execute(
+            "select s.[column], r.organ, r.year from sources s join reports r on r.id = s.report_id"
+            " where s.[column] is not null and r.year >= ?", [latest - 1]):
+        years.setdefault(column, {}).setdefault(year, set()).add(organ)
+    return {c for c, y in years.items() if y.get(latest) and y.get(latest - 1, set()) <= y[latest]}
+
+
+def column_rests(column: str, month: str) -> bool:
+    """Whether a complete column is left unread in the run of `month` (outside the season)."""
+    return int(month[5:7]) not in SEASON and not in_rotation(column, month, 1 / LIST_ROTATION)
 
 
 def this_month() -> str:
@@ -139,9 +177,84 @@ class DeltaFetchMiddleware(_ArchiveReader):
         self.known: dict[str, tuple[str, int, str | None]] = {}
         self.cut: set[str] = set()  # columns whose later pages were not read
         self.handled: set[str] = set()  # entry URLs met in this run's lists
+        self.digests: dict[str, str] = {}  # report page URL -> SHA-256 of the page as archived
+        self.every_list = s.getbool("XXGK_EVERY_LIST")
+        self.complete: set[str] = set()  # columns holding every report due (see complete_columns)
+        # column URL -> the columns its page leads to: (URL, callback, cb_kwargs, a start request)
+        self.children: dict[str, list[tuple[str, str, str, int]]] = {}
+        self.remembering = False
 
     def load(self, archive):
         self.known = known_entries(archive.db)
+        self.digests = dict(archive.db.execute("select url, sha256 from sources where url = entry_url"))
+        self.complete = complete_columns(archive.db, int(self.month[:4]) - 1)
+        self.remembering = archive.db["list_columns"].exists()  # made by ensure_attachments
+        if self.remembering:
+            for url, parent, callback, kwargs, start in archive.db.execute(
+                    "select url, parent, callback, kwargs, start from list_columns order by rowid"):
+                self.children.setdefault(parent, []).append((url, callback, kwargs, start))
+
+    # Columns at rest -----------------------------------------------------------------------------
+    @staticmethod
+    def column_of(request) -> str | None:
+        """The column whose first page `request` asks for, or None (a later page, a report)."""
+        name = callback_name(request)
+        if name == "parse_start" or (name in COLUMN_CALLBACKS and request.cb_kwargs.get("column") == request.url):
+            return request.url
+        return None
+
+    def resting(self, request, spider) -> bool:
+        column = self.column_of(request)
+        return (column is not None and column in self.complete and not self.every_list and not self.verify_all
+                and getattr(spider, "xxgk_trusted", False) and column_rests(column, self.month))
+
+    def rest(self, request, spider) -> list:
+        """A complete column not read this run: its known reports count as seen (those due for
+        re-checking are asked for directly), and the columns its page leads to are asked for
+        (or rested) as if it had been read."""
+        column = request.url
+        if column in self.cut:
+            return []
+        self.cut.add(column)
+        self._stat("xxgk/columns_resting")
+        self._stat("xxgk/list_pages_skipped")
+        if hasattr(spider, "column_seen"):
+            spider.column_seen()
+        out = self._due(column, set(), getattr(spider, getattr(spider, "entry_callback", "parse_article")), spider)
+        for url, callback, kwargs, start in self.children.get(column, ()):
+            if url in self.cut:
+                continue
+            child = scrapy.Request(url, getattr(spider, callback), errback=spider.on_error, cb_kwargs=json.loads(kwargs),
+                                   meta={"xxgk_start": True} if start else {})
+            out += self.rest(child, spider) if self.resting(child, spider) else [child]
+        return out
+
+    def _remember(self, parent: str, requests: list) -> None:
+        """The columns a column's page leads to, kept so that they are still read while it rests."""
+        rows = []
+        known = {c[0] for c in self.children.get(parent, ())}
+        for r in requests:
+            if not isinstance(r, scrapy.Request) or self.column_of(r) in (None, parent) or r.url in known:
+                continue
+            try:
+                kwargs = json.dumps(r.cb_kwargs, ensure_ascii=False, sort_keys=True)
+            except TypeError:
+                continue
+            row = (r.url, parent, callback_name(r), kwargs, int(bool(r.meta.get("xxgk_start"))))
+            self.children.setdefault(parent, []).append(row[:1] + row[2:])
+            known.add(r.url)
+            rows.append(row)
+        if rows and self.writer is not None and self.remembering:
+            self.writer.executemany("insert into list_columns (url, parent, callback, kwargs, start) values (?, ?, ?, ?, ?)"
+                                    " on conflict(url, parent) do nothing", rows)
+
+    async def process_start(self, start):
+        async for r in start:
+            if isinstance(r, scrapy.Request) and self.resting(r, self.crawler.spider):
+                for x in self.rest(r, self.crawler.spider):
+                    yield x
+            else:
+                yield r
 
     # What is known of a report, looked up through these two (a distributed worker, which has no
     # archive, asks Redis: crawler/distributed/delta.py).
@@ -164,13 +277,29 @@ class DeltaFetchMiddleware(_ArchiveReader):
 
     def _filter(self, response, out: list, spider) -> list:
         parent = response.request
+        rested = []  # what the columns at rest give instead of their pages: past the filter below
+        if parent is not None and callback_name(parent) not in REPORT_CALLBACKS:
+            self._remember(parent.cb_kwargs.get("column") or response.url, out)
+            resting = [r for r in out if isinstance(r, scrapy.Request) and self.resting(r, spider)]
+            if resting:
+                out = [r for r in out if not any(r is x for x in resting)]
+                for r in resting:
+                    rested += self.rest(r, spider)
         entry = response.meta.get("xxgk_entry")
-        kept, entries, unchanged = [], 0, 0
+        kept, entries, unchanged, dates = [], 0, 0, []
+        same_page = self._page_unchanged(response)
         for r in out:
             if not isinstance(r, scrapy.Request):
                 kept.append(r)
                 continue
             name = callback_name(r)
+            if name == "parse_attachment" and same_page:
+                # The page that links it is archived byte for byte: so are its links. Counted as
+                # a known report not fetched (the page's `seen` keeps the file's source online).
+                self._stat("xxgk/attachments_not_refetched")
+                self._stat("xxgk/reports_known")
+                self._stat("xxgk/reports_seen")
+                continue
             if name == "parse_attachment" and entry:
                 # A file is filed under the list entry of the article that links it.
                 r.meta.setdefault("xxgk_entry", entry)
@@ -178,6 +307,7 @@ class DeltaFetchMiddleware(_ArchiveReader):
                 kept.append(r)
                 continue
             entries += 1
+            dates.append(r.cb_kwargs.get("published"))
             first = r.url not in self.handled
             self.handled.add(r.url)
             key = entry_of(r.cb_kwargs.get("title"), r.cb_kwargs.get("published"))
@@ -195,7 +325,7 @@ class DeltaFetchMiddleware(_ArchiveReader):
                 continue
             self._skip(r.url, known[1])
         if (entries and unchanged == entries and not self.verify_all and getattr(spider, "xxgk_trusted", False)
-                and callback_name(parent) not in REPORT_CALLBACKS):
+                and callback_name(parent) not in REPORT_CALLBACKS and self._newest_first(dates)):
             # A start page read as a column (parse_start) is its own column.
             column = parent.cb_kwargs.get("column", response.url) if parent is not None else None
             pages = [r for r in kept if isinstance(r, scrapy.Request) and column
@@ -208,7 +338,25 @@ class DeltaFetchMiddleware(_ArchiveReader):
                     callback = next(r.callback for r in out if isinstance(r, scrapy.Request)
                                     and callback_name(r) in ENTRY_CALLBACKS)
                     kept += self._due(column, {r.url for r in out if isinstance(r, scrapy.Request)}, callback, spider)
-        return kept
+        return kept + rested
+
+    def _newest_first(self, dates: list) -> bool:
+        """Whether a list page's entries run newest first (as far as their dates tell): only then
+        does a page of known entries mean that the pages after it hold nothing new. A list in
+        another order is read on to its end."""
+        known = [d for d in dates if d]
+        if all(a >= b for a, b in zip(known, known[1:])):
+            return True
+        self._stat("xxgk/lists_not_newest_first")
+        return False
+
+    def _page_unchanged(self, response) -> bool:
+        """A report page fetched again (a re-check) whose bytes are the archived ones: the
+        files it links are not asked for again, unless one of them is still owed."""
+        if callback_name(response.request) not in ENTRY_CALLBACKS or response.url in self.open_pages:
+            return False
+        digest = self.digests.get(response.url)
+        return digest is not None and hashlib.sha256(response.body).hexdigest() == digest
 
     def _skip(self, url: str, sources: int) -> None:
         self._stat("xxgk/reports_known", sources)
@@ -328,6 +476,11 @@ def _attachment_of(response) -> str | None:
 
 
 def ensure_attachments(db) -> None:
+    if not db["list_columns"].exists():
+        # Which columns a column's page leads to (a county's column to its towns'), so that a
+        # column at rest does not hide them.
+        db.execute("create table if not exists list_columns (url text not null, parent text not null,"
+                   " callback text not null, kwargs text not null, start integer not null, primary key (url, parent))")
     if not db["attachments"].exists():
         db["attachments"].create({"url": str, "page_url": str, "state": str, "reason": str, "run_id": int, "at": str},
                                  pk="url", not_null={"url"})

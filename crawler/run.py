@@ -112,13 +112,14 @@ def quiet_scrapy() -> None:
 
 def crawl_settings(data_dir: Path, polite: bool, quiet: bool, timeout: float | None = None,
                    run_id: int | None = None, resume: set[str] | None = None, verify: bool = False,
-                   verify_share: float | None = None, month: str | None = None):
+                   verify_share: float | None = None, month: str | None = None, every_list: bool = False):
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     settings = get_project_settings()
     settings.set("XXGK_DATA", str(data_dir))
     settings.set("XXGK_RUN_ID", run_id)
     settings.set("XXGK_RESUME_URLS", sorted(resume or ()))
     settings.set("XXGK_VERIFY_ALL", verify)
+    settings.set("XXGK_EVERY_LIST", every_list)
     if verify_share is not None:
         settings.set("XXGK_VERIFY_SHARE", verify_share)
     if month:
@@ -135,21 +136,24 @@ def crawl_settings(data_dir: Path, polite: bool, quiet: bool, timeout: float | N
 
 def run_crawl(urls: list[str] = (), data_dir: Path = Path("data"), polite: bool = True, quiet: bool = False,
               portals: list[dict] | None = None, timeout: float | None = None, verify: bool = False,
-              verify_share: float | None = None, month: str | None = None, wait: float = 0) -> CrawlStats:
+              verify_share: float | None = None, month: str | None = None, wait: float = 0,
+              every_list: bool = False) -> CrawlStats:
     """Crawl registry entries (`portals`) and bare URLs (grouped by host into one portal each).
     `verify` re-checks every known report and reads every list page; otherwise a share
     (`verify_share`, default 1/12) of them, rotating with the run's `month` (YYYY-MM).
+    Outside January-March a column holding every report due rests in two of three runs, unless
+    `every_list` (crawler/recrawl.py).
     One crawl at a time per archive: `archive.lock.Locked` if another holds it after `wait` s."""
     data_dir = Path(data_dir)
     lock = DataLock(data_dir).acquire(wait)
     try:
-        return _run_crawl(urls, data_dir, polite, quiet, portals, timeout, verify, verify_share, month)
+        return _run_crawl(urls, data_dir, polite, quiet, portals, timeout, verify, verify_share, month, every_list)
     finally:
         lock.release()
 
 
 def _run_crawl(urls, data_dir: Path, polite: bool, quiet: bool, portals, timeout, verify, verify_share,
-               month) -> CrawlStats:
+               month, every_list=False) -> CrawlStats:
     entries = list(portals or [])
     by_host: dict[str, list[str]] = {}
     for u in urls:
@@ -163,7 +167,8 @@ def _run_crawl(urls, data_dir: Path, polite: bool, quiet: bool, portals, timeout
         log.warning("resuming after an interrupted crawl: %d reports already archived are not fetched again",
                     len(resume))
     process = CrawlerProcess(crawl_settings(data_dir, polite, quiet, timeout, run_id=run_id, resume=resume,
-                                            verify=verify, verify_share=verify_share, month=month))
+                                            verify=verify, verify_share=verify_share, month=month,
+                                            every_list=every_list))
     quiet_scrapy()
     clean = set() if resume else monitor.clean_portals(archive.db)
     spiders = spider_classes()

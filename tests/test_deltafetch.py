@@ -17,7 +17,9 @@ from crawler.simulator.server import Simulator
 from .conftest import run_xxgk
 
 PORTALS = ["yunxi", "danxi"]  # TRS (ETags: re-checks are conditional) and Hanweb (no validators)
-MONTHS = [f"2027-{m:02d}" for m in range(1, 13)]
+# Twelve months from October: three with columns at rest (their reports for the year before all
+# archived), January to March (the season: every column read), six more at rest.
+MONTHS = [f"2025-{m:02d}" for m in range(10, 13)] + [f"2026-{m:02d}" for m in range(1, 10)]
 SHARE = 1 / 12
 
 
@@ -47,7 +49,7 @@ def year_of_months(tmp_path_factory):
     with Simulator(seed=2024, only=PORTALS) as sim:
         registry = tmp / "portals.yml"
         dump(sim.registry(), registry)
-        run_xxgk("crawl", "--data", data, "--fast", "-q", "--registry", registry, "--month", "2026-12")
+        run_xxgk("crawl", "--data", data, "--fast", "-q", "--registry", registry, "--month", "2025-09")
         first_requests = list(sim.requests)
         db = sqlite_utils.Database(data / DB_NAME)
         entries = [u for (u,) in db.execute("select distinct entry_url from sources")]
@@ -108,3 +110,240 @@ def test_a_month_reads_a_fraction_of_the_first_crawl(year_of_months):
     for month, requests, stdout, _ in months:
         assert "0 new" in stdout and "known with an unchanged list entry (not fetched)" in stdout
         assert len(requests) < 0.25 * len(first), month
+
+
+def test_columns_read_every_month_in_season_and_in_turn_out_of_it(year_of_months):
+    from crawler.recrawl import column_rests
+
+    *_, months, data = year_of_months
+    db = sqlite_utils.Database(data / DB_NAME)
+    columns = {urlsplit(c).path: c for (c,) in db.execute("select distinct [column] from sources")}
+    assert len(columns) == 8  # yunxi: the county's and four towns'; danxi: three (robots.txt forbids a fourth)
+    rested = 0
+    for month, requests, _, _ in months:
+        read = {p for _, _, p in requests if p in columns}
+        due = {p for p, c in columns.items() if not column_rests(c, month)}
+        assert read == due, month
+        rested += len(columns) - len(read)
+        if month[5:] in ("01", "02", "03"):
+            assert read == set(columns), month
+    assert rested == 8 * 9 * 2 // 3  # out of season, each column rests in two runs of three
+
+
+# Columns at rest ---------------------------------------------------------------------------------
+# LonSun (its list fragments fetched by script) and gkmlpt (a JSON list per category, pages ≥ 2
+# answering 404): the two platforms whose spiders ask for a list page by page in a re-crawl.
+REST_PORTALS = ["yifeng", "nangang"]
+
+
+def late_report(portal, column, year: int, posted):
+    """A report posted late into a column that already holds the latest year's: at the top of
+    the list (newest first by posting date)."""
+    import random
+
+    from archive import schema
+    from crawler.simulator import world as w
+
+    rng = random.Random(year * 7919 + int(column.key))
+    organ = column.organ
+    doc_id = max(i.doc_id for c in portal.columns for i in c.items) + 1
+    r = w.SimReport(organ, year, "2021", w._title(rng, organ, year), posted, doc_id,
+                    {"active": w._active(rng, "2021", 6),
+                     "applications": w._applications(rng, "2021", {c: 0 for c in schema.APPLICANT_PARTS}, 6),
+                     "reviews": w._reviews(rng, 6)})
+    r.origin = r
+    column.items.insert(0, r)
+    return r
+
+
+def kinds(requests, entry_paths) -> Counter:
+    out = Counter()
+    for _, _, path in requests:
+        out["robots" if path == "/robots.txt" else "home" if path == "/" else "report" if path in entry_paths
+            else "list"] += 1
+    return out
+
+
+def path_of(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def has(archived, organ, year) -> bool:
+    return (organ, year) in archived
+
+
+@pytest.fixture(scope="module")
+def resting(tmp_path_factory):
+    from datetime import date
+
+    tmp = tmp_path_factory.mktemp("resting")
+    data, registry = tmp / "data", tmp / "portals.yml"
+    with Simulator(seed=2024, only=REST_PORTALS) as sim:
+        dump(sim.registry(), registry)
+        yifeng, nangang = sim.portal("yifeng"), sim.portal("nangang")
+        runs = {}
+
+        def run(month, *extra):
+            start = len(sim.requests)
+            p = run_xxgk("crawl", "--data", data, "--fast", "-q", "--registry", registry, "--month", month, *extra)
+            db = sqlite_utils.Database(data / DB_NAME)
+            entries = {u for (u,) in db.execute("select distinct entry_url from sources")}
+            columns = {c for (c,) in db.execute("select distinct [column] from sources")}
+            archived = set(db.execute("select organ, year from reports").fetchall())
+            runs[month] = (sim.requests[start:], p.stdout, entries, columns, archived)
+
+        run("2026-01")  # the first crawl: every town holds 2019-2025, the county 2008-2025
+        run("2026-05")  # nothing new
+        col = {c.key: c for c in yifeng.columns}
+        # 钟鸣镇's column is read in 2026-06 (column_rests below); gkmlpt's rests in 06, is read in 07.
+        new = late_report(yifeng, col["4973"], 2018, date(2026, 5, 20))
+        late = late_report(nangang, next(c for c in nangang.columns if c.key == "2631"), 2018, date(2026, 5, 21))
+        run("2026-06")
+        run("2026-07")
+        # 老洲乡's column rests in 2026-09: --every-list reads it all the same.
+        flagged = late_report(yifeng, col["4972"], 2018, date(2026, 8, 3))
+        run("2026-09", "--every-list")
+    return runs, new, late, flagged
+
+
+def test_column_rotation_reads_each_column_once_in_three_months():
+    from crawler.recrawl import column_rests
+
+    urls = [f"http://127.0.0.1:1/public/column/{k}?type=3&catId={k}&action=list" for k in range(4900, 5000)]
+    for start in range(4, 12):
+        months = [f"2026-{m:02d}" for m in range(start, start + 3) if m <= 12] or []
+        if len(months) < 3:
+            continue
+        assert all(sum(not column_rests(u, m) for m in months) == 1 for u in urls), months
+    assert not any(column_rests(u, f"2026-{m:02d}") for u in urls for m in (1, 2, 3))
+
+
+def test_nothing_new_out_of_season_reads_only_the_columns_due(resting):
+    from crawler.recrawl import column_rests
+
+    runs, *_ = resting
+    requests, stdout, entries, columns, _ = runs["2026-05"]
+    assert "0 new" in stdout
+    read = {c for c in columns if not column_rests(c, "2026-05")}
+    lonsun = [c for c in columns if "/public/column/" in c]
+    gkmlpt = [c for c in columns if c.endswith("/gkmlpt/index")]
+    assert (len(lonsun), len(gkmlpt)) == (4, 1)
+    due = sum(in_rotation(u, "2026-05", SHARE) for u in entries)
+    # Each LonSun column read: its shell and its first fragment (all known: the second is not
+    # asked for); gkmlpt read: its shell and page 1 of the 年报 category; /zwgk/, a page of the
+    # home page's that holds no column, every run.
+    lists = 1 + 2 * len(read & set(lonsun)) + 2 * len(read & set(gkmlpt))
+    got = kinds(requests, {path_of(u) for u in entries})
+    assert got == Counter({"robots": 2, "home": 2, "report": due, "list": lists})
+    assert sorted(path_of(c) for c in read) == sorted(p for _, _, p in requests if "/public/column/" in p
+                                                      or p == "/gkmlpt/index")
+    # The numbers for this seed: 2 of 5 columns read, 5 re-checks of 71 reports: 14 requests
+    # where the first crawl made 91 or 92.
+    assert (len(read), due, len(requests)) == (2, 5, 14)
+
+
+def test_new_report_found_in_the_next_run_that_reads_its_column(resting):
+    runs, new, late, _ = resting
+    requests, stdout, *_, db = runs["2026-06"]
+    assert has(db, new.organ.name, 2018) and not has(db, late.organ.name, 2018)
+    assert "1 new" in stdout
+
+
+def test_late_report_in_a_resting_column_found_when_its_turn_comes(resting):
+    runs, new, late, _ = resting
+    requests, stdout, *_, db = runs["2026-07"]
+    assert has(db, late.organ.name, 2018)
+    assert "1 new" in stdout
+    # gkmlpt, page by page: page 1 of the 年报 category shows the new entry, so page 2 is asked
+    # for; it answers 404 (this portal's quirk), so the three organs' categories are read.
+    api = sorted(p for _, _, p in requests if "/gkmlpt/api/" in p)
+    assert [p.split("?")[0].rsplit("/", 1)[1] + "?" + p.split("?")[1].split("&")[0] for p in api] == [
+        "2629?page=1", "2629?page=2", "2630?page=1", "2631?page=1", "3101?page=1"]
+
+
+def test_every_list_reads_resting_columns(resting):
+    from crawler.recrawl import column_rests
+
+    runs, _, _, flagged = resting
+    requests, stdout, entries, columns, db = runs["2026-09"]
+    assert column_rests(next(c for c in columns if "/public/column/4972" in c), "2026-09")
+    assert has(db, flagged.organ.name, 2018)
+    assert sorted(p for _, _, p in requests if "/public/column/" in p or p == "/gkmlpt/index") == sorted(
+        path_of(c) for c in columns)
+
+
+# Cheap re-checks ---------------------------------------------------------------------------------
+def test_recheck_asks_for_attachments_only_if_the_page_changed_or_is_a_shell(tmp_path):
+    """Two reports on a site without validators: one printed on its page and attached too, one
+    whose page only says 详见附件 (the attachment is the report). A re-check (--verify) reads both
+    pages; the first page's file only when the page's bytes changed."""
+    from crawler.registry import dump as dump_registry
+    from crawler.simulator.documents import docx_bytes
+
+    from .hostile import Site, html, sim_reports
+
+    docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    (t1, page1, item1), (t2, _, item2) = sim_reports(2)
+    with Site() as site:
+        site.routes["/list.html"] = html(f'<ul><li><a href="/a.html">{t1}</a><span>2025-01-20</span></li>'
+                                         f'<li><a href="/b.html">{t2}</a><span>2025-01-10</span></li></ul>', "政府信息公开年报")
+        printed = page1.replace("</body>", f'<p>附件：<a href="/files/a.docx">{t1}.docx</a></p></body>')
+        site.routes["/a.html"] = html(printed.split("<body>", 1)[1].rsplit("</body>", 1)[0], t1)
+        site.routes["/b.html"] = html(f'<h1>{t2}</h1><p>详见附件。</p><p><a href="/files/b.docx">{t2}.docx</a></p>', t2)
+        site.routes["/files/a.docx"] = (200, {"Content-Type": docx}, docx_bytes(item1))
+        site.routes["/files/b.docx"] = (200, {"Content-Type": docx}, docx_bytes(item2))
+        dump_registry([{"name": "续县", "level": "county", "platform": "longtail",
+                        "start_urls": [f"{site.base}/list.html"]}], tmp_path / "portals.yml")
+        crawl = ["crawl", "--data", tmp_path / "data", "--fast", "-q", "--registry", tmp_path / "portals.yml",
+                 "--verify"]
+        runs = []
+        for change in (None, None, "<!-- 更正 -->"):
+            if change:
+                status, headers, body = site.routes["/a.html"]
+                site.routes["/a.html"] = (status, headers, body.replace(b"</body>", change.encode() + b"</body>"))
+            start = len(site.requests)
+            out = run_xxgk(*crawl)
+            runs.append((Counter(p for _, p in site.requests[start:]), out.stdout))
+    first, same, changed = runs
+    files = ("/a.html", "/files/a.docx", "/b.html", "/files/b.docx")
+    assert [first[0][p] for p in files] == [1, 1, 1, 1]
+    # a.html and a.docx: one report from two sources; b.docx: the other
+    assert "3 reports seen: 2 new, 0 changed, 0 unchanged, 1 more sources of known reports" in first[1]
+    assert [same[0][p] for p in files] == [1, 0, 1, 1]  # the page unchanged: its file not asked again
+    assert [changed[0][p] for p in files] == [1, 1, 1, 1]  # the page changed: its file asked again
+    assert ("3 reports seen: 0 new, 0 changed, 2 unchanged, 0 more sources of known reports, 0 failed, "
+            "1 known with an unchanged list entry (not fetched)") in same[1]  # a.docx, not asked
+    assert "3 reports seen: 0 new, 1 changed, 2 unchanged" in changed[1]  # a.html's new bytes, same tables
+
+
+def test_a_list_in_oldest_first_order_is_read_to_its_end(tmp_path):
+    """A re-crawl stops at a list's first page when all its entries are known, because lists
+    are newest first (the LonSun fragments above: the second is not asked for). A list whose
+    dates run the other way has its new entries on its last page: the reader sees the order on
+    the first page and reads on."""
+    from crawler.registry import dump as dump_registry
+
+    from .hostile import Site, html, sim_reports
+
+    reports = sim_reports(4)
+    dates = ["2019-01-10", "2020-01-10", "2021-01-10", "2022-01-10"]
+
+    def page(rows, more):
+        items = "".join(f'<li><a href="/r{i}.html">{reports[i][0]}</a><span>{dates[i]}</span></li>' for i in rows)
+        return html(f"<ul>{items}</ul>" + ('<a href="/list_2.html">下一页</a>' if more else ""), "政府信息公开年报")
+
+    with Site() as site:
+        for i, (title, body, _) in enumerate(reports):
+            site.routes[f"/r{i}.html"] = html(body.split("<body>", 1)[1].rsplit("</body>", 1)[0], title)
+        site.routes["/list.html"], site.routes["/list_2.html"] = page([0, 1], True), page([2], False)
+        dump_registry([{"name": "续县", "level": "county", "platform": "longtail",
+                        "start_urls": [f"{site.base}/list.html"]}], tmp_path / "portals.yml")
+        crawl = ["crawl", "--data", tmp_path / "data", "--fast", "-q", "--registry", tmp_path / "portals.yml",
+                 "--month", "2026-02", "--verify-share", "0"]
+        assert "3 new" in run_xxgk(*crawl).stdout
+        site.routes["/list_2.html"] = page([2, 3], False)  # the new report at the end
+        start = len(site.requests)
+        stdout = run_xxgk(*crawl).stdout
+        asked = [p for _, p in site.requests[start:]]
+    assert asked == ["/robots.txt", "/list.html", "/list_2.html", "/r3.html"] and "1 new" in stdout

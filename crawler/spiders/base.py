@@ -148,6 +148,7 @@ class PortalSpider(scrapy.Spider):
 
     platform = "generic"
     max_discovery_depth = 2
+    entry_callback = "parse_article"  # the callback a list entry leads to
 
     def __init__(self, start_urls=None, portal=None, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -214,6 +215,15 @@ class PortalSpider(scrapy.Spider):
 
     def is_column(self, response) -> bool:
         return discovery.recognise_column(response) == self.platform
+
+    @property
+    def lazy_paging(self) -> bool:
+        """Whether a list whose pages are fetched by script (LonSun fragments, gkmlpt's JSON)
+        asks for them one at a time, each page for the next: in a re-crawl of a portal whose
+        last crawl was clean, so that delta-fetch (crawler/recrawl.py) can stop at the first page
+        that shows nothing new. A first crawl, or a --verify one, asks for all at once."""
+        settings = getattr(self, "settings", None)
+        return bool(getattr(self, "xxgk_trusted", False)) and not (settings and settings.getbool("XXGK_VERIFY_ALL"))
 
     def parse_column(self, response, column):
         raise NotImplementedError

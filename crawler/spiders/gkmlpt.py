@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 from html import escape
+from urllib.parse import urlsplit
 
 import scrapy
 
@@ -32,25 +33,38 @@ def config_value(text: str, key: str):
 class GkmlptSpider(PortalSpider):
     name = "gkmlpt"
     platform = "gkmlpt"
+    entry_callback = "parse_post"
 
     def parse_column(self, response, column):
         text = response.text
         sid, tree = config_value(text, "SID"), config_value(text, "TREE") or []
         cats: list[int] = []
+        children: dict[int, list[int]] = {}  # a 年报 category -> the 年报 categories under it
 
-        def walk(nodes, inside=False):
+        def walk(nodes, parent=None):
             for n in nodes:
-                hit = inside or bool(REPORT_CATEGORY.search(n.get("name", "")))
+                hit = parent is not None or bool(REPORT_CATEGORY.search(n.get("name", "")))
                 if hit:
                     cats.append(n["id"])
-                walk(n.get("children") or [], hit)
+                    if parent is not None:
+                        children.setdefault(parent, []).append(n["id"])
+                walk(n.get("children") or [], n["id"] if hit else None)
 
         walk(tree)
         if not cats:
             self.start_failed(response.url, "no 年报 category in the gkmlpt TREE")
+        if self.lazy_paging:
+            # A re-crawl reads a category's own list, which holds its children's items newest
+            # first, one page at a time; the children only if a later page cannot be read.
+            inner = {c for cs in children.values() for c in cs}
+            cats = [c for c in cats if c not in inner]
         for cat in cats:
-            yield scrapy.Request(response.urljoin(f"/gkmlpt/api/all/{cat}?page=1&sid={sid}"), self.parse_list,
-                                 errback=self.on_error, cb_kwargs={"column": column, "cat": cat, "sid": sid, "page": 1})
+            yield self.list_request(response, column, cat, sid, 1, children.get(cat, []) if self.lazy_paging else ())
+
+    def list_request(self, response, column, cat, sid, page, children=(), **meta):
+        return scrapy.Request(response.urljoin(f"/gkmlpt/api/all/{cat}?page={page}&sid={sid}"), self.parse_list,
+                              errback=self.page_failed, meta={**meta, "xxgk_children": list(children)},
+                              cb_kwargs={"column": column, "cat": cat, "sid": sid, "page": page})
 
     def parse_list(self, response, column, cat, sid, page):
         data = json.loads(response.text)
@@ -61,11 +75,25 @@ class GkmlptSpider(PortalSpider):
                                      cb_kwargs={"title": art["title"], "published": iso_date(art.get("display_publish_time")),
                                                 "column": column})
         total = int(data.get("total") or 0)
-        if page == 1 and arts and total > len(arts):
+        children = response.meta.get("xxgk_children") or []
+        if self.lazy_paging:
+            # One page at a time, from the first page's size: delta-fetch stops at a page with nothing new.
+            size = response.meta.get("xxgk_page_size") or len(arts)
+            if arts and page * size < total:
+                yield self.list_request(response, column, cat, sid, page + 1, children, xxgk_quirk=QUIRK,
+                                        xxgk_page_size=size)
+        elif page == 1 and arts and total > len(arts):
             for p in range(2, -(-total // len(arts)) + 1):
-                yield scrapy.Request(response.urljoin(f"/gkmlpt/api/all/{cat}?page={p}&sid={sid}"), self.parse_list,
-                                     errback=self.on_error, meta={"xxgk_quirk": QUIRK},
-                                     cb_kwargs={"column": column, "cat": cat, "sid": sid, "page": p})
+                yield self.list_request(response, column, cat, sid, p, xxgk_quirk=QUIRK)
+
+    def page_failed(self, failure):
+        """A later page refused (the quirk): the category's children list what it could not."""
+        self.on_error(failure)
+        kw, children = failure.request.cb_kwargs, failure.request.meta.get("xxgk_children") or []
+        return [scrapy.Request(f"{_origin(failure.request.url)}/gkmlpt/api/all/{c}?page=1&sid={kw['sid']}",
+                               self.parse_list, errback=self.page_failed,
+                               cb_kwargs={"column": kw["column"], "cat": c, "sid": kw["sid"], "page": 1})
+                for c in children]
 
     def parse_post(self, response, title, published, column):
         detail = config_value(response.text, "DETAIL") or {}
@@ -80,3 +108,8 @@ class GkmlptSpider(PortalSpider):
                 f'<div class="article-content">{content}</div></body></html>')
         yield self.report_item(response, title, published, column, body=html.encode("utf-8"),
                                content_type="text/html; charset=utf-8")
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"

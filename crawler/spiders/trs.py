@@ -18,6 +18,7 @@ from .base import PortalSpider, iso_date
 from .discovery import COLUMN_TEXT
 
 PAGER = re.compile(r"createPage(?:HTML)?\(\s*(\d+)\s*,\s*(\d+)\s*,\s*[\"'](\w+)[\"']\s*,\s*[\"'](\w+)[\"']")
+INDEX = re.compile(r"/index\.s?html?$")
 ARTICLE = re.compile(r"(?:^|/)t\d{8}_\d+(?:_wap)?\.s?html?$")
 
 
@@ -26,6 +27,7 @@ class TrsSpider(PortalSpider):
     platform = "trs"
 
     def column_request(self, url):
+        url = INDEX.sub("/", url)  # the directory and its index.html are one column, read once
         return scrapy.Request(url, callback=self.parse_column, errback=self.on_error, cb_kwargs={"column": url})
 
     def parse_column(self, response, column):
