@@ -121,7 +121,7 @@ def parse_html(html: str, title: str | None = None, source: str = "<html>") -> P
         from .textparse import find_title
 
         title = re.sub(r"\s+", "", find_title(doc.text_content())) or None
-    prose = main_text(doc, source_html=html)  # after the grids: trafilatura prunes the tree
+    prose = main_text(html)
     document = Document("html", grids=grids, text=prose, title=title, prose=prose)
     try:
         return read_document(document, source)
