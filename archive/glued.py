@@ -254,14 +254,15 @@ def review_splits(segments: list[str]) -> list[tuple[str, ...]]:
         return row_splits(list(segments), 15, review_prune) or row_splits(list(segments), 15)
     out: list[tuple[str, ...]] = []
 
-    def cells_from(seg: int, pos: int):
+    starts: dict[tuple[int, int], list] = {}  # the search revisits each place many times
+
+    def cells_from(seg: int, pos: int) -> list:
         """(cell, next seg, next pos) for every cell that can start at (seg, pos)."""
-        if seg == len(segments):
-            return
-        text = segments[seg]
-        for e in range(pos + 1, len(text) + 1):
-            if _CELL.fullmatch(text[pos:e]):
-                yield text[pos:e], (seg + 1, 0) if e == len(text) else (seg, e)
+        if (seg, pos) not in starts:
+            text = segments[seg] if seg < len(segments) else ""
+            starts[seg, pos] = [(text[pos:e], (seg + 1, 0) if e == len(text) else (seg, e))
+                                for e in range(pos + 1, len(text) + 1) if _CELL.fullmatch(text[pos:e])]
+        return starts[seg, pos]
 
     def group(seg: int, pos: int, done: tuple[str, ...]) -> None:
         if len(done) == 15:

@@ -117,9 +117,7 @@ def html_grids(html) -> list[Grid]:
 
 def distinct(cells) -> list[Cell]:
     """The cells of a row or column in order, each merged cell once."""
-    seen, out = set(), []
-    for cell in cells:
-        if cell is not None and id(cell) not in seen:
-            seen.add(id(cell))
-            out.append(cell)
+    out = list(dict.fromkeys(cells))  # a Cell hashes by identity: a merged cell is kept once
+    if None in out:
+        out.remove(None)
     return out

@@ -215,12 +215,12 @@ def _parse_bytes(data: bytes, source: str, content_type: str | None = None) -> P
     raise ParseError(source, f"unsupported document type ({kind})")
 
 
-_LINE_SPACE = str.maketrans("", "", "\r\n\t")
+_LINE_SPACE = re.compile("[\r\n\t]+")
 
 
 def _mostly_printable(head: str) -> bool:
     """Whether at least 95% of ``head`` is printable text (line breaks and tabs count)."""
-    if head.translate(_LINE_SPACE).isprintable():
+    if _LINE_SPACE.sub("", head).isprintable():
         return True  # the common case, checked at C speed
     return sum(ch.isprintable() or ch in "\r\n\t" for ch in head) >= 0.95 * len(head)
 
