@@ -14,7 +14,7 @@ from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
 from . import schema
-from .labels import Value, normalise
+from .labels import Value, normalise_text
 
 APPS = "applications"
 REVIEWS = "reviews"
@@ -141,7 +141,7 @@ _LITIGATION_SAID = re.compile(r"(?<!提起)行政诉讼(?:案件)?(?:共计|共|
 
 def check_a6(tables: dict, text: str) -> list[dict]:
     """Numbers the narrative restates: applications received, 行政复议 and 行政诉讼 cases."""
-    flat = normalise(text or "")
+    flat = normalise_text(text or "")
     out = []
     m, before = _restatement(flat)
     if m and tables.get(APPS):
