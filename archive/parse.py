@@ -193,7 +193,7 @@ def _parse_bytes(data: bytes, source: str, content_type: str | None = None) -> P
     if kind == "html":
         return parse_html(decode_html(data, content_type), source=source)
     if kind == "pdf":
-        from .formats.pdftables import parse_pdf_document
+        from .pdfreadings import parse_pdf_document
 
         return parse_pdf_document(data, source)
     if kind == "text":
@@ -209,18 +209,34 @@ def _parse_bytes(data: bytes, source: str, content_type: str | None = None) -> P
                 report.damaged_text = True  # a digit or a label may be lost: flagged for review
         return report
     if kind == "zip":
-        from .formats import parse_zip
+        from .formats import read_zip
 
-        return parse_zip(data, source)
+        return read_attachment(read_zip(data, source), source)
     if kind == "ole":
-        from .formats import parse_ole
+        from .formats import read_ole
 
-        return parse_ole(data, source)
+        return read_attachment(read_ole(data, source), source)
     if kind == "image":
         from .formats.ocr import parse_image
 
         return parse_image(data, source)
     raise ParseError(source, f"unsupported document type ({kind})")
+
+
+_YEAR = re.compile(r"(?:19|20)\d{2}|[〇○零一二][〇○零一二三四五六七八九]{3}")
+
+
+def read_attachment(document: Document, source: str) -> ParsedReport:
+    """The one mapping step for an attachment's document. Its title property names the report
+    when it holds a year (else it is often a file name or a template's title), or when the
+    text names none."""
+    meta = document.meta_title
+    if meta and not document.title and _YEAR.search(meta):
+        document.title = meta
+    report = read_document(document, source)
+    if not report.title and meta:
+        report.title = meta
+    return report
 
 
 _LINE_SPACE = re.compile("[\r\n\t]+")

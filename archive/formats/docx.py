@@ -11,8 +11,8 @@ import io
 from ..errors import ParseError
 from ..htmlgrid import Cell, Grid
 from ..labels import clean_text
-from ..report import ParsedReport
-from . import limits, report_from_grids
+from ..document import Document
+from . import limits
 
 
 def _cell_text(cell) -> str:
@@ -92,7 +92,7 @@ def docx_grids_and_text(data: bytes, source: str):
     return grids, "\n".join(lines), title
 
 
-def parse_docx(data: bytes, source: str) -> ParsedReport:
+def read_docx(data: bytes, source: str) -> Document:
     grids, text, title = docx_grids_and_text(data, source)
     grids = [g for g in grids if any(c is not None and c.text for row in g for c in row)]
-    return report_from_grids(grids, text, source, "docx", title=title)
+    return Document("docx", grids=grids, text=text, meta_title=title)
