@@ -23,6 +23,7 @@ class Document:
     # The file's own title property (DOCX core properties): often empty or a file name, so it
     # names the report only when it holds a year or when the text names none.
     meta_title: str | None = None
+    warnings: list[str] = field(default_factory=list)  # what the reader met that the report must say
 
 
 def pipe_text(grids: list[Grid]) -> str:

@@ -236,6 +236,7 @@ def read_attachment(document: Document, source: str) -> ParsedReport:
     report = read_document(document, source)
     if not report.title and meta:
         report.title = meta
+    report.warnings[:0] = document.warnings
     return report
 
 
