@@ -1,9 +1,9 @@
 """Main text and metadata of an article page.
 
 The report's prose (what is stored for search and read for the narrative) comes from
-Resiliparse's main-content extraction: a C++ HTML parser and boilerplate filter that takes a
-fraction of a millisecond per page, where trafilatura took about 5 ms, most of a report's
-parsing budget. Its statistical tables are read from the raw HTML by htmlgrid; trafilatura
+Resiliparse's plain-text extraction: a C++ HTML parser that takes a fraction of a millisecond
+per page, where trafilatura took about 5 ms, most of a report's parsing budget. It keeps all
+visible text but the tables (a portal page's navigation too, which trafilatura dropped). Its statistical tables are read from the raw HTML by htmlgrid; trafilatura
 still gives the page metadata.
 """
 from __future__ import annotations
@@ -29,8 +29,10 @@ def main_text(html: str) -> str:
     """The report's prose. Its statistical tables are stored cell by cell, so they are left out
     here (the narrative checks then see only the narrative); a page that lays out its whole
     article in a <table>, as old portals do, is read with its tables."""
+    # Not Resiliparse's main-content filter: it drops short inline elements, and pages typed in
+    # Word split text into them (`202<span>4</span><span>年</span>` lost its 年).
     tree = HTMLTree.parse(html)
-    options = dict(main_content=True, alt_texts=False, comments=False, list_bullets=False)
+    options = dict(main_content=False, alt_texts=False, list_bullets=False)
     text = _lines(extract_plain_text(tree, skip_elements=["table"], **options))
     if len(text) < MIN_PROSE and "<table" in html[:2_000_000].lower():
         text = _lines(extract_plain_text(tree, **options)) or text
