@@ -14,7 +14,7 @@ from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
 from . import schema
-from .labels import Value, normalise
+from .labels import Value, normalise_text
 
 APPS = "applications"
 REVIEWS = "reviews"
@@ -41,7 +41,7 @@ def _num(v) -> Decimal | None:
     """A cell's number from a Value, a number or a string; None for blank, dash or absent."""
     if v is None:
         return None
-    if isinstance(v, Value):
+    if type(v) is Value or isinstance(v, Value):
         return v.number
     try:
         return Decimal(str(v).replace(",", "").strip())
@@ -49,15 +49,26 @@ def _num(v) -> Decimal | None:
         return None
 
 
+_ZERO = Decimal(0)
+
+
 def _sum(values) -> Decimal | None:
-    values = list(values)
-    if not values or any(v is None for v in values):
-        return None
-    return sum(values, Decimal(0))
+    """The sum of the numbers, None when there are none or one of them is None."""
+    total, seen = _ZERO, False
+    for v in values:
+        if v is None:
+            return None
+        total += v
+        seen = True
+    return total if seen else None
 
 
 def _cell(tables: dict, table: str, row: str, col: str) -> Decimal | None:
-    return _num(tables.get(table, {}).get(row, {}).get(col))
+    v = tables.get(table, _EMPTY).get(row, _EMPTY).get(col)
+    return None if v is None else _num(v)
+
+
+_EMPTY: dict = {}
 
 
 def result_rows(apps: dict) -> tuple[str, ...]:
@@ -130,7 +141,7 @@ _LITIGATION_SAID = re.compile(r"(?<!提起)行政诉讼(?:案件)?(?:共计|共|
 
 def check_a6(tables: dict, text: str) -> list[dict]:
     """Numbers the narrative restates: applications received, 行政复议 and 行政诉讼 cases."""
-    flat = normalise(text or "")
+    flat = normalise_text(text or "")
     out = []
     m, before = _restatement(flat)
     if m and tables.get(APPS):

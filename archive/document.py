@@ -3,7 +3,8 @@
 HTML, DOCX, XLS(X), the PDF's ruled tables and OCR all give the same intermediate: the grids of
 the tables (archive.htmlgrid.Cell objects, a merged cell one object seen from every slot it
 covers, with its position and spans) and the running text in reading order. archive.engine maps
-a Document onto the canonical tables; the readers never do.
+a Document onto the canonical tables (archive.parse calls it); the readers never do
+(tests/test_one_way.py).
 """
 from __future__ import annotations
 
@@ -19,6 +20,10 @@ class Document:
     text: str = ""  # running text in reading order (what a text dump of the document holds)
     title: str | None = None  # the title when the format names it (metadata, <h1>)
     prose: str | None = None  # the article text kept beside the report, when it differs from text
+    # The file's own title property (DOCX core properties): often empty or a file name, so it
+    # names the report only when it holds a year or when the text names none.
+    meta_title: str | None = None
+    warnings: list[str] = field(default_factory=list)  # what the reader met that the report must say
 
 
 def pipe_text(grids: list[Grid]) -> str:

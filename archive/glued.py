@@ -254,14 +254,15 @@ def review_splits(segments: list[str]) -> list[tuple[str, ...]]:
         return row_splits(list(segments), 15, review_prune) or row_splits(list(segments), 15)
     out: list[tuple[str, ...]] = []
 
-    def cells_from(seg: int, pos: int):
+    starts: dict[tuple[int, int], list] = {}  # the search revisits each place many times
+
+    def cells_from(seg: int, pos: int) -> list:
         """(cell, next seg, next pos) for every cell that can start at (seg, pos)."""
-        if seg == len(segments):
-            return
-        text = segments[seg]
-        for e in range(pos + 1, len(text) + 1):
-            if _CELL.fullmatch(text[pos:e]):
-                yield text[pos:e], (seg + 1, 0) if e == len(text) else (seg, e)
+        if (seg, pos) not in starts:
+            text = segments[seg] if seg < len(segments) else ""
+            starts[seg, pos] = [(text[pos:e], (seg + 1, 0) if e == len(text) else (seg, e))
+                                for e in range(pos + 1, len(text) + 1) if _CELL.fullmatch(text[pos:e])]
+        return starts[seg, pos]
 
     def group(seg: int, pos: int, done: tuple[str, ...]) -> None:
         if len(done) == 15:
@@ -270,22 +271,28 @@ def review_splits(segments: list[str]) -> list[tuple[str, ...]]:
                 if len(out) > MAX_CANDIDATES:
                     raise TooMany
             return
-        for parts, (s2, p2) in _four(seg, pos):
-            total = str(sum(int(c) for c in parts))
+        for parts, (s2, p2), total in _four(seg, pos):
             if s2 < len(segments) and segments[s2].startswith(total, p2):
                 e = p2 + len(total)
                 nxt = (s2 + 1, 0) if e == len(segments[s2]) else (s2, e)
                 group(*nxt, done + parts + (total,))
 
-    def _four(seg: int, pos: int):
-        stack = [((), (seg, pos))]
-        while stack:
-            parts, (s1, p1) = stack.pop()
-            if len(parts) == 4:
-                yield parts, (s1, p1)
-                continue
-            for cell, nxt in cells_from(s1, p1):
-                stack.append((parts + (cell,), nxt))
+    fours: dict[tuple[int, int], list] = {}
+
+    def _four(seg: int, pos: int) -> list:
+        """(four cells, where the next starts) for every way four cells start at (seg, pos),
+        with the sum of the four; kept per place, since groups reach the same places often."""
+        if (seg, pos) not in fours:
+            found, stack = [], [((), (seg, pos), 0)]
+            while stack:
+                parts, (s1, p1), total = stack.pop()
+                if len(parts) == 4:
+                    found.append((parts, (s1, p1), str(total)))
+                    continue
+                for cell, nxt in cells_from(s1, p1):
+                    stack.append((parts + (cell,), nxt, total + int(cell)))
+            fours[seg, pos] = found
+        return fours[seg, pos]
 
     group(0, 0, ())
     return out or row_splits(list(segments), 15)

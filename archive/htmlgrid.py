@@ -49,6 +49,8 @@ def _span(el, name: str) -> int:
 
 def cell_text(el) -> str:
     """Text of a cell with its <p>/<br>/<span> splits joined: labels are printed across them."""
+    if not len(el):
+        return clean_text(el.text or "")  # no child elements: the common cell of a plain table
     parts = []
     for node in el.iter():
         if node.tag in ("br", "p", "div") and parts:
@@ -73,6 +75,13 @@ def table_grid(table) -> Grid:
             while (r, c) in grid:
                 c += 1
             cell = Cell(cell_text(td), r, c, _span(td, "rowspan"), _span(td, "colspan"))
+            if cell.rowspan == 1 and cell.colspan == 1:  # the slot is free: the loop above found it
+                grid[r, c] = cell
+                slots += 1
+                if slots > MAX_CELLS:
+                    raise GridTooLarge()
+                c += 1
+                continue
             slots += cell.rowspan * cell.colspan
             if slots > MAX_CELLS:
                 raise GridTooLarge()
@@ -117,9 +126,7 @@ def html_grids(html) -> list[Grid]:
 
 def distinct(cells) -> list[Cell]:
     """The cells of a row or column in order, each merged cell once."""
-    seen, out = set(), []
-    for cell in cells:
-        if cell is not None and id(cell) not in seen:
-            seen.add(id(cell))
-            out.append(cell)
+    out = list(dict.fromkeys(cells))  # a Cell hashes by identity: a merged cell is kept once
+    if None in out:
+        out.remove(None)
     return out

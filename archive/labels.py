@@ -14,6 +14,8 @@ from functools import lru_cache
 
 import opencc
 
+from .nfkc import nfkc
+
 _t2s = opencc.OpenCC("t2s")
 _SPACE = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 # Entities printed literally by a page that escaped its HTML twice (`&amp;nbsp;` shows `&nbsp;`).
@@ -29,6 +31,15 @@ def normalise(text: str) -> str:
     """Label text for matching: NFKC (full-width digits and brackets), simplified, no spaces."""
     text = unicodedata.normalize("NFKC", unescape_spaces(text or ""))
     text = _SPACE.sub("", text)
+    return _t2s.convert(text)
+
+
+def normalise_text(text: str) -> str:
+    """normalise() for a whole document or table: not cached, since each is read once (the
+    cache is for labels, which repeat from report to report)."""
+    text = nfkc(unescape_spaces(text or ""))
+    # What _SPACE matches, removed at C speed: str.split() splits on what \s matches.
+    text = "".join(text.split()).replace("\u200b", "").replace("\ufeff", "")
     return _t2s.convert(text)
 
 

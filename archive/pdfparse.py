@@ -3,15 +3,13 @@
 The text layer of the WPS-made reports prints each table cell as its own run, separated by
 spaces and line breaks; a table split across pages is simply continued on the next page, with
 the page footer (`- 4 -`) in between, which textparse.prepare removes. So the same stream reader
-as for text serves, and pdfium (fast, tolerant) extracts the text. A PDF without a text layer
-(a scan) has nothing to read and is reported as such.
+as for text serves (archive.pdfreadings), and pdfium (fast, tolerant) extracts the text.
 """
 from __future__ import annotations
 
 import pypdfium2 as pdfium
 
 from .errors import ParseError
-from .report import ParsedReport
 
 MAX_PAGES = 500
 
@@ -39,15 +37,3 @@ def pdf_text(data: bytes, source: str) -> tuple[str, dict]:
     finally:
         doc.close()
     return "\n".join(pages), meta
-
-
-def parse_pdf(data: bytes, source: str) -> ParsedReport:
-    from .textparse import parse_text
-
-    text, meta = pdf_text(data, source)
-    if not text.strip():
-        raise ParseError(source, "PDF has no text layer (a scan?)")
-    report = parse_text(text, source, source_format="pdf")
-    if not report.title and meta.get("Title"):
-        report.warnings.append(f"no title in the text; PDF metadata title: {meta['Title']}")
-    return report

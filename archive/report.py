@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import schema
-from .labels import Value, normalise
+from .labels import Value, normalise, normalise_text
 
 _CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "00012345678" "9")
 
@@ -114,7 +114,7 @@ _PERIOD = re.compile(r"统计(?:期限|时限|时间|区间)[^。]{0,12}?((?:19|
 
 def statement_year(text: str) -> int | None:
     """The year of the statement period (「统计期限为2024年1月1日至…」), when printed."""
-    m = _PERIOD.search(normalise(text or ""))
+    m = _PERIOD.search(normalise_text(text or ""))
     return int(m.group(1)) if m else None
 
 
@@ -140,7 +140,7 @@ def organ_in_text(organ: str | None, text: str) -> str | None:
     over 「本报告由淮安市洪泽区人民政府办公室…编制」 names 淮安市洪泽区人民政府."""
     if not organ:
         return organ
-    m = _COMPILED_BY.search(normalise((text or "")[:3000]))
+    m = _COMPILED_BY.search(normalise_text((text or "")[:3000]))
     if m and m.group(1).endswith(organ) and len(m.group(1)) <= len(organ) + 6:
         return m.group(1)
     return organ

@@ -11,13 +11,13 @@ import re
 
 from . import schema
 from .htmlgrid import Cell, Grid, distinct
-from .labels import looks_numeric, normalise, read_value
+from .labels import looks_numeric, normalise, normalise_text, read_value
 from .report import ParsedReport
 
 
 def classify(grid: Grid) -> str | None:
     """Which canonical table a grid holds, from its labels."""
-    text = normalise("".join(c.text for c in distinct(cell for row in grid for cell in row)))
+    text = normalise_text("".join(c.text for c in distinct(cell for row in grid for cell in row)))
     if "本年新收" in text or "上年结转" in text or "予以公开" in text:
         return "applications"
     if "行政复议" in text and ("维持" in text or "纠正" in text or "审结" in text):

@@ -12,12 +12,12 @@ of a row run together, archive.glued recovers the boundaries the identities allo
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 from . import glued, schema
 from .errors import ParseError
+from .nfkc import nfkc
 from .labels import Value, _t2s, read_value
 from .report import ParsedReport
 
@@ -44,7 +44,7 @@ def prepare(text: str) -> str:
     what is not part of the report removed: page footers such as `- 4 -`, markdown table rules,
     HTML comments leaked by Word. Line breaks and other separators are kept: they are the only
     cell boundaries some layouts have."""
-    text = unicodedata.normalize("NFKC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = nfkc(text.replace("\r\n", "\n").replace("\r", "\n"))
     text = _t2s.convert(text)
     text = _COMMENT.sub(" ", text)
     text = _FOOTER.sub("", text)

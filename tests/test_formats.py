@@ -9,7 +9,7 @@ import pytest
 
 from archive import schema
 from archive.parse import parse_bytes
-from archive.pdfparse import parse_pdf
+from archive.pdfreadings import parse_pdf
 
 from . import documents as D
 

@@ -11,7 +11,7 @@ from tests.conftest import CORPUS
 
 from archive.errors import ParseError
 from archive.parse import parse_bytes
-from archive.pdfparse import parse_pdf
+from archive.pdfreadings import parse_pdf
 
 REPORTS = CORPUS / "reports"
 needs_corpus = pytest.mark.skipif(not REPORTS.is_dir(), reason="../shared/corpus is absent")

@@ -1,32 +1,16 @@
 """Readers for attachments: DOCX, DOC/WPS, XLSX/XLS, images and scans, PDF tables.
 
-Every reader ends in the same place as an HTML page: grids of archive.htmlgrid.Cell (a merged
-cell is one object seen from each slot it covers) mapped by their labels with tables.read_grids,
-or text read by textparse.parse_text; then parse.finish (template, year, organ, checks). The
-kind of a file is decided from its bytes, never from its name.
+Every reader yields the same intermediate as an HTML page, an archive.document.Document: grids
+of archive.htmlgrid.Cell (a merged cell is one object seen from each slot it covers) and the
+running text. archive.parse hands it to the one mapping step (archive.engine); no reader
+imports the mapping. The kind of a file is decided from its bytes, never from its name.
 """
 from __future__ import annotations
 
-import re
 import zipfile
 
+from ..document import Document
 from ..errors import ParseError
-from ..report import ParsedReport
-
-_YEAR = re.compile(r"(?:19|20)\d{2}|[〇○零一二][〇○零一二三四五六七八九]{3}")
-
-
-def report_from_grids(grids, text: str, source: str, source_format: str, title: str | None = None) -> ParsedReport:
-    """A report from a document's table grids and its running text, by the one mapping step
-    (archive.engine): the grid reading, else the text reading, the complete consistent one kept."""
-    from ..document import Document
-    from ..engine import read_document
-
-    doc = Document(source_format, grids=list(grids), text=text, title=title if title and _YEAR.search(title) else None)
-    report = read_document(doc, source)
-    if not report.title and title:
-        report.title = title
-    return report
 
 
 def sniff_zip(names: set[str]) -> str | None:
@@ -39,19 +23,19 @@ def sniff_zip(names: set[str]) -> str | None:
     return None
 
 
-def parse_zip(data: bytes, source: str) -> ParsedReport:
+def read_zip(data: bytes, source: str) -> Document:
     from . import limits
 
     z = limits.open_zip(data, source)
     kind = sniff_zip(set(z.namelist()))
     if kind == "docx":
-        from .docx import parse_docx
+        from .docx import read_docx
 
-        return parse_docx(data, source)
+        return read_docx(data, source)
     if kind == "xlsx":
-        from .sheet import parse_sheet
+        from .sheet import read_sheet
 
-        return parse_sheet(data, source, "xlsx")
+        return read_sheet(data, source, "xlsx")
     if kind == "odf":
         try:
             mimetype = z.read("mimetype")
@@ -62,7 +46,7 @@ def parse_zip(data: bytes, source: str) -> ParsedReport:
     raise ParseError(source, "a ZIP archive, not a Word or Excel document")
 
 
-def parse_ole(data: bytes, source: str) -> ParsedReport:
+def read_ole(data: bytes, source: str) -> Document:
     """An OLE2 compound file: a Word 97–2003 document (WPS Office writes its .wps files in the
     same format), an Excel 97–2003 workbook (.xls, WPS .et), a Works document, or a DOCX/XLSX
     that is encrypted with a password (OOXML encryption wraps the package in OLE)."""
@@ -83,9 +67,9 @@ def parse_ole(data: bytes, source: str) -> ParsedReport:
                 raise ParseError(source, "password-protected (encrypted Word document)")
             return _via_office(data, source, ".doc", "doc")
         if "Workbook" in streams or "Book" in streams:
-            from .sheet import parse_sheet
+            from .sheet import read_sheet
 
-            return parse_sheet(data, source, "xls")
+            return read_sheet(data, source, "xls")
         if "CONTENTS" in streams or "MatOST" in streams:
             return _via_office(data, source, ".wps", "wps")
     finally:
@@ -93,17 +77,19 @@ def parse_ole(data: bytes, source: str) -> ParsedReport:
     raise ParseError(source, f"unsupported Office 97–2003 file (streams: {', '.join(sorted(streams)[:5])})")
 
 
-def _via_office(data: bytes, source: str, suffix: str, source_format: str) -> ParsedReport:
-    from ..parse import decode_html
+def _via_office(data: bytes, source: str, suffix: str, source_format: str) -> Document:
+    from w3lib.encoding import html_to_unicode
+
     from .office import convert
 
-    return read_html(decode_html(convert(data, source, suffix, "html")), source, source_format)
+    _, html = html_to_unicode(None, convert(data, source, suffix, "html"))  # as archive.parse.decode_html
+    return read_html(html, source, source_format)
 
 
 _BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "div", "li", "tr", "td", "th", "br", "table")
 
 
-def read_html(html: str, source: str, source_format: str) -> ParsedReport:
+def read_html(html: str, source: str, source_format: str) -> Document:
     """HTML written by a converter (LibreOffice): its tables as grids, its text with a line per
     paragraph and per cell. Its <title> is the document property, often empty or a file name,
     so the title comes from the text."""
@@ -125,4 +111,4 @@ def read_html(html: str, source: str, source_format: str) -> ParsedReport:
         raise ParseError(source, e.reason) from None
     for el in doc.iter(*_BLOCKS):
         el.tail = "\n" + (el.tail or "")
-    return report_from_grids(grids, doc.text_content(), source, source_format)
+    return Document(source_format, grids=grids, text=doc.text_content())

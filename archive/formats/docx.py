@@ -7,12 +7,13 @@ value spanning slots from several printed values.
 from __future__ import annotations
 
 import io
+import zipfile
 
 from ..errors import ParseError
 from ..htmlgrid import Cell, Grid
 from ..labels import clean_text
-from ..report import ParsedReport
-from . import limits, report_from_grids
+from ..document import Document
+from . import limits
 
 
 def _cell_text(cell) -> str:
@@ -59,10 +60,41 @@ def set_spans(grid: Grid) -> None:
         cell.rowspan, cell.colspan = nrows, ncols
 
 
-def docx_grids_and_text(data: bytes, source: str):
+CORE = "docProps/core.xml"
+_EMPTY_CORE = (b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n<cp:coreProperties xmlns:cp="
+               b'"http://schemas.openxmlformats.org/package/2006/metadata/core-properties"/>')
+
+
+def _sound_properties(z, data: bytes, warnings: list[str]) -> bytes:
+    """The document with its core properties (title, author, dates) replaced by empty ones when
+    that part is not well-formed XML: python-docx would refuse the whole document for it, though
+    the body holding the report is intact. The report says so."""
+    from lxml import etree
+
+    if CORE not in z.namelist():
+        return data
+    try:
+        etree.fromstring(z.read(CORE), etree.XMLParser(resolve_entities=False, no_network=True))
+        return data
+    except (etree.XMLSyntaxError, ValueError, zipfile.BadZipFile, OSError, EOFError) as e:
+        warnings.append(f"document properties ({CORE}) damaged and ignored ({type(e).__name__}): the title comes from the text")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in z.infolist():
+            dst.writestr(info, _EMPTY_CORE if info.filename == CORE else z.read(info.filename))
+    return out.getvalue()
+
+
+def docx_grids_and_text(data: bytes, source: str, warnings: list[str] | None = None):
+    """(grids, running text, title property); what was wrong but not fatal goes to ``warnings``."""
     import docx
 
-    limits.open_zip(data, source)
+    warnings = [] if warnings is None else warnings
+    z = limits.open_zip(data, source)
+    try:
+        data = _sound_properties(z, data, warnings)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        pass  # a member unreadable: python-docx below says the document is damaged
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception:  # KeyError, lxml's XMLSyntaxError, PackageNotFoundError… from damaged parts
@@ -87,12 +119,14 @@ def docx_grids_and_text(data: bytes, source: str):
     walk(document)
     try:
         title = document.core_properties.title or None
-    except Exception:  # damaged core properties (a bad date, broken XML): the title comes from the text
+    except Exception as e:  # a property python-docx cannot read (a bad value): the title comes from the text
+        warnings.append(f"document properties unreadable ({type(e).__name__}): the title comes from the text")
         title = None
     return grids, "\n".join(lines), title
 
 
-def parse_docx(data: bytes, source: str) -> ParsedReport:
-    grids, text, title = docx_grids_and_text(data, source)
+def read_docx(data: bytes, source: str) -> Document:
+    warnings: list[str] = []
+    grids, text, title = docx_grids_and_text(data, source, warnings)
     grids = [g for g in grids if any(c is not None and c.text for row in g for c in row)]
-    return report_from_grids(grids, text, source, "docx", title=title)
+    return Document("docx", grids=grids, text=text, meta_title=title, warnings=warnings)

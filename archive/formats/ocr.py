@@ -360,8 +360,9 @@ def parse_pages(images, source: str, what: str) -> ParsedReport:
 
     from .. import schema
     from ..labels import read_value
+    from ..document import Document
+    from ..engine import read_document
     from ..textparse import parse_text, prepare
-    from . import report_from_grids
 
     pages = [read_page(img, source) for img in images]
     grids = [g for p in pages for g in p.grids]
@@ -380,7 +381,7 @@ def parse_pages(images, source: str, what: str) -> ParsedReport:
                 b.cell.text = str(PROBE + len(cells))
                 cells[b.cell.text] = b.cell
     if grids:
-        report = report_from_grids(grids, outside, source, "ocr")
+        report = read_document(Document("ocr", grids=list(grids), text=outside), source)
     else:
         report = parse_text(outside, source, source_format="ocr")
     where, key_of = {}, {}

@@ -7,7 +7,10 @@ the job to the first one, so parallel conversions would collide.
 """
 from __future__ import annotations
 
+import ctypes
+import os
 import shutil
+import signal
 import tempfile
 from pathlib import Path
 
@@ -35,7 +38,8 @@ def convert(data: bytes, source: str, suffix: str, target: str = "html", timeout
         cmd = [soffice(), f"-env:UserInstallation={(tmp / 'profile').as_uri()}", "--headless", "--invisible",
                "--norestore", "--nologo", "--nodefault", "--nolockcheck", "--convert-to", target,
                "--outdir", str(out), str(src)]
-        limits.run(cmd, source, "LibreOffice conversion", timeout, env=_env(tmp))
+        limits.run(_dies_with_us(cmd), source, "LibreOffice conversion", timeout, env=_env(tmp),
+                   preexec_fn=_death_signal(os.getpid()))
         produced = sorted(out.glob("in.*")) if out.is_dir() else []
         if not produced:
             # soffice exits 0 and writes nothing for a file it cannot open (damaged, or a
@@ -44,9 +48,30 @@ def convert(data: bytes, source: str, suffix: str, target: str = "html", timeout
         return produced[0].read_bytes()
 
 
-def _env(tmp: Path) -> dict:
-    import os
+# A reader killed mid-conversion (SIGKILL, a crashed pool worker) cannot kill its converter:
+# the kernel tells the converter's first process instead (PR_SET_PDEATHSIG), a shell that then
+# kills its whole process group (soffice starts oosplash, which starts soffice.bin). The shell
+# waits in the background so that the signal is handled at once; it exits with soffice's status.
+_GROUP_DIES = 'trap "kill -KILL 0" TERM; "$@" & wait $!'
+_PR_SET_PDEATHSIG = 1
 
+
+def _dies_with_us(cmd: list[str]) -> list[str]:
+    return ["/bin/sh", "-c", _GROUP_DIES, "soffice-group", *cmd]
+
+
+def _death_signal(parent: int):
+    libc = ctypes.CDLL(None, use_errno=True)  # loaded before the fork: the child only calls it
+
+    def preexec() -> None:
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent:  # the reader died before the signal was asked for
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    return preexec
+
+
+def _env(tmp: Path) -> dict:
     env = dict(os.environ)
     env["HOME"] = str(tmp)  # soffice also writes under $HOME: keep parallel runs apart
     env.pop("DISPLAY", None)

@@ -1,5 +1,5 @@
-"""PDF reports: the text layer first, pdfplumber's ruled tables where the text layer cannot say
-which column a value is in, OCR where there is no text layer at all.
+"""The ruled tables of a PDF, read by pdfplumber: archive.pdfreadings uses them where the text
+layer cannot say which column a value is in.
 
 A text layer prints the values of a row in order but not where they stand: a row of 表三 with
 two cells left blank prints five numbers for seven columns, and the stream reader rightly leaves
@@ -13,44 +13,16 @@ from __future__ import annotations
 import io
 import re
 
-from .. import tables
-from ..checks import check_report
-from ..completeness import mark_missing
 from ..errors import ParseError
 from ..htmlgrid import Cell, Grid
 from ..labels import clean_text, looks_numeric
-from ..report import ParsedReport
 from . import limits
 
 _TABLE_WORDS = re.compile(r"本\s*年\s*新\s*收|上\s*年\s*结\s*转|行\s*政\s*复\s*议|信\s*息\s*内\s*容|第\s*二\s*十\s*条")
 MAX_TABLE_PAGES = 12
 
 
-def parse_pdf_document(data: bytes, source: str) -> ParsedReport:
-    from ..pdfparse import pdf_text
-    from ..textparse import parse_text
-
-    _refuse_password(data, source)
-    text, meta = pdf_text(data, source)
-    if not text.strip():
-        from .ocr import parse_scanned_pdf
-
-        return parse_scanned_pdf(data, source)
-    report = parse_text(text, source, source_format="pdf")
-    if not report.title and meta.get("Title"):
-        report.warnings.append(f"no title in the text; PDF metadata title: {meta['Title']}")
-    if _complete(report):
-        return report
-    try:
-        grid_report = read_table_pages(data, source)
-    except ParseError as e:
-        report.warnings.append(f"PDF tables not read by position: {e.reason}")
-        return report
-    merge(report, grid_report)
-    return report
-
-
-def _refuse_password(data: bytes, source: str) -> None:
+def refuse_password(data: bytes, source: str) -> None:
     """A PDF that needs a password to open gets its own status, not 'damaged'."""
     import pypdfium2 as pdfium
 
@@ -60,10 +32,6 @@ def _refuse_password(data: bytes, source: str) -> None:
         if getattr(e, "err_code", None) == pdfium.raw.FPDF_ERR_PASSWORD:
             raise ParseError(source, "password-protected PDF") from None
         # Anything else is reported by the text-layer reader in its own words.
-
-
-def _complete(report: ParsedReport) -> bool:
-    return not report.unknown_cells and all(report.tables.get(t) for t in ("active", "applications", "reviews"))
 
 
 def table_grids(data: bytes, source: str) -> list[Grid]:
@@ -155,70 +123,3 @@ def table_grid(table) -> Grid:
 
     set_spans(grid)
     return grid
-
-
-def read_table_pages(data: bytes, source: str) -> ParsedReport:
-    report = ParsedReport(source_format="pdf")
-    tables.read_grids(table_grids(data, source), report)
-    return report
-
-
-def merge(report: ParsedReport, by_position: ParsedReport) -> None:
-    """Cells the text layer left unknown or did not find, taken from the tables read by
-    position; cells read both ways kept only where the two agree."""
-    unknown = set(report.unknown_cells)
-    filled = conflicts = 0
-    # The engine's rule: of two readings, one complete and consistent with the identities, the
-    # other not (the text layer could not place blank cells, or split runs of digits), the
-    # complete one is kept; cells of two readings that are both complete never get here.
-    by_position.template = None
-    tables.decide_template(by_position)
-    mark_missing(by_position)
-    check_report(by_position)
-    position_wins = (by_position.template == report.template and not by_position.unknown_cells
-                     and not any(c["status"] == "failed" for c in by_position.checks))
-    for table, row, col, value in list(by_position.cells()):
-        key = f"{table}.{row}.{col}"
-        have = report.tables.get(table, {}).get(row, {}).get(col)
-        if position_wins and (have is None or have.number != value.number or have.status != value.status):
-            report.tables.setdefault(table, {}).setdefault(row, {})[col] = value
-            unknown.discard(key)
-            filled += 1
-            continue
-        if have is None:
-            report.tables.setdefault(table, {}).setdefault(row, {})[col] = value
-            unknown.discard(key)
-            filled += 1
-        elif have.number != value.number or have.status != value.status:
-            if have.status == "dash" and value.status in ("dash", "blank"):
-                continue
-            del report.tables[table][row][col]
-            unknown.add(key)
-            conflicts += 1
-            report.warnings.append(f"{key}: text layer {have.raw!r}, table by position {value.raw!r}: left unknown")
-    report.unknown_cells = [c for c in _order(unknown)]
-    if filled:
-        report.warnings.append(f"{filled} cells placed by position from the PDF's ruled tables (pdfplumber)")
-    _recheck(report)
-
-
-def _order(keys) -> list[str]:
-    from .. import schema
-
-    rank = {t: i for i, t in enumerate(schema.TABLES)}
-    return sorted(keys, key=lambda k: (rank.get(k.split(".")[0], 9), k))
-
-
-def _recheck(report: ParsedReport) -> None:
-    from .. import schema
-
-    # Rows in canonical order (the text reader stores them so; cells filled later must not
-    # reorder the JSON).
-    order = [k for k, _, _ in schema.APPLICATION_ROWS]
-    apps = report.tables.get("applications")
-    if apps:
-        report.tables["applications"] = {k: apps[k] for k in sorted(apps, key=lambda k: order.index(k) if k in order else 99)}
-    report.template = report.template_variant = None
-    tables.decide_template(report)
-    mark_missing(report)
-    check_report(report)

@@ -12,8 +12,8 @@ from datetime import date, datetime, time, timedelta
 from ..errors import ParseError
 from ..htmlgrid import Cell, Grid
 from ..labels import clean_text
-from ..report import ParsedReport
-from . import limits, report_from_grids
+from ..document import Document
+from . import limits
 from .docx import set_spans
 
 MAX_CELLS = 2_000_000  # a sheet with more slots than this is not a report's table
@@ -77,7 +77,7 @@ def _trim(grid: Grid) -> Grid:
     return [row[lo : hi + 1] for row in grid]
 
 
-def parse_sheet(data: bytes, source: str, kind: str) -> ParsedReport:
+def read_sheet(data: bytes, source: str, kind: str) -> Document:
     import python_calamine as pc
 
     if kind == "xlsx":
@@ -96,4 +96,4 @@ def parse_sheet(data: bytes, source: str, kind: str) -> ParsedReport:
     except (pc.CalamineError, pc.XmlError, pc.ZipError, ValueError, OSError):
         # calamine's wording changes between versions; the status needs only this much.
         raise ParseError(source, f"not a readable {kind.upper()} workbook (damaged)") from None
-    return report_from_grids(grids, "\n".join(lines), source, kind)
+    return Document(kind, grids=grids, text="\n".join(lines))
