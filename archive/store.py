@@ -105,6 +105,19 @@ INDEXES = {
 }
 
 
+# What the published archive's pages filter on at scale (bench/serve.py): a CSV export of one
+# province-year of a wide table reads that province-year's rows, not a whole province's.
+# Created on open, so an archive made by an earlier version gains them.
+SERVING_INDEXES = {f"{t}_wide": [["province", "year"]] for t in schema.TABLES}
+
+
+def ensure_serving_indexes(db: sqlite_utils.Database) -> None:
+    for table, indexes in SERVING_INDEXES.items():
+        if db[table].exists():
+            for cols in indexes:
+                db[table].create_index(cols, if_not_exists=True)
+
+
 def now() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
@@ -203,6 +216,7 @@ class Archive:
                 wide.create(cols, pk="report_id", foreign_keys=[("report_id", "reports", "id")])
                 wide.create_index(["year"])
                 wide.create_index(["province", "city", "county"])
+        ensure_serving_indexes(self.db)
         if not self.db["search_index"].exists():
             # Contentless: the text lives in reports; the index holds only the pairs.
             self.db.execute(
