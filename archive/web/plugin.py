@@ -15,7 +15,7 @@ from datasette.utils import path_with_added_args, path_with_removed_args
 from archive.search import bigrams, fts_query, snippet
 from datasette.utils.asgi import asgi_static
 
-from archive.web import pages, views
+from archive.web import facets, pages, views  # noqa: F401 (facets: whole-table facets from facet_counts)
 
 STATIC = Path(__file__).resolve().parent / "static"
 
