@@ -46,10 +46,13 @@ def place_names(rng: random.Random, n: int) -> list[str]:
     return sorted(names)
 
 
-BUILD_VERSION = 2  # bump when the synthetic data changes: a kept archive of another version is rebuilt
+BUILD_VERSION = 3  # bump when the synthetic data changes: a kept archive of another version is rebuilt
+BATCH = 10_000
 
-# A wide-table cell: 0 half the time, else 0..50 (one C call per row instead of two per cell).
-CELL_VALUES = [0] * 51 + list(range(51))
+# Random bytes mapped through a table in C: a wide-table cell is 0 half the time, else 0..50;
+# a filler character is one of COMMON.
+CELL_BYTES = bytes(0 if i < 128 else (i - 128) % 51 for i in range(256))
+FILLER = {i: COMMON[i % len(COMMON)] for i in range(256)}
 
 
 def narrative(rng: random.Random, organ: str, year: int, apps: int, reviews: int) -> str:
@@ -61,24 +64,19 @@ def narrative(rng: random.Random, organ: str, year: int, apps: int, reviews: int
     if rng.random() < 0.3:
         parts.append(f"其中不予公开{rng.randint(1, 9)}件，主要为属于国家秘密和三类内部事务信息。")
     parts.append(f"全年因政府信息公开被申请行政复议{reviews}件，提起行政诉讼{rng.randint(0, 5)}件。")
-    parts.append("五、存在的主要问题及改进情况。" + "".join(rng.choices(COMMON, k=rng.randint(150, 500))))
+    parts.append("五、存在的主要问题及改进情况。" + rng.randbytes(rng.randint(150, 500)).decode("latin-1").translate(FILLER))
     return "".join(parts)
 
 
-def build(data: Path, n: int, seed: int = 1) -> dict:
-    rng = random.Random(seed)
-    archive = Archive(data)
-    db = archive.db
-    # A bulk build of a throw-away file: no fsync (a crash means a rebuild, not a lost archive).
-    db.execute("PRAGMA journal_mode=OFF")
-    db.execute("PRAGMA synchronous=OFF")
-    db.execute("PRAGMA cache_size=-262144")
+def _batch(job: tuple[int, int, int, list[str]]):
+    """Rows of reports start..end-1, from a generator seeded by the batch: the same archive
+    whichever process makes which batch."""
+    seed, start, end, places = job
+    rng = random.Random(f"{seed}/{start}")
     provinces = list(regions.PROVINCES.items())[:31]
-    places = place_names(rng, max(200, n // 50))
     wide_cols = {t: wide_columns(t) for t in schema.TABLES}
     reports, texts, search, wides = [], [], [], {t: [] for t in schema.TABLES}
-    rare_place = places[7]
-    for i in range(n):
+    for i in range(start, end):
         code, province = rng.choice(provinces)
         place = places[i % len(places)]
         organ = f"{province}{place}人民政府" if rng.random() < 0.3 else f"{place}"
@@ -95,26 +93,109 @@ def build(data: Path, n: int, seed: int = 1) -> dict:
         texts.append((rid, text))
         search.append((i + 1, bigrams(title), bigrams(organ), bigrams(text)))
         for table in schema.TABLES:
-            values = rng.choices(CELL_VALUES, k=len(wide_cols[table]))
+            values = rng.randbytes(len(wide_cols[table])).translate(CELL_BYTES)
             wides[table].append((rid, organ, province, f"{province[:2]}某市", place, year, template, status, *values))
-        if len(reports) >= 10000 or i == n - 1:
-            _flush(db, reports, texts, search, wides, wide_cols)
-            reports, texts, search, wides = [], [], [], {t: [] for t in schema.TABLES}
+    return reports, texts, search, wides
+
+
+def build(data: Path, n: int, seed: int = 1) -> dict:
+    archive = Archive(data)
+    db = archive.db
+    # A bulk build of a throw-away file: no journal, no fsync (a crash means a rebuild), and the
+    # indexes and facet-count triggers made once at the end instead of row by row (the final
+    # Archive() open rebuilds facet_counts, as it does for an older archive).
+    db.execute("PRAGMA journal_mode=OFF")
+    db.execute("PRAGMA synchronous=OFF")
+    db.execute("PRAGMA cache_size=-262144")
+    tables = ["reports", "report_texts"] + [f"{t}_wide" for t in schema.TABLES]
+    deferred = [sql for (sql,) in db.execute(
+        "select sql from sqlite_master where type = 'index' and sql is not null and tbl_name in"
+        f" ({','.join('?' * len(tables))})", tables)]
+    for (name,) in db.execute("select name from sqlite_master where type = 'index' and sql is not null and tbl_name in"
+                              f" ({','.join('?' * len(tables))})", tables).fetchall():
+        db.execute(f"drop index [{name}]")
+    for (name,) in db.execute("select name from sqlite_master where type = 'trigger'").fetchall():
+        db.execute(f"drop trigger [{name}]")
+    db.execute("drop table if exists facet_counts")
+    places = place_names(random.Random(seed), max(200, n // 50))
+    wide_cols = {t: wide_columns(t) for t in schema.TABLES}
+    jobs = [(seed, start, min(n, start + BATCH), places) for start in range(0, n, BATCH)]
+    import multiprocessing
+
+    # Two processes make the rows; this one writes the tables, a third the search index into a
+    # file of its own (tokenizing is most of the work), copied in at the end (_merge_index).
+    ctx = multiprocessing.get_context("fork")
+    index_file = data / "search-index.tmp.db"
+    index_file.unlink(missing_ok=True)
+    fts_sql = db.execute("select sql from sqlite_master where name = 'search_index'").fetchone()[0]
+    queue = ctx.Queue(maxsize=4)
+    indexer = ctx.Process(target=_index_into, args=(index_file, fts_sql, queue))
+    indexer.start()
+    with ctx.Pool(2) as pool:
+        for done, (reports, texts, search, wides) in enumerate(pool.imap(_batch, jobs), 1):
+            queue.put(search)
+            _flush(db, reports, texts, wides, wide_cols)
+            if done % 10 == 0:
+                print(f"  {done * BATCH:,} reports written", flush=True)
+    queue.put(None)
+    t = time.perf_counter()
+    for sql in deferred:
+        db.execute(sql)
+    print(f"indexes: {len(deferred)} built in {time.perf_counter() - t:.1f} s")
     t = time.perf_counter()
     rows = build_region_totals(db)
     print(f"region_totals: {rows:,} rows built in {time.perf_counter() - t:.1f} s")
+    t = time.perf_counter()
+    indexer.join()
+    if indexer.exitcode != 0:
+        raise SystemExit(f"{index_file}: the search index process failed ({indexer.exitcode})")
+    _merge_index(db, index_file)
+    print(f"search index: waited for and copied in {time.perf_counter() - t:.1f} s")
     archive.close()
-    return {"rare_place": rare_place}
+    return {"rare_place": places[7]}
 
 
-def _flush(db, reports, texts, search, wides, wide_cols):
+def _index_into(path: Path, fts_sql: str, queue) -> None:
+    import sqlite3 as _  # noqa: F401  (the fork has the parent's modules)
+    from sqlite_utils.utils import sqlite3
+
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA journal_mode=OFF")
+    conn.execute("PRAGMA synchronous=OFF")
+    conn.execute(fts_sql)
+    # Larger in-memory segments: fewer merges while loading.
+    conn.execute("insert into search_index (search_index, rank) values ('hashsize', ?)", [64 * 2**20])
+    conn.commit()
+    while (rows := queue.get()) is not None:
+        conn.executemany("insert into search_index (rowid, title, organ, body) values (?, ?, ?, ?)", rows)
+        conn.commit()
+    conn.execute("delete from search_index_config where k = 'hashsize'")
+    conn.commit()
+    conn.close()
+
+
+def _merge_index(db, path: Path) -> None:
+    """The index built in its own file becomes the archive's: same definition, so its shadow
+    tables (segments, their index, document sizes) are copied as they are."""
+    conn = db.conn
+    conn.execute("attach database ? as built", [str(path)])
+    with conn:
+        for shadow in ("data", "idx", "docsize", "config"):
+            conn.execute(f"delete from main.search_index_{shadow}")
+            conn.execute(f"insert into main.search_index_{shadow} select * from built.search_index_{shadow}")
+    conn.execute("detach database built")
+    path.unlink()
+    conn.execute("insert into search_index (search_index) values ('integrity-check')").close()
+    conn.commit()
+
+
+def _flush(db, reports, texts, wides, wide_cols):
     with db.conn:
         db.conn.executemany(
             "insert into reports (rowid, id, organ_id, organ, level, province, city, county, region_code, year, title,"
             " template, published, url, fetched_at, source_format, check_status, flagged, unknown_cells, cell_count)"
             " values (" + ",".join("?" * 20) + ")", reports)
         db.conn.executemany("insert into report_texts (report_id, text) values (?, ?)", texts)
-        db.conn.executemany("insert into search_index (rowid, title, organ, body) values (?, ?, ?, ?)", search)
         for table, rows in wides.items():
             names = ["report_id", "organ", "province", "city", "county", "year", "template", "check_status"]
             names += [c for c, _, _ in wide_cols[table]]
