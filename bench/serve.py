@@ -128,7 +128,7 @@ def build(data: Path, n: int, seed: int = 1) -> dict:
     index_file = data / "search-index.tmp.db"
     index_file.unlink(missing_ok=True)
     fts_sql = db.execute("select sql from sqlite_master where name = 'search_index'").fetchone()[0]
-    queue = ctx.Queue(maxsize=4)
+    queue = ctx.Queue()  # unbounded: the tables, their indexes and region totals go on meanwhile
     indexer = ctx.Process(target=_index_into, args=(index_file, fts_sql, queue))
     indexer.start()
     with ctx.Pool(2) as pool:
