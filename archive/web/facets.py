@@ -17,24 +17,22 @@ class CountedColumnFacet(_ColumnFacet):
         if self.params or " where " in f" {self.sql.lower()} " or not counted_columns:
             return await super().facet_results()
         db = self.ds.get_database(self.database)
-        try:
-            rows = (await db.execute(
-                "select column_name, value, count from facet_counts where table_name = ?"
-                " order by column_name, count desc, value", [self.table])).rows
-        except Exception:  # an archive from before facet_counts, not yet opened by this version
-            return await super().facet_results()
-        counted: dict[str, list] = {}
-        for column, value, count in rows:
-            counted.setdefault(column, []).append({"value": value, "count": count})
+        limit = self.get_facet_size() + 1
         results, timed_out = [], []
         for config in self.get_configs():
             column = config["config"].get("column") or config["config"]["simple"]
-            if column in counted_columns:
-                results.append(self._result(column, config["source"], counted.get(column, [])))
-            else:
+            if column not in counted_columns:
                 more, more_timed_out = await self._live([config])
                 results += more
                 timed_out += more_timed_out
+                continue
+            try:
+                rows = (await db.execute(
+                    "select value, count from facet_counts where table_name = ? and column_name = ?"
+                    " order by count desc, value limit ?", [self.table, column, limit])).rows
+            except Exception:  # an archive from before facet_counts, not yet opened by this version
+                return await super().facet_results()
+            results.append(self._result(column, config["source"], [{"value": v, "count": n} for v, n in rows]))
         return results, timed_out
 
     async def _live(self, configs):
