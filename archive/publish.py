@@ -79,6 +79,8 @@ def _refresh_if_free(data_dir: Path) -> None:
               " are rebuilt when it ends", file=sys.stderr)
         return
     try:
+        # An archive made by an earlier version gains what serving it reads (indexes, facet counts).
+        Archive(data_dir).close()
         refresh(data_dir)
     except sqlite3.OperationalError as exc:
         print(f"{Path(data_dir) / DB_NAME}: region totals and downloads not rebuilt ({exc})", file=sys.stderr)

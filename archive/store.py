@@ -105,6 +105,58 @@ INDEXES = {
 }
 
 
+# What the published archive's pages filter on at scale (bench/serve.py): a CSV export of one
+# province-year of a wide table reads that province-year's rows, not a whole province's.
+# Created on open, so an archive made by an earlier version gains them.
+SERVING_INDEXES = {f"{t}_wide": [["province", "year"]] for t in schema.TABLES}
+
+
+def ensure_serving_indexes(db: sqlite_utils.Database) -> None:
+    for table, indexes in SERVING_INDEXES.items():
+        if db[table].exists():
+            for cols in indexes:
+                db[table].create_index(cols, if_not_exists=True)
+
+
+# How many reports hold each value of the columns the reports page facets on, kept exact by
+# triggers in the transaction that writes a report: the unfiltered page reads these few rows
+# instead of grouping every report (archive/web/facets.py). Built from the table on open when
+# missing, so an archive made by an earlier version gains it.
+FACET_COUNTED = {"reports": ("province", "city", "county", "year", "template", "check_status", "level",
+                             "source_format")}
+
+
+def ensure_facet_counts(db: sqlite_utils.Database) -> None:
+    if db["facet_counts"].exists():
+        # A facet's most frequent values, read in order (a column may hold thousands: counties).
+        db.execute("create index if not exists facet_counts_by_count on facet_counts"
+                   " (table_name, column_name, count desc, value)")
+        return
+    conn = db.conn
+    with conn:
+        conn.execute("create table facet_counts (table_name text not null, column_name text not null,"
+                     " value not null, count integer not null, primary key (table_name, column_name, value))")
+        for table, columns in FACET_COUNTED.items():
+            for col in columns:
+                conn.execute(f"insert into facet_counts select '{table}', '{col}', [{col}], count(*) from [{table}]"
+                             f" where [{col}] is not null group by [{col}]")
+            add = lambda row, col: (  # noqa: E731
+                f"insert into facet_counts select '{table}', '{col}', {row}.[{col}], 1 where {row}.[{col}] is not null"
+                " on conflict (table_name, column_name, value) do update set count = count + 1;")
+            remove = lambda row, col: (  # noqa: E731
+                f"update facet_counts set count = count - 1 where table_name = '{table}' and column_name = '{col}'"
+                f" and value = {row}.[{col}]; delete from facet_counts where table_name = '{table}'"
+                f" and column_name = '{col}' and value = {row}.[{col}] and count <= 0;")
+            conn.execute(f"create trigger facet_counts_{table}_insert after insert on [{table}] begin "
+                         + " ".join(add("new", c) for c in columns) + " end")
+            conn.execute(f"create trigger facet_counts_{table}_delete after delete on [{table}] begin "
+                         + " ".join(remove("old", c) for c in columns) + " end")
+            for col in columns:
+                conn.execute(f"create trigger facet_counts_{table}_{col} after update of [{col}] on [{table}]"
+                             f" when old.[{col}] is not new.[{col}] begin {remove('old', col)} {add('new', col)} end")
+        conn.execute("create index facet_counts_by_count on facet_counts (table_name, column_name, count desc, value)")
+
+
 def now() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
@@ -203,6 +255,8 @@ class Archive:
                 wide.create(cols, pk="report_id", foreign_keys=[("report_id", "reports", "id")])
                 wide.create_index(["year"])
                 wide.create_index(["province", "city", "county"])
+        ensure_serving_indexes(self.db)
+        ensure_facet_counts(self.db)
         if not self.db["search_index"].exists():
             # Contentless: the text lives in reports; the index holds only the pairs.
             self.db.execute(

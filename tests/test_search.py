@@ -1,4 +1,6 @@
 """Chinese full-text search: words of any length, the same reports as a LIKE scan."""
+from pathlib import Path
+
 import httpx
 import pytest
 import sqlite_utils
@@ -76,3 +78,85 @@ def test_search_combines_with_facets(web_site):
 def test_search_page_highlights_matches(web_site):
     html = httpx.get(f"{web_site}/xxgk/reports", params={"_search": "慈周寨"}).text
     assert html.count("<mark>慈周寨</mark>") >= 7
+
+
+# A broad search is narrowed to its most recently archived matches, and says so -------------
+LIMIT = 8
+
+
+@pytest.fixture(scope="module")
+def capped_site(web_archive):
+    """The same archive served as `xxgk serve` serves it, with the exact-search limit lowered
+    from 2,000 to 8 (metadata.yml: plugins: xxgk-search: exact_up_to)."""
+    import json
+    import subprocess
+
+    from archive.publish import datasette_command
+    from tests.conftest import free_port, wait_http
+
+    port = free_port()
+    cmd = datasette_command(web_archive, port=port)
+    meta_path = Path(cmd[cmd.index("--metadata") + 1])
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    meta["plugins"]["xxgk-search"] = {"exact_up_to": LIMIT}
+    capped = meta_path.with_name("metadata-capped.json")
+    capped.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    cmd[cmd.index("--metadata") + 1] = str(capped)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_http(base + "/-/versions.json")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def like_rowids(db, word, where="1", params=()):
+    return [r for (r,) in db.execute(
+        "select r.rowid from reports r join report_texts t on t.report_id = r.id"
+        f" where (r.title like ?1 or r.organ like ?1 or t.text like ?1) and {where} order by r.rowid desc",
+        [f"%{word}%", *params])]
+
+
+def test_broad_search_lists_counts_and_facets_the_newest_matches(capped_site, web_archive):
+    db = sqlite_utils.Database(web_archive / DB_NAME)
+    everyone = like_rowids(db, "复议")
+    assert len(everyone) > LIMIT
+    newest = everyone[:LIMIT]
+    data = httpx.get(f"{capped_site}/xxgk/reports.json",
+                     params={"_search": "复议", "_size": "max", "_facet": "year", "_shape": "objects"}).json()
+    assert data["filtered_table_rows_count"] == LIMIT
+    assert "超过 8 份" in data["human_description_en"] and "最近收录的 8 份" in data["human_description_en"]
+    expected_ids = {r for (r,) in db.execute(
+        f"select id from reports where rowid in ({','.join(map(str, newest))})")}
+    assert {r["id"] for r in data["rows"]} == expected_ids
+    by_year = dict(db.execute(
+        f"select year, count(*) from reports where rowid in ({','.join(map(str, newest))}) group by year").fetchall())
+    assert {f["value"]: f["count"] for f in data["facet_results"]["year"]["results"]} == by_year
+    html = httpx.get(f"{capped_site}/xxgk/reports", params={"_search": "复议"}).text
+    assert "符合条件的报告超过 <strong>8</strong> 份，以下只列出最近收录的 8 份" in html
+
+
+def test_filters_apply_before_the_cap(capped_site, web_archive):
+    """复议 in 2024 (11 reports): the newest 8 of that year's matches, not 2024's share of the
+    newest 8 of all years."""
+    db = sqlite_utils.Database(web_archive / DB_NAME)
+    matches = like_rowids(db, "复议", "r.year = ?2", [2024])
+    assert len(matches) == 11
+    overall = set(like_rowids(db, "复议")[:LIMIT])
+    assert set(matches[:LIMIT]) != overall & set(matches)  # the two readings differ here
+    data = httpx.get(f"{capped_site}/xxgk/reports.json",
+                     params={"_search": "复议", "year": "2024", "_size": "max", "_shape": "objects"}).json()
+    assert data["filtered_table_rows_count"] == LIMIT
+    newest = {r for (r,) in db.execute(
+        f"select id from reports where rowid in ({','.join(map(str, matches[:LIMIT]))})")}
+    assert {r["id"] for r in data["rows"]} == newest
+
+
+def test_narrow_search_is_exact_under_the_cap(capped_site, web_archive):
+    db = sqlite_utils.Database(web_archive / DB_NAME)
+    data = httpx.get(f"{capped_site}/xxgk/reports.json", params={"_search": "梅林镇", "_size": "max"}).json()
+    assert data["filtered_table_rows_count"] == len(like_rowids(db, "梅林镇")) == 7
+    assert data["human_description_en"].startswith("where 全文包含“梅林镇”")
+    assert "超过" not in data["human_description_en"]

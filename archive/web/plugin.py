@@ -2,18 +2,20 @@
 with citable cells, archived copies served from WARC, and the readers' pages: compare, region
 totals, bulk downloads, Atom feeds, coverage. Registered as the `datasette` entry point of the
 package (pyproject.toml); archive/web/plugins/ loads it for installs older than that."""
+import json
+import re
 from html import escape
 from pathlib import Path
 
 from datasette import hookimpl
 from markupsafe import Markup
-from datasette.filters import FilterArguments
+from datasette.filters import FilterArguments, Filters
 from datasette.utils import path_with_added_args, path_with_removed_args
 
 from archive.search import bigrams, fts_query, snippet
 from datasette.utils.asgi import asgi_static
 
-from archive.web import pages, views
+from archive.web import facets, pages, views  # noqa: F401 (facets: whole-table facets from facet_counts)
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -24,7 +26,26 @@ def prepare_connection(conn):
     conn.create_function("cjk_query", 1, lambda q: fts_query(q) or '""', deterministic=True)
 
 
-MATCHES = "(select rowid from search_index where search_index match :xxgk_q)"
+# How many matching reports a search lists, counts and facets exactly. A broader search (a word in
+# most reports) is narrowed to its most recently archived matches, and says so: counting and
+# faceting every match of a common word costs time in proportion to the archive, which at a
+# million reports is seconds a page. Set in metadata.yml (plugins: xxgk-search: exact_up_to).
+EXACT_UP_TO = 2000
+
+
+def exact_up_to(datasette) -> int:
+    return int((datasette.plugin_config("xxgk-search") or {}).get("exact_up_to", EXACT_UP_TO))
+
+
+def other_filters(request) -> tuple[list[str], dict]:
+    """The request's column filters (year=2023, province=…), as Datasette builds them, with
+    parameter names of our own: the capped search applies them before it caps."""
+    args = sorted((k, v) for k in request.args if not (k.startswith("_") and "__" not in k)
+                  for v in request.args.getlist(k))
+    clauses, params = Filters(args).build_where_clauses("reports")
+    rename = {k: f"xxgk_{k}" for k in params}
+    clauses = [re.sub(r":(p\d+)\b", lambda m: ":" + rename.get(m.group(1), m.group(1)), c) for c in clauses]
+    return clauses, {rename[k]: v for k, v in params.items()}
 
 
 @hookimpl
@@ -33,22 +54,29 @@ def filters_from_request(request, database, table, datasette):
     if table not in ("reports",) or not q:
         return None
     query = fts_query(q)
-    described = [f"全文包含“{q}”"]
     if query is None:
-        return FilterArguments(["0"], human_descriptions=described)
+        return FilterArguments(["0"], human_descriptions=[f"全文包含“{q}”"])
 
     async def choose():
-        # The count, the page and every facet repeat this filter, so its form matters: rowid
-        # lookups suit a rare word; a common one is cheaper as a scan of the narrow indexes
-        # (`+rowid` stops the lookups), and a word in every report filters nothing.
+        # One query finds the matches (newest archived first, the other filters applied, at most
+        # one more than the limit: FTS5 hands out rowids in order, so this stops early); the page,
+        # the count and every facet then read those rowids only, never the whole index again.
+        limit = exact_up_to(datasette)
+        clauses, params = other_filters(request)
+        sql = ("select r.rowid from (select rowid as hit from search_index where search_index match :xxgk_q) m"
+               " join reports r on r.rowid = m.hit" + "".join(f" and {c}" for c in clauses)
+               + " order by m.hit desc limit :xxgk_limit")
         db = datasette.get_database(database)
-        n = (await db.execute("select count(*) from search_index where search_index match ?", [query])).rows[0][0]
-        total = (await db.execute("select count(*) from reports")).rows[0][0]
-        if n == total and n == (await db.execute("select count(*) from search_index")).rows[0][0]:
-            return FilterArguments(["1"], human_descriptions=described)
-        # Measured on 100,000 reports (bench/serve.py): lookups win below about 5% of them.
-        form = "+rowid in " if 20 * n > total else "rowid in "
-        return FilterArguments([form + MATCHES], {"xxgk_q": query}, described)
+        hits = [row[0] for row in (await db.execute(sql, {"xxgk_q": query, "xxgk_limit": limit + 1, **params})).rows]
+        described = [f"全文包含“{q}”"]
+        capped = len(hits) > limit
+        if capped:
+            hits = hits[:limit]
+            described = [f"全文包含“{q}”（符合条件的报告超过 {limit:,} 份，列表、计数和分面只含最近收录的 {limit:,} 份；"
+                         "加上省、年度等条件可缩小范围）"]
+        return FilterArguments(["rowid in (select value from json_each(:xxgk_hits))"],
+                               {"xxgk_hits": json.dumps(hits)}, described,
+                               extra_context={"xxgk_capped": limit if capped else None})
 
     return choose
 
