@@ -37,6 +37,11 @@ _UNIT = re.compile(r"(?<=\d)[\s|]*(?:万元|元|件|个|项|条|笔|宗|人次|�
 # values of a row is a number. Only whole tokens between separators, never letters in words.
 _OCR_DIGITS = re.compile(r"(?<![^\s|])[0-9OolI]*[OolI][0-9OolI]*(?![^\s|件个项条笔宗次])")
 _OCR_MAP = str.maketrans("OolI", "0011")
+# A line break inside a markdown table cell (PDF→markdown converters print a wrapped label as
+# `三、本<br>年度办<br>理结果`): between two characters of a label it joins them; next to a digit
+# it separates, so that two values never run into one number.
+_BR_IN_WORD = re.compile(r"(?<=[^\d\s|])<br\s*/?>(?=[^\d\s|<])", re.I)
+_BR = re.compile(r"<br\s*/?>", re.I)
 
 
 def prepare(text: str) -> str:
@@ -47,6 +52,8 @@ def prepare(text: str) -> str:
     text = unicodedata.normalize("NFKC", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = _t2s.convert(text)
     text = _COMMENT.sub(" ", text)
+    if "<" in text:
+        text = _BR.sub(" ", _BR_IN_WORD.sub("", text))
     text = _FOOTER.sub("", text)
     text = _MD_RULE.sub("", text)
     return _MD_PLACEHOLDER.sub("", text) if "|" in text else text
@@ -113,7 +120,10 @@ def pipe_cells(region: str) -> list[str] | None:
         stripped = body.strip()
         if i == len(lines) - 1 and i > 0 and not stripped.endswith("|"):
             break  # the start of the next labelled row
-        cells = stripped.strip("|").split("|") if stripped not in ("|", "") else []
+        # One pipe off each end: `||1|5|` is a blank cell, then 1 and 5.
+        inner = stripped[1:] if stripped.startswith("|") else stripped
+        inner = inner[:-1] if inner.endswith("|") else inner
+        cells = inner.split("|") if stripped not in ("|", "") else []
         if i == 0 and not stripped.endswith("|"):
             cells = cells[:-1]  # the next label follows on this line: its cell is not a value
         values = []
@@ -234,7 +244,7 @@ APPLICATION_STREAM = (
     ("unprocessed_excessive", "无正当理由大量|大量反复", 4, False),
     ("unprocessed_confirmation", "要求行政机关确认|重新出具|确认", 5, False),
     ("other", "其他处理", None, True),
-    ("other_no_correction", "申请人无正当理由|逾期不补正|不补正", 1, True),
+    ("other_no_correction", "申请人无正当|逾期不补正|不补正", 1, True),
     ("other_no_fee", "申请人逾期未按|缴纳费用|收费通知", 2, True),
     ("other_misc", "3.其他|3、其他|3,其他|3,其他", None, True),
     ("total_processed", "总计", None, False),
