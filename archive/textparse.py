@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 
 from . import glued, schema
@@ -159,6 +160,32 @@ def pipe_candidates(cells: list[str], n: int) -> list[tuple[str, ...]]:
             if cand not in out:
                 out.append(cand)
     return out
+
+
+def blank_drops(cells: list[str], n: int, ok) -> list[tuple[str, ...]]:
+    """The readings of a pipe row with more cells than columns when a converter added empty
+    columns inside the row too (LibreOffice's HTML keeps the column grid of the page, so a value
+    row may carry an empty cell in the middle): every way to drop blank cells anywhere, kept
+    when ``ok`` (the table's identities, a blank counted 0) holds. Readings that disagree leave
+    their cells unknown (glued.agreed)."""
+    from itertools import combinations
+
+    blanks = [i for i, c in enumerate(cells) if c == glued.DASH]
+    extra = len(cells) - n
+    if extra <= 0 or extra > 4 or len(blanks) > 24:
+        return []
+    out = []
+    for drop in combinations(blanks, extra):
+        cand = tuple(c for i, c in enumerate(cells) if i not in drop)
+        if cand not in out and ok(cand):
+            out.append(cand)
+    return out
+
+
+def review_sums(cand: tuple[str, ...]) -> bool:
+    """A4 with blanks counted 0: each group's 总计 is the sum of its four outcomes."""
+    v = [Decimal(0) if c == glued.DASH else Decimal(c) for c in cand]
+    return all(sum(v[g : g + 4]) == v[g + 4] for g in range(0, len(v), 5))
 
 
 @dataclass
@@ -310,16 +337,16 @@ def read_applications(text: str, report: ParsedReport) -> tuple[int | None, bool
     whether the layout runs cells together."""
     start = _table3_start(text)
     if start is None:
-        return None, True
+        return None, False
     header = text[max(0, start - 600) : start]
     if not (fuzzy("自然人").search(header) and fuzzy("总计").search(header)):
         report.warnings.append("表三: applicant column header not recognised")
-        return None, True
+        return None, False
     labels = find_application_labels(text, start)
     keys = {lab.key for lab in labels}
     if not {"new_received", "carried_over", "total_processed"} <= keys:
         report.warnings.append("表三: row labels not found in order")
-        return None, True
+        return None, False
     end = _table3_end(text, labels[-1].end)
     printed = {}
     piped: dict[str, Cells] = {}
@@ -378,7 +405,11 @@ def read_reviews(text: str, report: ParsedReport, pos: int, may_split: bool = Tr
     pc = pipe_cells(text[line_start : first.start() + 400]) if _PIPE_LINE.match(text, line_start) else None
     if pc is not None:
         segs = pc
-        cells = Cells(pipe_candidates(pc, len(REVIEW_KEYS)), pc)
+        cands = pipe_candidates(pc, len(REVIEW_KEYS))
+        if len(pc) > len(REVIEW_KEYS):
+            # Extra cells: a blank may have been added anywhere, not only at the ends.
+            cands = blank_drops(pc, len(REVIEW_KEYS), review_sums) or cands
+        cells = Cells(cands, pc)
     else:
         # Blanks printed before the first digit (`无 无 0 …`, `— — 3 …`) are cells of the row.
         start = line_start if _BLANKS_ONLY.fullmatch(text, line_start, first.start()) else first.start()
@@ -429,6 +460,15 @@ ACTIVE_COLUMN_WORDS = (
 )
 
 
+# The column sets a block of 表二 can print (2021, 2019; a 2019 表二 of some provinces adds
+# 处理决定数量 to 上一年项目数量 and 本年增/减).
+ACTIVE_BLOCKS = {
+    ("issued", "abolished", "in_force"), ("decisions",), ("amount",),
+    ("made", "published", "total_published"), ("previous", "change", "decisions"), ("previous", "change"),
+    ("projects", "amount"),
+}
+
+
 @lru_cache(maxsize=None)
 def _alternation(table: tuple) -> re.Pattern:
     parts = [f"(?P<{key}>{fuzzy(words).pattern})" for key, words in table]
@@ -451,6 +491,11 @@ def read_active(text: str, report: ParsedReport, end: int, may_split: bool = Tru
         if h and (not r or h.start() < r.start()):
             nr = rows.search(text, h.end(), end)
             cols = _header_columns(text[h.end() : nr.start() if nr else end])
+            if tuple(cols) not in ACTIVE_BLOCKS:
+                # Not one block's header (a text read column by column runs the headers of
+                # all blocks together): its rows cannot be told apart, they stay unknown.
+                report.warnings.append(f"表二: header {'|'.join(cols) or '(none)'} is no block's: rows under it not read")
+                cols = []
             slots = _header_slots(text[h.end() : nr.start() if nr else end], cols)
             pos = nr.start() if nr else end
             continue
