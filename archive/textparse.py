@@ -96,6 +96,9 @@ def segments(region: str) -> list[str]:
 _PIPE_LINE = re.compile(r"^[ \t]*\|", re.M)
 
 
+_TWO_NUMBERS = re.compile(r"\d\s+\d")
+
+
 def pipe_cells(region: str) -> list[str] | None:
     """The value cells of a markdown row, read from the cell after its label: the row's cells
     (and those of a continuation line holding only values), each a number or glued.DASH for a
@@ -129,6 +132,9 @@ def pipe_cells(region: str) -> list[str] | None:
             cells = cells[:-1]  # the next label follows on this line: its cell is not a value
         values = []
         for cell in cells:
+            if _TWO_NUMBERS.search(cell):
+                values = None  # two rows' values in one cell (`0<br>51`): not one number
+                break
             v = read_value(cell)
             if v.status == "number":
                 values.append(str(v.number))
@@ -271,7 +277,7 @@ APPLICATION_STREAM = (
     ("unprocessed_excessive", "无正当理由大量|大量反复", 4, False),
     ("unprocessed_confirmation", "要求行政机关确认|重新出具|确认", 5, False),
     ("other", "其他处理", None, True),
-    ("other_no_correction", "申请人无正当|逾期不补正|不补正", 1, True),
+    ("other_no_correction", "申请人无|无正当理由|逾期不补正|不补正", 1, True),
     ("other_no_fee", "申请人逾期未按|缴纳费用|收费通知", 2, True),
     ("other_misc", "3.其他|3、其他|3,其他|3,其他", None, True),
     ("total_processed", "总计", None, False),
@@ -368,6 +374,15 @@ def read_applications(text: str, report: ParsedReport) -> tuple[int | None, bool
             rows[key] = piped[key]
         elif key in printed:
             rows[key] = row_cells(printed[key], len(APPLICANT_KEYS), glued_layout, splitter=glued.applicant_splits)
+    if "other" in rows and any(k in rows for k in schema.OTHER_2021):
+        # （六）其他处理 with values of its own and the 2021 sub-rows under it: a sub-row's label
+        # broken by a page after its values left them under the heading. Which row they are
+        # cannot be told: the sub-rows stay unknown.
+        report.warnings.append("表三: （六）其他处理 printed values above its 2021 sub-rows: those rows left unknown")
+        del rows["other"]
+        for k in schema.OTHER_2021:
+            if k in rows:
+                rows[k] = Cells([], rows[k].segs)
     results = schema.RESULT_ROWS_2021 if any(k in rows for k in schema.OTHER_2021) else schema.RESULT_ROWS_2019
     readable = {k: c.cands for k, c in rows.items() if not c.unreadable}
     resolved = glued.resolve_applications(readable, results)

@@ -22,7 +22,7 @@ from tests.layouts import FAMILIES, SLOW_FAMILIES, ambiguous_cells, compare, ran
 
 SEED = 20261201
 N_FAST = 16  # reports per text/HTML family
-N_SLOW = {"docx_official": 4, "docx_word_flat": 4, "xlsx": 4, "pdf_libreoffice": 3}
+N_SLOW = {"docx_official": 4, "docx_word_flat": 4, "xlsx": 4, "pdf_libreoffice": 3, "html_libreoffice": 2}
 FAST = [f for f in FAMILIES if f not in SLOW_FAMILIES]
 
 
