@@ -146,24 +146,59 @@ _T3_MORE = (re.compile(r"上\s*年\s*结\s*转"), re.compile(r"予\s*以\s*公\s
 _OLD_TABLE = re.compile(r"指\s*标\s*名\s*称|历\s*年\s*累\s*计|计\s*量\s*单\s*位")
 
 
+# The headings of 表三 and 表四 in the 2019/2021 templates: printed as prose lines, they survive
+# a conversion that scatters the table's own labels (a PDF's wrapped cells read column by column).
+_T3_HEADING = re.compile(r"[\s|]*".join("收到和处理政府信息公开申请"))
+_T4_HEADING = re.compile(r"行[\s|]*政[\s|]*复[\s|]*议[\s|]*[、，,和及]?[\s|]*行[\s|]*政[\s|]*诉[\s|]*讼")
+
+
 def template_in_text(text: str) -> str | None:
-    """A document whose text prints the row labels of 表三 is a 2019/2021 report even when no
-    reading found its tables: it must end flagged, never as an empty report."""
-    if not text or not _T3.search(text) or not all(p.search(text) for p in _T3_MORE) or _OLD_TABLE.search(text):
+    """A document whose text prints the row labels of 表三 (or the headings of 表三 and 表四) is a
+    2019/2021 report even when no reading found its tables: it must end flagged, never as an
+    empty report."""
+    if not text or _OLD_TABLE.search(text):
         return None
-    if re.search(r"新\s*制\s*作|对外公开总数", text) and not re.search(r"逾\s*期\s*不\s*补\s*正|制\s*发", text):
+    labels = _T3.search(text) and all(p.search(text) for p in _T3_MORE)
+    if not labels and not (_T3_HEADING.search(text) and _T4_HEADING.search(text)):
+        return None
+    if _2019_ACTIVE.search(text) and not _2021_WORDS.search(text):
         return "2019"
-    return "2021"
+    return "2021" if _2021_OTHER.search(text) or not labels and not _T3_HEADING.search(text) else "2021-mixed"
+
+
+def _fuzzy(*words: str) -> re.Pattern:
+    return re.compile("|".join(r"[\s|]*".join(w) for w in words))
+
+
+_2019_ACTIVE = _fuzzy("新制作", "对外公开总数")
+_2021_WORDS = _fuzzy("逾期不补正", "制发")
+# The sub-rows of 2021's （六）其他处理, in fragments a wrapped cell keeps whole: without them 表三
+# is the 2019 one (a "mixed" report: 2021 表二, 2019 表三).
+_2021_OTHER = _fuzzy("不补", "收费通", "缴纳", "逾期未")
 
 
 def finish(report: ParsedReport) -> None:
     """What every format shares once the tables are read: template, year, organ, checks."""
     unreadable_as_unknown(report)
+    active = report.tables.get("active"), [c for c in report.unknown_cells if c.startswith("active.")]
     tables.decide_template(report)
+    if report.template is not None and not any(True for _ in report.cells()) and template_in_text(report.text):
+        # Not one cell read: rows named unknown by a reader lost in the text (labels found, values
+        # elsewhere) are no evidence of the template; the text's labels are.
+        report.template = report.template_variant = None
+        report.unknown_cells = []
     if report.template is None:
         report.template = template_in_text(report.text)
+        if report.template == "2021-mixed":
+            report.template, report.template_variant = "2021", "mixed"
         if report.template:
-            report.warnings.append(f"the text prints the labels of the {report.template} tables, but no table was read")
+            report.warnings.append(f"the text prints the labels of the {report.template} tables, but 表三 was not read")
+            if active[0] or active[1]:  # 表二 was read: it stays, and names the template
+                report.tables["active"] = active[0] or {}
+                report.unknown_cells += active[1]
+                report.template = tables.active_template(report) or report.template
+                if report.template == "2019":
+                    report.template_variant = None
     mark_missing(report)
     year, organ = title_year_organ(report.title or "")
     report.year = year or statement_year(report.text)

@@ -240,6 +240,15 @@ def read_grids(grids: list[Grid], report: ParsedReport) -> None:
         last = kind
 
 
+def active_template(report: ParsedReport) -> str | None:
+    """2019 or 2021 from the columns of 表二 alone, None when they do not tell."""
+    cols = {c for row in report.tables.get("active", {}).values() for c in row}
+    cols |= {k.split(".")[2] for k in report.unknown_cells if k.startswith("active.")}
+    is_2019 = bool(cols & {"made", "published", "total_published", "previous", "change", "projects"})
+    is_2021 = bool(cols & {"issued", "abolished", "in_force"})
+    return "2019" if is_2019 and not is_2021 else "2021" if is_2021 and not is_2019 else None
+
+
 def decide_template(report: ParsedReport) -> None:
     """2021, 2019 or mixed, from which rows and columns the tables actually carry."""
     from .completeness import clear_missing

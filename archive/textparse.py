@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 
 from . import glued, schema
@@ -37,6 +38,11 @@ _UNIT = re.compile(r"(?<=\d)[\s|]*(?:万元|元|件|个|项|条|笔|宗|人次|�
 # values of a row is a number. Only whole tokens between separators, never letters in words.
 _OCR_DIGITS = re.compile(r"(?<![^\s|])[0-9OolI]*[OolI][0-9OolI]*(?![^\s|件个项条笔宗次])")
 _OCR_MAP = str.maketrans("OolI", "0011")
+# A line break inside a markdown table cell (PDF→markdown converters print a wrapped label as
+# `三、本<br>年度办<br>理结果`): between two characters of a label it joins them; next to a digit
+# it separates, so that two values never run into one number.
+_BR_IN_WORD = re.compile(r"(?<=[^\d\s|])<br\s*/?>(?=[^\d\s|<])", re.I)
+_BR = re.compile(r"<br\s*/?>", re.I)
 
 
 def prepare(text: str) -> str:
@@ -47,6 +53,8 @@ def prepare(text: str) -> str:
     text = nfkc(text.replace("\r\n", "\n").replace("\r", "\n"))
     text = _t2s.convert(text)
     text = _COMMENT.sub(" ", text)
+    if "<" in text:
+        text = _BR.sub(" ", _BR_IN_WORD.sub("", text))
     text = _FOOTER.sub("", text)
     text = _MD_RULE.sub("", text)
     return _MD_PLACEHOLDER.sub("", text) if "|" in text else text
@@ -88,6 +96,9 @@ def segments(region: str) -> list[str]:
 _PIPE_LINE = re.compile(r"^[ \t]*\|", re.M)
 
 
+_TWO_NUMBERS = re.compile(r"\d\s+\d")
+
+
 def pipe_cells(region: str) -> list[str] | None:
     """The value cells of a markdown row, read from the cell after its label: the row's cells
     (and those of a continuation line holding only values), each a number or glued.DASH for a
@@ -113,11 +124,17 @@ def pipe_cells(region: str) -> list[str] | None:
         stripped = body.strip()
         if i == len(lines) - 1 and i > 0 and not stripped.endswith("|"):
             break  # the start of the next labelled row
-        cells = stripped.strip("|").split("|") if stripped not in ("|", "") else []
+        # One pipe off each end: `||1|5|` is a blank cell, then 1 and 5.
+        inner = stripped[1:] if stripped.startswith("|") else stripped
+        inner = inner[:-1] if inner.endswith("|") else inner
+        cells = inner.split("|") if stripped not in ("|", "") else []
         if i == 0 and not stripped.endswith("|"):
             cells = cells[:-1]  # the next label follows on this line: its cell is not a value
         values = []
         for cell in cells:
+            if _TWO_NUMBERS.search(cell):
+                values = None  # two rows' values in one cell (`0<br>51`): not one number
+                break
             v = read_value(cell)
             if v.status == "number":
                 values.append(str(v.number))
@@ -149,6 +166,32 @@ def pipe_candidates(cells: list[str], n: int) -> list[tuple[str, ...]]:
             if cand not in out:
                 out.append(cand)
     return out
+
+
+def blank_drops(cells: list[str], n: int, ok) -> list[tuple[str, ...]]:
+    """The readings of a pipe row with more cells than columns when a converter added empty
+    columns inside the row too (LibreOffice's HTML keeps the column grid of the page, so a value
+    row may carry an empty cell in the middle): every way to drop blank cells anywhere, kept
+    when ``ok`` (the table's identities, a blank counted 0) holds. Readings that disagree leave
+    their cells unknown (glued.agreed)."""
+    from itertools import combinations
+
+    blanks = [i for i, c in enumerate(cells) if c == glued.DASH]
+    extra = len(cells) - n
+    if extra <= 0 or extra > 4 or len(blanks) > 24:
+        return []
+    out = []
+    for drop in combinations(blanks, extra):
+        cand = tuple(c for i, c in enumerate(cells) if i not in drop)
+        if cand not in out and ok(cand):
+            out.append(cand)
+    return out
+
+
+def review_sums(cand: tuple[str, ...]) -> bool:
+    """A4 with blanks counted 0: each group's 总计 is the sum of its four outcomes."""
+    v = [Decimal(0) if c == glued.DASH else Decimal(c) for c in cand]
+    return all(sum(v[g : g + 4]) == v[g + 4] for g in range(0, len(v), 5))
 
 
 @dataclass
@@ -234,7 +277,7 @@ APPLICATION_STREAM = (
     ("unprocessed_excessive", "无正当理由大量|大量反复", 4, False),
     ("unprocessed_confirmation", "要求行政机关确认|重新出具|确认", 5, False),
     ("other", "其他处理", None, True),
-    ("other_no_correction", "申请人无正当理由|逾期不补正|不补正", 1, True),
+    ("other_no_correction", "申请人无|无正当理由|逾期不补正|不补正", 1, True),
     ("other_no_fee", "申请人逾期未按|缴纳费用|收费通知", 2, True),
     ("other_misc", "3.其他|3、其他|3,其他|3,其他", None, True),
     ("total_processed", "总计", None, False),
@@ -300,16 +343,16 @@ def read_applications(text: str, report: ParsedReport) -> tuple[int | None, bool
     whether the layout runs cells together."""
     start = _table3_start(text)
     if start is None:
-        return None, True
+        return None, False
     header = text[max(0, start - 600) : start]
     if not (fuzzy("自然人").search(header) and fuzzy("总计").search(header)):
         report.warnings.append("表三: applicant column header not recognised")
-        return None, True
+        return None, False
     labels = find_application_labels(text, start)
     keys = {lab.key for lab in labels}
     if not {"new_received", "carried_over", "total_processed"} <= keys:
         report.warnings.append("表三: row labels not found in order")
-        return None, True
+        return None, False
     end = _table3_end(text, labels[-1].end)
     printed = {}
     piped: dict[str, Cells] = {}
@@ -331,6 +374,15 @@ def read_applications(text: str, report: ParsedReport) -> tuple[int | None, bool
             rows[key] = piped[key]
         elif key in printed:
             rows[key] = row_cells(printed[key], len(APPLICANT_KEYS), glued_layout, splitter=glued.applicant_splits)
+    if "other" in rows and any(k in rows for k in schema.OTHER_2021):
+        # （六）其他处理 with values of its own and the 2021 sub-rows under it: a sub-row's label
+        # broken by a page after its values left them under the heading. Which row they are
+        # cannot be told: the sub-rows stay unknown.
+        report.warnings.append("表三: （六）其他处理 printed values above its 2021 sub-rows: those rows left unknown")
+        del rows["other"]
+        for k in schema.OTHER_2021:
+            if k in rows:
+                rows[k] = Cells([], rows[k].segs)
     results = schema.RESULT_ROWS_2021 if any(k in rows for k in schema.OTHER_2021) else schema.RESULT_ROWS_2019
     readable = {k: c.cands for k, c in rows.items() if not c.unreadable}
     resolved = glued.resolve_applications(readable, results)
@@ -368,7 +420,11 @@ def read_reviews(text: str, report: ParsedReport, pos: int, may_split: bool = Tr
     pc = pipe_cells(text[line_start : first.start() + 400]) if _PIPE_LINE.match(text, line_start) else None
     if pc is not None:
         segs = pc
-        cells = Cells(pipe_candidates(pc, len(REVIEW_KEYS)), pc)
+        cands = pipe_candidates(pc, len(REVIEW_KEYS))
+        if len(pc) > len(REVIEW_KEYS):
+            # Extra cells: a blank may have been added anywhere, not only at the ends.
+            cands = blank_drops(pc, len(REVIEW_KEYS), review_sums) or cands
+        cells = Cells(cands, pc)
     else:
         # Blanks printed before the first digit (`无 无 0 …`, `— — 3 …`) are cells of the row.
         start = line_start if _BLANKS_ONLY.fullmatch(text, line_start, first.start()) else first.start()
@@ -419,6 +475,15 @@ ACTIVE_COLUMN_WORDS = (
 )
 
 
+# The column sets a block of 表二 can print (2021, 2019; a 2019 表二 of some provinces adds
+# 处理决定数量 to 上一年项目数量 and 本年增/减).
+ACTIVE_BLOCKS = {
+    ("issued", "abolished", "in_force"), ("decisions",), ("amount",),
+    ("made", "published", "total_published"), ("previous", "change", "decisions"), ("previous", "change"),
+    ("projects", "amount"),
+}
+
+
 @lru_cache(maxsize=None)
 def _alternation(table: tuple) -> re.Pattern:
     parts = [f"(?P<{key}>{fuzzy(words).pattern})" for key, words in table]
@@ -441,6 +506,11 @@ def read_active(text: str, report: ParsedReport, end: int, may_split: bool = Tru
         if h and (not r or h.start() < r.start()):
             nr = rows.search(text, h.end(), end)
             cols = _header_columns(text[h.end() : nr.start() if nr else end])
+            if tuple(cols) not in ACTIVE_BLOCKS:
+                # Not one block's header (a text read column by column runs the headers of
+                # all blocks together): its rows cannot be told apart, they stay unknown.
+                report.warnings.append(f"表二: header {'|'.join(cols) or '(none)'} is no block's: rows under it not read")
+                cols = []
             slots = _header_slots(text[h.end() : nr.start() if nr else end], cols)
             pos = nr.start() if nr else end
             continue

@@ -822,6 +822,38 @@ def fam_pdf_libreoffice(truth, rng):
     return soffice_convert(data, ".docx", "pdf"), pr
 
 
+# Conversions by real converters (PyPI's markitdown and mammoth, LibreOffice) of the DOCX the
+# families above write: what a portal or an archive made of a Word report with such tools.
+def _docx_any(truth, rng):
+    """The official tables or the hand-typed flat ones, in a DOCX."""
+    return fam_docx_official(truth, rng) if rng.random() < 0.5 else fam_docx_word_flat(truth, rng)
+
+
+def fam_md_markitdown(truth, rng):
+    """DOCX → markdown by markitdown (pipe tables, merged cells repeated or left empty)."""
+    from markitdown import MarkItDown
+
+    data, pr = _docx_any(truth, rng)
+    return MarkItDown().convert_stream(_io.BytesIO(data), file_extension=".docx").text_content, pr
+
+
+def fam_html_mammoth(truth, rng):
+    """DOCX → HTML by mammoth (semantic HTML: no styles, spans kept as colspan/rowspan)."""
+    import mammoth
+
+    data, pr = _docx_any(truth, rng)
+    return f"<html><body>{mammoth.convert_to_html(_io.BytesIO(data)).value}</body></html>", pr
+
+
+def fam_html_libreoffice(truth, rng):
+    """DOCX → HTML by LibreOffice's own export (Word-style HTML: <font>, <p> in every cell,
+    the page's column grid)."""
+    from crawler.simulator.documents import soffice_convert
+
+    data, pr = _docx_any(truth, rng)
+    return soffice_convert(data, ".docx", "html"), pr
+
+
 def _text_layout(layout):
     def fam(truth, rng):
         return render(truth, layout, rng), Printer(rng)
@@ -843,8 +875,11 @@ FAMILIES = {
     "docx_word_flat": fam_docx_word_flat,
     "xlsx": fam_xlsx,
     "pdf_libreoffice": fam_pdf_libreoffice,
+    "md_markitdown": fam_md_markitdown,
+    "html_mammoth": fam_html_mammoth,
+    "html_libreoffice": fam_html_libreoffice,
 }
-SLOW_FAMILIES = ("docx_official", "docx_word_flat", "xlsx", "pdf_libreoffice")
+SLOW_FAMILIES = ("docx_official", "docx_word_flat", "xlsx", "pdf_libreoffice", "html_libreoffice")
 
 
 def render_family(truth: Truth, family: str, rng: random.Random) -> Rendered:

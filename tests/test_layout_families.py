@@ -22,7 +22,7 @@ from tests.layouts import FAMILIES, SLOW_FAMILIES, ambiguous_cells, compare, ran
 
 SEED = 20261201
 N_FAST = 16  # reports per text/HTML family
-N_SLOW = {"docx_official": 4, "docx_word_flat": 4, "xlsx": 4, "pdf_libreoffice": 3}
+N_SLOW = {"docx_official": 4, "docx_word_flat": 4, "xlsx": 4, "pdf_libreoffice": 3, "html_libreoffice": 2}
 FAST = [f for f in FAMILIES if f not in SLOW_FAMILIES]
 
 
@@ -162,3 +162,60 @@ def test_markdown_blank_cell_is_not_read_away():
     blank = [k for k in doc.blanks if k.startswith("applications.")]
     assert blank and all(report.tables[k.split(".")[0]][k.split(".")[1]][k.split(".")[2]].number is None for k in blank)
     assert set(rows) <= set(report.tables["applications"])
+
+
+def _column_major(truth) -> str:
+    """A report as pdfminer reads a ruled PDF table: each table's labels first, then every column's
+    values one per line (column by column, not row by row)."""
+    from tests.layouts import _active_spec, _app_rows, narrative, title
+
+    out = [title(truth), "一、总体情况", narrative(truth), "二、主动公开政府信息情况"]
+    for heading, header, rows in _active_spec(truth):
+        out += [heading, "信息内容"] + [label for _, label, _ in rows]
+        for i, h in enumerate(header):
+            out += [h] + [vals[i][1] for _, _, vals in rows]
+    out.append("三、收到和处理政府信息公开申请情况")
+    rows = _app_rows(truth)
+    out += [label for _, _, label in rows]
+    for col in ("natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org", "total"):
+        out += [truth.tables["applications"][k][col] for k, _, _ in rows]
+    out += ["四、政府信息公开行政复议、行政诉讼情况", "行政复议", "行政诉讼"]
+    out += [v for g in truth.tables["reviews"].values() for v in g.values()]
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_table_read_column_by_column_is_flagged_never_guessed(seed):
+    """Text that prints a table's columns one after the other (pdfminer, `pdftotext` without
+    -layout, of a ruled PDF): its 表三 cannot be read by rows; no cell is read wrong, the template
+    comes from the text's labels, and every cell not read is unknown and flagged."""
+    from archive.textparse import parse_text
+
+    truth = random_report(random.Random(seed), mixed=0.3)
+    report = parse_text(_column_major(truth), "columns.txt")
+    exact, wrong, unknown = compare(report, truth, set())
+    assert wrong == []
+    assert (report.template, report.template_variant) == (truth.template, truth.variant)
+    assert unknown and report.flagged and report.incomplete
+    assert set(template_cells(report.template, report.template_variant)) <= set(report.unknown_cells) | set(exact)
+
+
+def test_two_rows_values_in_one_markdown_cell_are_not_one_number():
+    """A PDF→markdown conversion (pymupdf4llm) that put two rows into one table row, each cell
+    `0<br>51`: never read as 51 or 051; those rows are unknown and the report flagged."""
+    from archive.textparse import parse_text
+
+    truth = random_report(random.Random(11))
+    doc = render_family(truth, "md_mineru", random.Random(4))
+    text = doc.data.decode()
+    lines = text.split("\n")
+    i = next(n for n, line in enumerate(lines) if line.startswith("| 1.属于国家秘密"))
+    j = next(n for n, line in enumerate(lines) if line.startswith("| 2.其他法律行政法规禁止公开"))
+    first, second = lines[i].split("|")[2:-1], lines[j].split("|")[2:-1]
+    lines[i] = "| 1.属于国家秘密<br>2.其他法律行政法规禁止公开 |" + "|".join(
+        f" {x.strip() or '0'}<br>{y.strip() or '0'} " for x, y in zip(first, second)) + "|"
+    del lines[j]
+    report = parse_text("\n".join(lines), "merged.md")
+    exact, wrong, unknown = compare(report, truth, doc.blanks)
+    assert wrong == []
+    assert "applications.denied_state_secret.total" in report.unknown_cells and report.flagged
