@@ -2,8 +2,8 @@
 
 The report's prose (what is stored for search and read for the narrative) comes from
 Resiliparse's plain-text extraction: a C++ HTML parser that takes a fraction of a millisecond
-per page, where trafilatura took about 5 ms, most of a report's parsing budget. It keeps all
-visible text but the tables (a portal page's navigation too, which trafilatura dropped). Its statistical tables are read from the raw HTML by htmlgrid; trafilatura
+per page, where trafilatura took about 5 ms, most of a report's parsing budget. It keeps the
+visible text but the tables and the portal's frame (menus, header, footer: `FRAME`). Its statistical tables are read from the raw HTML by htmlgrid; trafilatura
 still gives the page metadata.
 """
 from __future__ import annotations
@@ -25,6 +25,13 @@ def _lines(text: str) -> str:
     return "\n".join(line for line in (" ".join(raw.split()) for raw in text.splitlines()) if line)
 
 
+# A portal's frame around the article: its menus list every department and its footer names the
+# government, so kept in the prose they would make a search for 公安局 or 云溪县人民政府 find every
+# report of the portal. What trafilatura's boilerplate removal did, by the markup's own names.
+FRAME = ["nav", "header", "footer", "aside", "form", "select",
+         *(f"[{a}*={w}]" for w in ("nav", "menu", "header", "footer", "crumb", "sidebar") for a in ("class", "id"))]
+
+
 def main_text(html: str) -> str:
     """The report's prose. Its statistical tables are stored cell by cell, so they are left out
     here (the narrative checks then see only the narrative); a page that lays out its whole
@@ -33,15 +40,9 @@ def main_text(html: str) -> str:
     # Word split text into them (`202<span>4</span><span>年</span>` lost its 年).
     tree = HTMLTree.parse(html)
     options = dict(main_content=False, alt_texts=False, list_bullets=False)
-    text = _lines(extract_plain_text(tree, skip_elements=["table"], **options))
+    text = _lines(extract_plain_text(tree, skip_elements=["table", *FRAME], **options))
     if len(text) < MIN_PROSE and "<table" in html[:2_000_000].lower():
-        text = _lines(extract_plain_text(tree, **options)) or text
+        text = _lines(extract_plain_text(tree, skip_elements=FRAME, **options)) or text
+    if not text:  # a page whose article sits inside what is named like a frame
+        text = _lines(extract_plain_text(tree, skip_elements=["table"], **options))
     return text
-
-
-def page_metadata(html: str) -> dict:
-    """Title, date, site name from the page's meta tags and markup (None where absent)."""
-    meta = trafilatura.extract_metadata(html)
-    if meta is None:
-        return {"title": None, "date": None, "sitename": None}
-    return {"title": meta.title, "date": meta.date, "sitename": meta.sitename}

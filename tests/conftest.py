@@ -160,8 +160,14 @@ def datasette(data: Path):
     from archive.publish import datasette_command
 
     port = free_port()
-    proc = subprocess.Popen(datasette_command(data, port=port), stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    with serving(datasette_command(data, port=port), port) as base:
+        yield base
+
+
+@contextlib.contextmanager
+def serving(cmd: list[str], port: int):
+    """Runs a server command until the block ends; yields its base URL once it answers."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_http(base + "/-/versions.json")

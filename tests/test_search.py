@@ -89,10 +89,9 @@ def capped_site(web_archive):
     """The same archive served as `xxgk serve` serves it, with the exact-search limit lowered
     from 2,000 to 8 (metadata.yml: plugins: xxgk-search: exact_up_to)."""
     import json
-    import subprocess
 
     from archive.publish import datasette_command
-    from tests.conftest import free_port, wait_http
+    from tests.conftest import free_port, serving
 
     port = free_port()
     cmd = datasette_command(web_archive, port=port)
@@ -102,14 +101,8 @@ def capped_site(web_archive):
     capped = meta_path.with_name("metadata-capped.json")
     capped.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     cmd[cmd.index("--metadata") + 1] = str(capped)
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_http(base + "/-/versions.json")
+    with serving(cmd, port) as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 def like_rowids(db, word, where="1", params=()):

@@ -1,12 +1,6 @@
-"""The ruled tables of a PDF, read by pdfplumber: archive.pdfreadings uses them where the text
-layer cannot say which column a value is in.
-
-A text layer prints the values of a row in order but not where they stand: a row of 表三 with
-two cells left blank prints five numbers for seven columns, and the stream reader rightly leaves
-it unknown. pdfplumber finds the ruled table on the page and its cells by position, blanks
-included. It is slower (the page's drawing is analysed), so it runs only on the pages that hold
-a table, and only when the text layer left a cell unknown or a table unread. Where both read a
-cell they must agree; a cell on which they differ is unknown, not chosen.
+"""The ruled tables of a PDF, read by pdfplumber, cells by position and blanks included:
+archive.pdfreadings uses them where the text layer cannot say which column a value is in (its
+docstring says when, and how the two readings are combined).
 """
 from __future__ import annotations
 
