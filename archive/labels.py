@@ -34,9 +34,12 @@ def normalise(text: str) -> str:
     return _t2s.convert(text)
 
 
+@lru_cache(maxsize=4)
 def normalise_text(text: str) -> str:
-    """normalise() for a whole document or table: not cached, since each is read once (the
-    cache is for labels, which repeat from report to report)."""
+    """normalise() for a whole document or table. The cache is a few entries deep: the checks
+    and the statement period read the same report text, once each, while a document read after
+    others never finds its own text there (labels, which repeat from report to report, have the
+    deep cache of normalise)."""
     text = nfkc(unescape_spaces(text or ""))
     # What _SPACE matches, removed at C speed: str.split() splits on what \s matches.
     text = "".join(text.split()).replace("\u200b", "").replace("\ufeff", "")
