@@ -44,3 +44,21 @@ def test_the_command_lives_at_the_top_of_the_stack():
     assert not (ROOT / "archive" / "cli.py").exists()
     assert not (ROOT / "archive" / "demo.py").exists()
     assert 'xxgk = "crawler.cli:main"' in (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+
+
+def test_a_crawl_reader_process_loads_no_scrapy():
+    """The crawl's readers are spawned: each imports the module of what it runs. A report read
+    there must not load Scrapy and Twisted (0.8 CPU seconds and their memory per reader)."""
+    from crawler.pipelines import read_file, reader
+
+    pool = reader(1)
+    try:
+        body = "<html><head><title>x</title></head><body><p>政府信息公开工作年度报告</p></body></html>".encode()
+        report, reason = pool.submit(read_file, body, "http://127.0.0.1/a.html", "text/html", "标题", True).result(60)
+        assert reason is None
+        assert (report.title, report.text, report.tables) == ("标题", "政府信息公开工作年度报告", {})
+        loaded = pool.submit(eval, "sorted({m.split('.')[0] for m in __import__('sys').modules}"
+                                   " & {'scrapy', 'twisted', 'parsel'})").result(60)
+        assert loaded == []
+    finally:
+        pool.shutdown()
