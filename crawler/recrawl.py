@@ -175,6 +175,7 @@ class DeltaFetchMiddleware(_ArchiveReader):
         self.resume = set(s.getlist("XXGK_RESUME_URLS"))
         # entry URL -> (its list entry, how many archived sources it leads to, its column)
         self.known: dict[str, tuple[str, int, str | None]] = {}
+        self.by_column: dict[str, list[str]] = {}  # column -> the entry URLs of self.known listed there
         self.cut: set[str] = set()  # columns whose later pages were not read
         self.handled: set[str] = set()  # entry URLs met in this run's lists
         self.digests: dict[str, str] = {}  # report page URL -> SHA-256 of the page as archived
@@ -186,6 +187,7 @@ class DeltaFetchMiddleware(_ArchiveReader):
 
     def load(self, archive):
         self.known = known_entries(archive.db)
+        self.by_column = entries_by_column(self.known)
         self.digests = dict(archive.db.execute("select url, sha256 from sources where url = entry_url"))
         self.complete = complete_columns(archive.db, int(self.month[:4]) - 1)
         self.remembering = archive.db["list_columns"].exists()  # made by ensure_attachments
@@ -263,7 +265,7 @@ class DeltaFetchMiddleware(_ArchiveReader):
 
     def column_entries(self, column: str):
         """(entry URL, (entry, sources, column)) of the known reports listed in `column`."""
-        return ((url, k) for url, k in self.known.items() if k[2] == column)
+        return ((url, self.known[url]) for url in self.by_column.get(column, ()))
 
     def _stat(self, name: str, n: int = 1) -> None:
         self.crawler.stats.inc_value(name, n)
@@ -280,11 +282,13 @@ class DeltaFetchMiddleware(_ArchiveReader):
         rested = []  # what the columns at rest give instead of their pages: past the filter below
         if parent is not None and callback_name(parent) not in REPORT_CALLBACKS:
             self._remember(parent.cb_kwargs.get("column") or response.url, out)
-            resting = [r for r in out if isinstance(r, scrapy.Request) and self.resting(r, spider)]
-            if resting:
-                out = [r for r in out if not any(r is x for x in resting)]
-                for r in resting:
+            reading = []
+            for r in out:
+                if isinstance(r, scrapy.Request) and self.resting(r, spider):
                     rested += self.rest(r, spider)
+                else:
+                    reading.append(r)
+            out = reading
         entry = response.meta.get("xxgk_entry")
         kept, entries, unchanged, dates = [], 0, 0, []
         same_page = self._page_unchanged(response)
@@ -368,8 +372,8 @@ class DeltaFetchMiddleware(_ArchiveReader):
         re-checking this month are asked for directly, as their list entry said; the others
         count as seen, as if listed unchanged."""
         due = []
-        for url, (entry, n, col) in self.column_entries(column):
-            if col != column or url in listed or url in self.handled:
+        for url, (entry, n, _column) in self.column_entries(column):
+            if url in listed or url in self.handled:
                 continue
             self.handled.add(url)
             if not in_rotation(url, self.month, self.share) and url not in self.open_pages:
@@ -462,6 +466,16 @@ def known_entries(db) -> dict[str, tuple[str, int, str | None]]:
     return {url: (entry, n, column) for url, entry, n, column in db.execute(
         "select entry_url, entry, count(*), max([column]) from sources where entry_url is not null"
         " and entry is not null group by entry_url")}
+
+
+def entries_by_column(known: dict[str, tuple[str, int, str | None]]) -> dict[str, list[str]]:
+    """Column -> the entry URLs listed in it, of `known_entries`: a column cut short looks up its
+    own entries, not every known report's."""
+    columns: dict[str, list[str]] = {}
+    for url, (_entry, _n, column) in known.items():
+        if column:
+            columns.setdefault(column, []).append(url)
+    return columns
 
 
 def validators(db) -> dict[str, tuple[str | None, str | None]]:

@@ -19,8 +19,8 @@ import pickle
 
 import scrapy
 
-from crawler.recrawl import (ENTRY_CALLBACKS, DeltaFetchMiddleware, RecrawlMiddleware, callback_name, known_entries,
-                             open_pages, validators)
+from crawler.recrawl import (ENTRY_CALLBACKS, DeltaFetchMiddleware, RecrawlMiddleware, callback_name, entries_by_column,
+                             known_entries, open_pages, validators)
 
 from . import ITEMS, PREFIX, shared
 
@@ -37,10 +37,7 @@ def publish(server, db, clean: set[str]) -> int:
     known entries there are."""
     server.delete(KNOWN, COLUMNS, VALIDATORS, OPEN_PAGES, CLEAN)
     known = known_entries(db)
-    columns: dict[str, list[str]] = {}
-    for url, (_entry, _n, column) in known.items():
-        if column:
-            columns.setdefault(column, []).append(url)
+    columns = entries_by_column(known)
 
     def put(key, mapping: dict) -> None:
         items = list(mapping.items())
