@@ -3,8 +3,9 @@
 The report's prose (what is stored for search and read for the narrative) comes from
 Resiliparse's plain-text extraction: a C++ HTML parser that takes a fraction of a millisecond
 per page, where trafilatura took about 5 ms, most of a report's parsing budget. It keeps the
-visible text but the tables and the portal's frame (menus, header, footer: `FRAME`). Its statistical tables are read from the raw HTML by htmlgrid; trafilatura
-still gives the page metadata.
+visible text but the tables and the portal's frame (menus, header, footer: `FRAME`). The
+statistical tables are read from the raw HTML by htmlgrid; trafilatura still gives the page
+metadata.
 """
 from __future__ import annotations
 

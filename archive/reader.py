@@ -13,6 +13,7 @@ works with it. Workers are spawned (the crawl process runs threads), lazily, as 
 """
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import threading
@@ -28,6 +29,21 @@ from .errors import ParseError
 # address space. Room for that, never the machine's memory.
 MEMORY_LIMIT = int(os.environ.get("XXGK_READER_MEMORY_MB") or 3072) * 2**20
 TIME_LIMIT = float(os.environ.get("XXGK_READER_TIMEOUT") or 300)
+
+
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def death_signal(sig: int, parent: int, libc=None) -> bool:
+    """Asks the kernel to send `sig` to this process when its parent dies (Linux's
+    PR_SET_PDEATHSIG; elsewhere nothing). Returns whether `parent` is still the parent: False
+    means it died before the request took effect, and no signal will ever come. `libc`, loaded
+    beforehand, for a child between fork and exec."""
+    try:
+        (libc or ctypes.CDLL(None, use_errno=True)).prctl(_PR_SET_PDEATHSIG, sig)
+    except (OSError, AttributeError):
+        pass
+    return os.getppid() == parent
 
 
 class ReaderLimit(ParseError):

@@ -11,6 +11,7 @@ import signal
 
 from archive.errors import ParseError
 from archive.parse import decode_html, parse_bytes, parse_html
+from archive.reader import death_signal
 
 
 def read_file(body: bytes, url: str, content_type: str | None, title: str, html: bool = False):
@@ -33,12 +34,5 @@ def _background() -> None:
         os.nice(10)
     except OSError:
         pass
-    parent = os.getppid()
-    try:
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
-    except (OSError, AttributeError):
-        pass
-    if os.getppid() != parent:  # the crawl died before prctl took effect
+    if not death_signal(signal.SIGKILL, os.getppid()):  # the crawl died before the request took effect
         os._exit(0)

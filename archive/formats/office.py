@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..errors import ParseError
 from . import limits
+from ..reader import death_signal
 
 
 def soffice() -> str:
@@ -53,7 +54,6 @@ def convert(data: bytes, source: str, suffix: str, target: str = "html", timeout
 # kills its whole process group (soffice starts oosplash, which starts soffice.bin). The shell
 # waits in the background so that the signal is handled at once; it exits with soffice's status.
 _GROUP_DIES = 'trap "kill -KILL 0" TERM; "$@" & wait $!'
-_PR_SET_PDEATHSIG = 1
 
 
 def _dies_with_us(cmd: list[str]) -> list[str]:
@@ -64,8 +64,7 @@ def _death_signal(parent: int):
     libc = ctypes.CDLL(None, use_errno=True)  # loaded before the fork: the child only calls it
 
     def preexec() -> None:
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
-        if os.getppid() != parent:  # the reader died before the signal was asked for
+        if not death_signal(signal.SIGTERM, parent, libc):  # the reader died before the signal was asked for
             os.kill(os.getpid(), signal.SIGKILL)
 
     return preexec
