@@ -22,6 +22,7 @@ from .extract import main_text
 from .htmlgrid import GridTooLarge, html_grids
 from .labels import clean_text
 from .report import ParsedReport, organ_in_text, statement_year, title_year_organ
+from .textparse import fuzzy
 
 from .formats.limits import MAX_BYTES
 
@@ -148,7 +149,7 @@ _OLD_TABLE = re.compile(r"指\s*标\s*名\s*称|历\s*年\s*累\s*计|计\s*量\
 
 # The headings of 表三 and 表四 in the 2019/2021 templates: printed as prose lines, they survive
 # a conversion that scatters the table's own labels (a PDF's wrapped cells read column by column).
-_T3_HEADING = re.compile(r"[\s|]*".join("收到和处理政府信息公开申请"))
+_T3_HEADING = fuzzy("收到和处理政府信息公开申请")
 _T4_HEADING = re.compile(r"行[\s|]*政[\s|]*复[\s|]*议[\s|]*[、，,和及]?[\s|]*行[\s|]*政[\s|]*诉[\s|]*讼")
 
 
@@ -166,15 +167,11 @@ def template_in_text(text: str) -> str | None:
     return "2021" if _2021_OTHER.search(text) or not labels and not _T3_HEADING.search(text) else "2021-mixed"
 
 
-def _fuzzy(*words: str) -> re.Pattern:
-    return re.compile("|".join(r"[\s|]*".join(w) for w in words))
-
-
-_2019_ACTIVE = _fuzzy("新制作", "对外公开总数")
-_2021_WORDS = _fuzzy("逾期不补正", "制发")
+_2019_ACTIVE = fuzzy("新制作|对外公开总数")
+_2021_WORDS = fuzzy("逾期不补正|制发")
 # The sub-rows of 2021's （六）其他处理, in fragments a wrapped cell keeps whole: without them 表三
 # is the 2019 one (a "mixed" report: 2021 表二, 2019 表三).
-_2021_OTHER = _fuzzy("不补", "收费通", "缴纳", "逾期未")
+_2021_OTHER = fuzzy("不补|收费通|缴纳|逾期未")
 
 
 def finish(report: ParsedReport) -> None:
