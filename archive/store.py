@@ -127,12 +127,14 @@ FACET_COUNTED = {"reports": ("province", "city", "county", "year", "template", "
 
 
 def ensure_facet_counts(db: sqlite_utils.Database) -> None:
-    if db["facet_counts"].exists():
-        # A facet's most frequent values, read in order (a column may hold thousands: counties).
-        db.execute("create index if not exists facet_counts_by_count on facet_counts"
-                   " (table_name, column_name, count desc, value)")
-        return
-    conn = db.conn
+    if not db["facet_counts"].exists():
+        _create_facet_counts(db.conn)
+    # A facet's most frequent values, read in order (a column may hold thousands: counties).
+    db.execute("create index if not exists facet_counts_by_count on facet_counts"
+               " (table_name, column_name, count desc, value)")
+
+
+def _create_facet_counts(conn) -> None:
     with conn:
         conn.execute("create table facet_counts (table_name text not null, column_name text not null,"
                      " value not null, count integer not null, primary key (table_name, column_name, value))")
@@ -154,7 +156,6 @@ def ensure_facet_counts(db: sqlite_utils.Database) -> None:
             for col in columns:
                 conn.execute(f"create trigger facet_counts_{table}_{col} after update of [{col}] on [{table}]"
                              f" when old.[{col}] is not new.[{col}] begin {remove('old', col)} {add('new', col)} end")
-        conn.execute("create index facet_counts_by_count on facet_counts (table_name, column_name, count desc, value)")
 
 
 def now() -> str:
