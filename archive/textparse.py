@@ -19,18 +19,22 @@ from functools import lru_cache
 from . import glued, schema
 from .errors import ParseError
 from .nfkc import nfkc
-from .labels import Value, _t2s, read_value
+from .labels import Value, read_value
+from .simplified import to_simplified
 from .report import ParsedReport
 
 # Preparing the text ------------------------------------------------------------------------------
 SEP = r"[\s|]*"  # what may stand between the characters of a printed label: spaces, breaks, pipes
-_FOOTER = re.compile(r"(?m)^[ \t]*(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?)[ \t]*$")
+# Whole lines to drop are matched from the line break before them (the text is searched with a
+# break put in front): a pattern that starts with a literal is searched for at C speed, one
+# anchored with (?m)^ is tried at every character.
+_FOOTER = re.compile(r"\n[ \t]*(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?)[ \t]*(?=\n|\Z)")
 # A markdown table rule `|----|--|---|`: only pipes, dashes, colons and spaces.
-_MD_RULE = re.compile(r"(?m)^[ \t]*\|?(?:[ \t]*:?-+:?[ \t]*\|)+[ \t]*(?::?-+:?)?[ \t]*$")
+_MD_RULE = re.compile(r"\n[ \t]*\|?(?:[ \t]*:?-+:?[ \t]*\|)+[ \t]*(?::?-+:?)?[ \t]*(?=\n|\Z)")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 # A markdown table's placeholder header (`| 列1 | 列2 | 列3 |`) that converters print over a
 # table whose first row they could not take as a header.
-_MD_PLACEHOLDER = re.compile(r"(?m)^[ \t]*\|(?:[ \t]*(?:(?:列|Column|col)[ \t]*\d+)?[ \t]*\|)+[ \t]*$", re.I)
+_MD_PLACEHOLDER = re.compile(r"\n[ \t]*\|(?:[ \t]*(?:(?:列|Column|col)[ \t]*\d+)?[ \t]*\|)+[ \t]*(?=\n|\Z)", re.I)
 # 第二十条第（一）项: a block heading of 表二; its ordinal may be printed as a digit.
 _ARTICLE = re.compile(r"第[\s|]*二[\s|]*十[\s|]*条[\s|]*第?[\s|]*[(（]?[\s|]*[\d一二三四五六七八九十]+[\s|]*[)）]?[\s|]*项")
 _UNIT = re.compile(r"(?<=\d)[\s|]*(?:万元|元|件|个|项|条|笔|宗|人次|次)")
@@ -51,13 +55,13 @@ def prepare(text: str) -> str:
     HTML comments leaked by Word. Line breaks and other separators are kept: they are the only
     cell boundaries some layouts have."""
     text = nfkc(text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = _t2s.convert(text)
-    text = _COMMENT.sub(" ", text)
+    text = to_simplified(text)
     if "<" in text:
-        text = _BR.sub(" ", _BR_IN_WORD.sub("", text))
-    text = _FOOTER.sub("", text)
-    text = _MD_RULE.sub("", text)
-    return _MD_PLACEHOLDER.sub("", text) if "|" in text else text
+        text = _BR.sub(" ", _BR_IN_WORD.sub("", _COMMENT.sub(" ", text)))
+    text = _FOOTER.sub("\n", "\n" + text)
+    if "|" in text:  # a markdown rule or placeholder header has pipes
+        text = _MD_PLACEHOLDER.sub("\n", _MD_RULE.sub("\n", text))
+    return text[1:]
 
 
 @lru_cache(maxsize=None)
