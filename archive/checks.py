@@ -83,10 +83,10 @@ def check_a1(tables: dict) -> list[dict]:
     if not {"new_received", "total_processed"} <= set(apps):
         return []
     out = []
+    new, carried, processed, forward = (apps.get(r, _EMPTY) for r in ("new_received", "carried_over", "total_processed", "carried_forward"))
     for col, label in schema.APPLICANT_COLUMNS:
-        get = lambda row: _cell(tables, APPS, row, col)  # noqa: E731
-        left = _sum([get("new_received"), get("carried_over")])
-        right = _sum([get("total_processed"), get("carried_forward")])
+        left = _sum([_num(new.get(col)), _num(carried.get(col))])
+        right = _sum([_num(processed.get(col)), _num(forward.get(col))])
         out.append(check("A1", APPS, {"column": col}, left, right, f"{label}: 一+二 = 三(七)+四"))
     return out
 
@@ -105,12 +105,13 @@ def check_a3(tables: dict) -> list[dict]:
     apps = tables.get(APPS) or {}
     if "total_processed" not in apps:
         return []
-    rows = result_rows(apps)
+    rows = [apps.get(r, _EMPTY) for r in result_rows(apps)]
+    total = apps["total_processed"]
     out = []
     for col, label in schema.APPLICANT_COLUMNS:
-        parts = _sum(_cell(tables, APPS, r, col) for r in rows)
+        parts = _sum(_num(row.get(col)) for row in rows)
         out.append(
-            check("A3", APPS, {"column": col}, parts, _cell(tables, APPS, "total_processed", col), f"{label}: （七）总计 = 办理结果各项之和")
+            check("A3", APPS, {"column": col}, parts, _num(total.get(col)), f"{label}: （七）总计 = 办理结果各项之和")
         )
     return out
 

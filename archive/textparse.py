@@ -244,11 +244,12 @@ def put_row(report: ParsedReport, table: str, row: str, cols: list[str], cells: 
         report.warnings.append(f"{table}.{row}: cannot read {''.join(cells.segs)!r} as {len(cols)} cells")
         report.unknown_cells.extend(f"{table}.{row}.{c}" for c in cols)
         return
-    for col, cell in zip(cols, glued.agreed(cells.cands, len(cols))):
+    cands = cells.cands
+    for col, cell in zip(cols, cands[0] if len(cands) == 1 else glued.agreed(cands, len(cols))):
         if cell is None:
             report.unknown_cells.append(f"{table}.{row}.{col}")
         else:
-            report.put(table, row, col, _value(cell))
+            report.put(table, row, col, _DASH if cell == glued.DASH else read_value(cell))
     if len(cells.cands) > 1:
         report.warnings.append(
             f"{table}.{row}: {''.join(cells.segs)!r} splits {len(cells.cands)} ways; cells on which they differ left unknown"
@@ -321,15 +322,16 @@ def _table3_start(text: str) -> int | None:
     return None
 
 
+_TOTAL_WORDS = next(r[1] for r in APPLICATION_STREAM if r[0] == "total_processed")
+
+
 def find_application_labels(text: str, start: int) -> list[Label]:
     labels: list[Label] = []
     pos = start
-    mandatory = [r for r in APPLICATION_STREAM if not r[3]]
     for key, words, ordinal, optional in APPLICATION_STREAM:
         limit = min(len(text), pos + MAX_GAP)
         if optional:
-            nxt = next(r for r in mandatory if r[0] == "total_processed")
-            bound = _find_label(text, nxt[1], None, pos, limit)
+            bound = _find_label(text, _TOTAL_WORDS, None, pos, limit)
             limit = bound.start if bound else pos
             if key == "other_misc" and (not labels or labels[-1].key != "other_no_fee"):
                 continue
@@ -342,10 +344,9 @@ def find_application_labels(text: str, start: int) -> list[Label]:
     return labels
 
 
-def read_applications(text: str, report: ParsedReport) -> tuple[int | None, bool]:
-    """表三; returns where it ends (for 表四), or None when the text has no such table, and
-    whether the layout runs cells together."""
-    start = _table3_start(text)
+def read_applications(text: str, report: ParsedReport, start: int | None) -> tuple[int | None, bool]:
+    """表三 from ``start`` (where _table3_start found it); returns where it ends (for 表四), or
+    None when the text has no such table, and whether the layout runs cells together."""
     if start is None:
         return None, False
     header = text[max(0, start - 600) : start]
@@ -447,8 +448,11 @@ def read_reviews(text: str, report: ParsedReport, pos: int, may_split: bool = Tr
         report.warnings.append(f"reviews: {''.join(segs)!r} splits {len(cells.cands)} ways")
 
 
+_DASH = Value(None, "—", "dash")
+
+
 def _value(cell: str) -> Value:
-    return Value(None, "—", "dash") if cell == glued.DASH else read_value(cell)
+    return _DASH if cell == glued.DASH else read_value(cell)
 
 
 # 表二 ------------------------------------------------------------------------------------------
@@ -641,7 +645,7 @@ def find_title(text: str) -> str:
 def read_tables(text: str, report: ParsedReport) -> None:
     """Read 表二, 表三 and 表四 from prepared text into ``report``."""
     start3 = _table3_start(text)
-    end3, glued_layout = read_applications(text, report)
+    end3, glued_layout = read_applications(text, report, start3)
     read_active(text, report, start3 if start3 is not None else len(text), glued_layout)
     if end3 is not None:
         read_reviews(text, report, end3, glued_layout)
