@@ -83,10 +83,10 @@ def check_a1(tables: dict) -> list[dict]:
     if not {"new_received", "total_processed"} <= set(apps):
         return []
     out = []
+    new, carried, processed, forward = (apps.get(r, _EMPTY) for r in ("new_received", "carried_over", "total_processed", "carried_forward"))
     for col, label in schema.APPLICANT_COLUMNS:
-        get = lambda row: _cell(tables, APPS, row, col)  # noqa: E731
-        left = _sum([get("new_received"), get("carried_over")])
-        right = _sum([get("total_processed"), get("carried_forward")])
+        left = _sum([_num(new.get(col)), _num(carried.get(col))])
+        right = _sum([_num(processed.get(col)), _num(forward.get(col))])
         out.append(check("A1", APPS, {"column": col}, left, right, f"{label}: 一+二 = 三(七)+四"))
     return out
 
@@ -105,12 +105,13 @@ def check_a3(tables: dict) -> list[dict]:
     apps = tables.get(APPS) or {}
     if "total_processed" not in apps:
         return []
-    rows = result_rows(apps)
+    rows = [apps.get(r, _EMPTY) for r in result_rows(apps)]
+    total = apps["total_processed"]
     out = []
     for col, label in schema.APPLICANT_COLUMNS:
-        parts = _sum(_cell(tables, APPS, r, col) for r in rows)
+        parts = _sum(_num(row.get(col)) for row in rows)
         out.append(
-            check("A3", APPS, {"column": col}, parts, _cell(tables, APPS, "total_processed", col), f"{label}: （七）总计 = 办理结果各项之和")
+            check("A3", APPS, {"column": col}, parts, _num(total.get(col)), f"{label}: （七）总计 = 办理结果各项之和")
         )
     return out
 
@@ -135,8 +136,10 @@ _CLAUSE_START = re.compile(r"[。；;，,][^。；;，,]*$")
 # there may mean it counts only one office's share (洪泽区 2024: 区政府办代表区政府受理…17件).
 _WHOLE_BODY = re.compile(r"(共|全年|全[省市区县镇乡]|本年|今年|\d{4}年)")
 _PART_OF_BODY = re.compile(r"(代表|其中|本级)")
-_REVIEWS_SAID = re.compile(r"(?<!申请)行政复议(?:案件)?(?:共计|共|合计)?(\d+)(?:件|起|宗)")
-_LITIGATION_SAID = re.compile(r"(?<!提起)行政诉讼(?:案件)?(?:共计|共|合计)?(\d+)(?:件|起|宗)")
+# Not after 申请/提起; the look-behind follows the words so that the pattern starts with a
+# literal, which is searched for at C speed.
+_REVIEWS_SAID = re.compile(r"行政复议(?<!申请行政复议)(?:案件)?(?:共计|共|合计)?(\d+)(?:件|起|宗)")
+_LITIGATION_SAID = re.compile(r"行政诉讼(?<!提起行政诉讼)(?:案件)?(?:共计|共|合计)?(\d+)(?:件|起|宗)")
 
 
 def check_a6(tables: dict, text: str) -> list[dict]:

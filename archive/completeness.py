@@ -6,6 +6,8 @@ table and the rows. An unflagged hole would look like a report that printed noth
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from . import schema
 
 TABLE_NAMES = {"active": "表二", "applications": "表三", "reviews": "表四"}
@@ -13,8 +15,13 @@ TABLE_NAMES = {"active": "表二", "applications": "表三", "reviews": "表四"
 
 def template_cells(template: str | None, variant: str | None = None) -> list[str]:
     """Every cell key ("table.row.col") of a template, in canonical order."""
+    return list(_template_cells(template, variant))
+
+
+@lru_cache(maxsize=None)
+def _template_cells(template: str | None, variant: str | None) -> tuple[str, ...]:
     if template not in ("2019", "2021"):
-        return []
+        return ()
     active = schema.ACTIVE_2019 if template == "2019" else schema.ACTIVE_2021
     rows = [k for k, _, _ in schema.APPLICATION_ROWS]
     if template == "2019" or variant == "mixed":
@@ -24,12 +31,20 @@ def template_cells(template: str | None, variant: str | None = None) -> list[str
     out = [f"active.{r}.{c}" for r, cols in active.items() for c in cols]
     out += [f"applications.{r}.{c}" for r in rows for c, _ in schema.APPLICANT_COLUMNS]
     out += [f"reviews.{g}.{c}" for g, _ in schema.REVIEW_ROWS for c, _ in schema.REVIEW_COLUMNS]
-    return out
+    return tuple(out)
+
+
+@lru_cache(maxsize=None)
+def _template_places(template: str | None, variant: str | None) -> tuple[tuple[str, str, str, str], ...]:
+    """(key, table, row, col) of every cell of a template."""
+    return tuple((k, *k.split(".")) for k in _template_cells(template, variant))
 
 
 def unreadable_as_unknown(report) -> None:
     """A value cell that prints something that is not a number (`x`, `？`, `N/A`) is unknown: it
     was printed, but no number can be read from it."""
+    if all(cols and all(v.status != "unreadable" for v in cols.values()) for rows in report.tables.values() for cols in rows.values()):
+        return  # the common case (nothing to remove), without building the lists below
     for table, row, col, value in list(report.cells()):
         if value.status == "unreadable":
             del report.tables[table][row][col]
@@ -55,8 +70,9 @@ def mark_missing(report) -> None:
     """List every template cell that was neither read nor already unknown as unknown, and warn
     naming the table and rows."""
     clear_missing(report)
-    have = {f"{t}.{r}.{c}" for t, r, c, _ in report.cells()} | set(report.unknown_cells)
-    missing = [k for k in template_cells(report.template, report.template_variant) if k not in have]
+    unknown, tables, none = set(report.unknown_cells), report.tables, {}
+    missing = [k for k, t, r, c in _template_places(report.template, report.template_variant)
+               if k not in unknown and c not in tables.get(t, none).get(r, none)]
     if not missing:
         return
     report.missing_cells = missing

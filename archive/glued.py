@@ -128,7 +128,10 @@ def _summing_to(segs: tuple[str, ...], seg: int, pos: int, n: int, total: int) -
     if n <= left or total < 0 or n > digits or total > 10 ** (digits - n + 1) - 1 + 9 * (n - 1):
         return ()
     text, out = segs[seg], []
-    for e in range(pos + 1, len(text) + 1):
+    # A cell of more digits than the total is larger than it (no leading zeros), and a cell
+    # starting with 0 is 0: only those lengths are tried.
+    last = pos + 1 if text[pos] == "0" else min(len(text), pos + len(str(total)))
+    for e in range(pos + 1, last + 1):
         cell = text[pos:e]
         if not _CELL.fullmatch(cell) or int(cell) > total:
             continue
@@ -255,6 +258,9 @@ def review_splits(segments: list[str]) -> list[tuple[str, ...]]:
     out: list[tuple[str, ...]] = []
 
     starts: dict[tuple[int, int], list] = {}  # the search revisits each place many times
+    # Digits from each place to the end: the cells after a group need a digit each, which
+    # bounds how many digits a group's four cells may take.
+    tail = [sum(map(len, segments[i:])) for i in range(len(segments) + 1)]
 
     def cells_from(seg: int, pos: int) -> list:
         """(cell, next seg, next pos) for every cell that can start at (seg, pos)."""
@@ -271,28 +277,31 @@ def review_splits(segments: list[str]) -> list[tuple[str, ...]]:
                 if len(out) > MAX_CANDIDATES:
                     raise TooMany
             return
-        for parts, (s2, p2), total in _four(seg, pos):
+        budget = tail[seg] - pos - (15 - len(done) - 4)  # digits the four may take
+        for parts, (s2, p2), total in _four(seg, pos, budget):
             if s2 < len(segments) and segments[s2].startswith(total, p2):
                 e = p2 + len(total)
                 nxt = (s2 + 1, 0) if e == len(segments[s2]) else (s2, e)
                 group(*nxt, done + parts + (total,))
 
-    fours: dict[tuple[int, int], list] = {}
+    fours: dict[tuple[int, int, int], list] = {}
 
-    def _four(seg: int, pos: int) -> list:
-        """(four cells, where the next starts) for every way four cells start at (seg, pos),
-        with the sum of the four; kept per place, since groups reach the same places often."""
-        if (seg, pos) not in fours:
-            found, stack = [], [((), (seg, pos), 0)]
+    def _four(seg: int, pos: int, budget: int) -> list:
+        """(four cells, where the next starts) for every way four cells of at most ``budget``
+        digits together start at (seg, pos), with the sum of the four; kept per place and
+        budget, since groups reach the same places often."""
+        if (seg, pos, budget) not in fours:
+            found, stack = [], [((), (seg, pos), 0, budget)]
             while stack:
-                parts, (s1, p1), total = stack.pop()
+                parts, (s1, p1), total, left = stack.pop()
                 if len(parts) == 4:
                     found.append((parts, (s1, p1), str(total)))
                     continue
                 for cell, nxt in cells_from(s1, p1):
-                    stack.append((parts + (cell,), nxt, total + int(cell)))
-            fours[seg, pos] = found
-        return fours[seg, pos]
+                    if len(cell) <= left - (3 - len(parts)):  # the cells after it need a digit each
+                        stack.append((parts + (cell,), nxt, total + int(cell), left - len(cell)))
+            fours[seg, pos, budget] = found
+        return fours[seg, pos, budget]
 
     group(0, 0, ())
     return out or row_splits(list(segments), 15)

@@ -12,11 +12,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-import opencc
-
 from .nfkc import nfkc
-
-_t2s = opencc.OpenCC("t2s")
+from .simplified import to_simplified
 _SPACE = re.compile(r"[\s\u00a0\u3000\u200b\ufeff]+")
 # Entities printed literally by a page that escaped its HTML twice (`&amp;nbsp;` shows `&nbsp;`).
 _LITERAL_ENTITY = re.compile(r"&(?:amp;)*(?:nbsp|ensp|emsp|thinsp|#160|#12288);?", re.I)
@@ -31,7 +28,7 @@ def normalise(text: str) -> str:
     """Label text for matching: NFKC (full-width digits and brackets), simplified, no spaces."""
     text = unicodedata.normalize("NFKC", unescape_spaces(text or ""))
     text = _SPACE.sub("", text)
-    return _t2s.convert(text)
+    return to_simplified(text)
 
 
 @lru_cache(maxsize=4)
@@ -43,7 +40,7 @@ def normalise_text(text: str) -> str:
     text = nfkc(unescape_spaces(text or ""))
     # What _SPACE matches, removed at C speed: str.split() splits on what \s matches.
     text = "".join(text.split()).replace("\u200b", "").replace("\ufeff", "")
-    return _t2s.convert(text)
+    return to_simplified(text)
 
 
 def clean_text(text: str) -> str:

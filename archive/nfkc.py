@@ -16,10 +16,20 @@ import unicodedata
 STABLE = ("\t\n\r\x20-\x7e\u4e00-\u9fff\u3001\u3002\u300a-\u300f\u3010\u3011"
           "\u201c\u201d\u2018\u2019\u2014\u00b7")
 _RUN = re.compile(f"[^{STABLE}]+")
+# The full-width forms a Chinese report prints everywhere (，（）：；…), replaced first by their
+# compatibility decomposition, which is ASCII: NFKC(x) = compose(NFKD(x)), and putting a
+# character's full decomposition in its place leaves NFKD(x) as it was, so the result is exact;
+# what is left for the runs below is a few characters a report, not one in eight.
+FOLD = {c: unicodedata.normalize("NFKD", c) for c in "，（）：；？！％＋－．／　\u00a0０１２３４５６７８９"}
 
 
 def nfkc(text: str) -> str:
     """unicodedata.normalize("NFKC", text)."""
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    for c, d in FOLD.items():
+        if c in text:
+            text = text.replace(c, d)
     if unicodedata.is_normalized("NFKC", text):
         return text
     out, last = [], 0

@@ -140,7 +140,9 @@ def organ_in_text(organ: str | None, text: str) -> str | None:
     over 「本报告由淮安市洪泽区人民政府办公室…编制」 names 淮安市洪泽区人民政府."""
     if not organ:
         return organ
-    m = _COMPILED_BY.search(normalise_text((text or "")[:3000]))
+    # Near the top: the first 3000 characters of the text without its spaces (the text is
+    # normalised whole once, for the checks too).
+    m = _COMPILED_BY.search(normalise_text(text or ""), 0, 3000)
     if m and m.group(1).endswith(organ) and len(m.group(1)) <= len(organ) + 6:
         return m.group(1)
     return organ

@@ -19,18 +19,22 @@ from functools import lru_cache
 from . import glued, schema
 from .errors import ParseError
 from .nfkc import nfkc
-from .labels import Value, _t2s, read_value
+from .labels import Value, read_value
+from .simplified import to_simplified
 from .report import ParsedReport
 
 # Preparing the text ------------------------------------------------------------------------------
 SEP = r"[\s|]*"  # what may stand between the characters of a printed label: spaces, breaks, pipes
-_FOOTER = re.compile(r"(?m)^[ \t]*(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?)[ \t]*$")
+# Whole lines to drop are matched from the line break before them (the text is searched with a
+# break put in front): a pattern that starts with a literal is searched for at C speed, one
+# anchored with (?m)^ is tried at every character.
+_FOOTER = re.compile(r"\n[ \t]*(?:[-—–]\s*\d{1,3}\s*[-—–]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?)[ \t]*(?=\n|\Z)")
 # A markdown table rule `|----|--|---|`: only pipes, dashes, colons and spaces.
-_MD_RULE = re.compile(r"(?m)^[ \t]*\|?(?:[ \t]*:?-+:?[ \t]*\|)+[ \t]*(?::?-+:?)?[ \t]*$")
+_MD_RULE = re.compile(r"\n[ \t]*\|?(?:[ \t]*:?-+:?[ \t]*\|)+[ \t]*(?::?-+:?)?[ \t]*(?=\n|\Z)")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 # A markdown table's placeholder header (`| 列1 | 列2 | 列3 |`) that converters print over a
 # table whose first row they could not take as a header.
-_MD_PLACEHOLDER = re.compile(r"(?m)^[ \t]*\|(?:[ \t]*(?:(?:列|Column|col)[ \t]*\d+)?[ \t]*\|)+[ \t]*$", re.I)
+_MD_PLACEHOLDER = re.compile(r"\n[ \t]*\|(?:[ \t]*(?:(?:列|Column|col)[ \t]*\d+)?[ \t]*\|)+[ \t]*(?=\n|\Z)", re.I)
 # 第二十条第（一）项: a block heading of 表二; its ordinal may be printed as a digit.
 _ARTICLE = re.compile(r"第[\s|]*二[\s|]*十[\s|]*条[\s|]*第?[\s|]*[(（]?[\s|]*[\d一二三四五六七八九十]+[\s|]*[)）]?[\s|]*项")
 _UNIT = re.compile(r"(?<=\d)[\s|]*(?:万元|元|件|个|项|条|笔|宗|人次|次)")
@@ -51,13 +55,13 @@ def prepare(text: str) -> str:
     HTML comments leaked by Word. Line breaks and other separators are kept: they are the only
     cell boundaries some layouts have."""
     text = nfkc(text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = _t2s.convert(text)
-    text = _COMMENT.sub(" ", text)
+    text = to_simplified(text)
     if "<" in text:
-        text = _BR.sub(" ", _BR_IN_WORD.sub("", text))
-    text = _FOOTER.sub("", text)
-    text = _MD_RULE.sub("", text)
-    return _MD_PLACEHOLDER.sub("", text) if "|" in text else text
+        text = _BR.sub(" ", _BR_IN_WORD.sub("", _COMMENT.sub(" ", text)))
+    text = _FOOTER.sub("\n", "\n" + text)
+    if "|" in text:  # a markdown rule or placeholder header has pipes
+        text = _MD_PLACEHOLDER.sub("\n", _MD_RULE.sub("\n", text))
+    return text[1:]
 
 
 @lru_cache(maxsize=None)
@@ -240,11 +244,12 @@ def put_row(report: ParsedReport, table: str, row: str, cols: list[str], cells: 
         report.warnings.append(f"{table}.{row}: cannot read {''.join(cells.segs)!r} as {len(cols)} cells")
         report.unknown_cells.extend(f"{table}.{row}.{c}" for c in cols)
         return
-    for col, cell in zip(cols, glued.agreed(cells.cands, len(cols))):
+    cands = cells.cands
+    for col, cell in zip(cols, cands[0] if len(cands) == 1 else glued.agreed(cands, len(cols))):
         if cell is None:
             report.unknown_cells.append(f"{table}.{row}.{col}")
         else:
-            report.put(table, row, col, _value(cell))
+            report.put(table, row, col, _DASH if cell == glued.DASH else read_value(cell))
     if len(cells.cands) > 1:
         report.warnings.append(
             f"{table}.{row}: {''.join(cells.segs)!r} splits {len(cells.cands)} ways; cells on which they differ left unknown"
@@ -317,15 +322,16 @@ def _table3_start(text: str) -> int | None:
     return None
 
 
+_TOTAL_WORDS = next(r[1] for r in APPLICATION_STREAM if r[0] == "total_processed")
+
+
 def find_application_labels(text: str, start: int) -> list[Label]:
     labels: list[Label] = []
     pos = start
-    mandatory = [r for r in APPLICATION_STREAM if not r[3]]
     for key, words, ordinal, optional in APPLICATION_STREAM:
         limit = min(len(text), pos + MAX_GAP)
         if optional:
-            nxt = next(r for r in mandatory if r[0] == "total_processed")
-            bound = _find_label(text, nxt[1], None, pos, limit)
+            bound = _find_label(text, _TOTAL_WORDS, None, pos, limit)
             limit = bound.start if bound else pos
             if key == "other_misc" and (not labels or labels[-1].key != "other_no_fee"):
                 continue
@@ -338,10 +344,9 @@ def find_application_labels(text: str, start: int) -> list[Label]:
     return labels
 
 
-def read_applications(text: str, report: ParsedReport) -> tuple[int | None, bool]:
-    """表三; returns where it ends (for 表四), or None when the text has no such table, and
-    whether the layout runs cells together."""
-    start = _table3_start(text)
+def read_applications(text: str, report: ParsedReport, start: int | None) -> tuple[int | None, bool]:
+    """表三 from ``start`` (where _table3_start found it); returns where it ends (for 表四), or
+    None when the text has no such table, and whether the layout runs cells together."""
     if start is None:
         return None, False
     header = text[max(0, start - 600) : start]
@@ -443,8 +448,11 @@ def read_reviews(text: str, report: ParsedReport, pos: int, may_split: bool = Tr
         report.warnings.append(f"reviews: {''.join(segs)!r} splits {len(cells.cands)} ways")
 
 
+_DASH = Value(None, "—", "dash")
+
+
 def _value(cell: str) -> Value:
-    return Value(None, "—", "dash") if cell == glued.DASH else read_value(cell)
+    return _DASH if cell == glued.DASH else read_value(cell)
 
 
 # 表二 ------------------------------------------------------------------------------------------
@@ -637,7 +645,7 @@ def find_title(text: str) -> str:
 def read_tables(text: str, report: ParsedReport) -> None:
     """Read 表二, 表三 and 表四 from prepared text into ``report``."""
     start3 = _table3_start(text)
-    end3, glued_layout = read_applications(text, report)
+    end3, glued_layout = read_applications(text, report, start3)
     read_active(text, report, start3 if start3 is not None else len(text), glued_layout)
     if end3 is not None:
         read_reviews(text, report, end3, glued_layout)
