@@ -1,0 +1,339 @@
+"""Reading a PDF's tables from a text dump that keeps the page's layout (`pdftotext -layout`).
+
+Such a dump prints each table row on one line, the values of the row in columns, but the narrow
+label column of 表三 wrapped to a few characters a line (`1.属   7   8   8    0          0     23`,
+then `于国`, `家秘`, `密` below), and a blank cell is simply missing from its line (six numbers
+where there are seven columns). Rows are therefore found by the label fragments their lines
+carry, in the template's order, and each number is put in its column by its horizontal place on
+the line, measured against the lines of the same page that print all seven values. Where the place
+cannot decide, the identities (A2 per row, A1 and A3 over the table, A4 for 表四) keep the
+placements a consistent table allows, as archive/glued.py does with glued digits: a cell is read
+only when every placement left agrees on it, otherwise it is unknown and the report flagged.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+from itertools import combinations
+
+from . import glued, schema
+from .labels import Value, read_value
+from .report import ParsedReport
+
+_TOKEN = re.compile(r"\S+")
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+_T3_START = re.compile(r"收到和处理政府信息公开申请")
+_T4_HEAD = re.compile(r"行政复议[、，,和及]?行政诉讼")
+_T4_END = re.compile(r"^[五六七八]、|存在的主要问题")
+_RESULTS = "三、本年度办理结果"
+_APPLICANTS = tuple(k for k, _ in schema.APPLICANT_COLUMNS)
+_REVIEW_CELLS = tuple((g, c) for g, _ in schema.REVIEW_ROWS for c, _ in schema.REVIEW_COLUMNS)
+TOLERANCE = 1  # characters a value may sit off its column on a line of the same block
+BLANK = None  # a cell with nothing printed: a column the line skips
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+@dataclass
+class Line:
+    index: int
+    page: int
+    text: str
+    label: list[str]  # the words before the first number, normalised
+    nums: list[tuple[int, str]]  # (character offset, number) in order
+    clean: bool  # nothing but numbers after the first number
+
+
+def layout_lines(text: str) -> list[Line]:
+    out, page = [], 0
+    for i, raw in enumerate(text.split("\n")):
+        page += raw.count("\f")
+        line = raw.replace("\f", "")
+        label, nums, clean = [], [], True
+        for m in _TOKEN.finditer(line):
+            if _NUMBER.fullmatch(m.group()):
+                nums.append((m.start(), m.group()))
+            elif nums:
+                clean = False
+            else:
+                label.append(_norm(m.group()))
+        out.append(Line(i, page, line, label, nums, clean))
+    return out
+
+
+# 表三: rows by their label fragments --------------------------------------------------------------
+def application_rows(template: str, variant: str | None) -> list[str]:
+    rows = [k for k, _, _ in schema.APPLICATION_ROWS]
+    if template == "2019" or variant == "mixed":
+        return [k for k in rows if k not in schema.OTHER_2021]
+    return [k for k in rows if k != "other"]
+
+
+def _context(key: str) -> str:
+    """Every label text a line of this row may carry: its own label, its group's, and the
+    （三）… heading's over the result rows (merged cells print their words on the first lines)."""
+    label, group = schema.APPLICATION_ROW_LABELS[key], dict((k, g) for k, _, g in schema.APPLICATION_ROWS)[key]
+    text = label
+    if group:
+        text = schema.GROUP_LABELS[group] + text
+    if key in schema.RESULT_ROWS_2021 or key == "other":
+        text = _RESULTS + text
+    return _norm(text)
+
+
+_CONTEXTS = {k: _context(k) for k, _, _ in schema.APPLICATION_ROWS}
+
+
+def _fits(line: Line, key: str) -> bool:
+    ctx = _CONTEXTS[key]
+    return bool(line.label) and all(part in ctx for part in line.label)
+
+
+def align(lines: list[Line], rows: list[str]) -> dict[str, Line] | None:
+    """The one way to give each value line a row, in order, every line's label fragments part of
+    its row's labels (a row may have no line: all its cells blank, or lost). None when there is
+    no such way or more than one."""
+    n, m = len(lines), len(rows)
+    ways = [[0] * (m + 1) for _ in range(n + 1)]
+    for j in range(m + 1):
+        ways[n][j] = 1
+    for i in range(n - 1, -1, -1):
+        for j in range(m - 1, -1, -1):
+            w = ways[i][j + 1]
+            if _fits(lines[i], rows[j]):
+                w += ways[i + 1][j + 1]
+            ways[i][j] = min(w, 2)
+    if ways[0][0] != 1:
+        return None
+    out, i, j = {}, 0, 0
+    while i < n:
+        if _fits(lines[i], rows[j]) and ways[i + 1][j + 1]:
+            out[rows[j]] = lines[i]
+            i += 1
+        j += 1
+    return out
+
+
+# Placing a line's numbers in columns -----------------------------------------------------------
+def _marks(nums: list[tuple[int, str]]) -> dict[str, list[float]]:
+    """Where each number sits, measured at its start, middle and end (the cells may be aligned
+    left, centred or right)."""
+    return {
+        "start": [o for o, _ in nums],
+        "middle": [o + len(t) / 2 for o, t in nums],
+        "end": [o + len(t) for o, t in nums],
+    }
+
+
+def placements_by_position(line: Line, refs: list[Line], width: int) -> set[tuple[int, ...]]:
+    """The columns of the line's numbers, read against lines of the same block that print all
+    ``width`` values: each number within TOLERANCE of one reference column, in order."""
+    out = set()
+    mine = _marks(line.nums)
+    for ref in refs:
+        theirs = _marks(ref.nums)
+        for mode, xs in mine.items():
+            anchors = theirs[mode]
+            cols = []
+            for x in xs:
+                near = [c for c, a in enumerate(anchors) if abs(a - x) <= TOLERANCE]
+                if len(near) != 1:
+                    break
+                cols.append(near[0])
+            else:
+                if all(a < b for a, b in zip(cols, cols[1:])):
+                    out.add(tuple(cols))
+    return out
+
+
+def _printed(line: Line, cols: tuple[int, ...], width: int) -> tuple[str | None, ...]:
+    cells: list[str | None] = [BLANK] * width
+    for (_, text), c in zip(line.nums, cols):
+        cells[c] = text
+    return tuple(cells)
+
+
+def _numeric(printed: tuple[str | None, ...]) -> tuple[str, ...]:
+    return tuple("0" if p is BLANK else p for p in printed)
+
+
+def _a2(printed) -> bool:
+    v = [Decimal(x) for x in _numeric(printed)]
+    return sum(v[:-1], Decimal(0)) == v[-1]
+
+
+def _neighbours(lines: list[Line], at: int, width: int) -> list[Line]:
+    """The nearest full lines above and below ``at`` on the same page."""
+    out = []
+    for step in (-1, 1):
+        i = at + step
+        while 0 <= i < len(lines) and lines[i].page == lines[at].page:
+            if len(lines[i].nums) == width and lines[i].clean:
+                out.append(lines[i])
+                break
+            i += step
+    return out
+
+
+def read_applications(lines: list[Line], template: str, variant: str | None, report: ParsedReport) -> bool:
+    """表三 from a layout dump into ``report``; False when its rows cannot be told apart."""
+    start = next((i for i, ln in enumerate(lines) if _T3_START.search(_norm(ln.text))), None)
+    if start is None:
+        return False
+    end = next((i for i in range(start + 1, len(lines)) if _T4_HEAD.search(_norm(lines[i].text))), len(lines))
+    region = lines[start + 1 : end]
+    values = [ln for ln in region if ln.nums]
+    if not values or any(not ln.label for ln in values):
+        return False  # a line of bare numbers (a wrapped value, a page number): rows unclear
+    rows = application_rows(template, variant)
+    by_row = align(values, rows)
+    if by_row is None:
+        report.warnings.append("表三 by column position: the value lines do not match the rows one way")
+        return False
+    width = len(_APPLICANTS)
+    cands: dict[str, list[tuple]] = {}
+    loose: dict[str, list[tuple]] = {}
+    for key, line in by_row.items():
+        k = len(line.nums)
+        if not line.clean or k > width:
+            continue
+        if k == width:
+            cands[key] = loose[key] = [_printed(line, tuple(range(width)), width)]
+            continue
+        every = [_printed(line, cols, width) for cols in combinations(range(width), k)]
+        every = [p for p in every if _a2(p)] or every
+        near = placements_by_position(line, _neighbours(region, region.index(line), width), width)
+        placed = [p for p in (_printed(line, cols, width) for cols in sorted(near)) if p in every]
+        cands[key] = placed or every
+        loose[key] = every
+    kept = _resolve(cands) or _resolve(loose)
+    if kept is None:
+        report.warnings.append("表三 by column position: no placement of the values satisfies the identities")
+        return False
+    for key in rows:
+        if key not in kept:
+            continue
+        for col, value in zip(_APPLICANTS, _agreed(kept[key])):
+            if value is None:
+                report.unknown_cells.append(f"applications.{key}.{col}")
+            else:
+                report.put("applications", key, col, value)
+    return True
+
+
+def _resolve(cands: dict[str, list[tuple]]) -> dict[str, list[tuple]] | None:
+    """The placements A1 and A3 allow over the whole table (glued.resolve_applications), a blank
+    counted as 0. None when the table breaks an identity under every placement."""
+    numeric = {k: sorted({_numeric(p) for p in ps}) for k, ps in cands.items()}
+    results = tuple(k for k in schema.RESULT_ROWS_2021 + ("other",) if k in cands)
+    try:
+        kept = glued.resolve_applications(numeric, results)
+    except (glued.TooMany, OverflowError):
+        return None
+    out = {k: [p for p in cands[k] if _numeric(p) in set(kept[k])] for k in cands}
+    if any(not ps for ps in out.values()):
+        return None
+    if not _consistent({k: ps[0] for k, ps in out.items() if len(ps) == 1}):
+        return None
+    return out
+
+
+def _consistent(rows: dict[str, tuple]) -> bool:
+    """A1 and A3 hold over the rows read one way (the resolver falls back to fewer identities
+    when no choice satisfies them all: that is not a reading to keep)."""
+    num = {k: [Decimal(x) for x in _numeric(p)] for k, p in rows.items()}
+    results = [k for k in schema.RESULT_ROWS_2021 + ("other",) if k in rows]
+    anchors = ("new_received", "carried_over", "total_processed", "carried_forward")
+    for c in range(len(_APPLICANTS)):
+        if all(a in num for a in anchors):
+            a = [num[k][c] for k in anchors]
+            if a[0] + a[1] != a[2] + a[3]:
+                return False
+        if "total_processed" in num and len(results) == len(_result_rows(rows)):
+            if sum((num[k][c] for k in results), Decimal(0)) != num["total_processed"][c]:
+                return False
+    return True
+
+
+def _result_rows(rows) -> tuple[str, ...]:
+    return schema.RESULT_ROWS_2019 if "other" in rows else schema.RESULT_ROWS_2021
+
+
+def _agreed(printed: list[tuple]) -> list[Value | None]:
+    """Per column: the value every placement left agrees on. Placements that differ only in
+    which of two cells is blank and which prints 0 agree on the number (0), not on the print."""
+    out = []
+    for cells in zip(*printed):
+        nums = {Decimal("0") if c is BLANK else Decimal(c) for c in cells}
+        if len(set(cells)) == 1:
+            c = cells[0]
+            out.append(Value(None, "", "blank") if c is BLANK else read_value(c))
+        elif len(nums) == 1:
+            out.append(Value(Decimal("0"), "0", "number"))
+        else:
+            out.append(None)
+    return out
+
+
+# 表四: one line of values under a header stacked a character a line -------------------------------
+def read_reviews(lines: list[Line], report: ParsedReport) -> bool:
+    start = next((i for i, ln in enumerate(lines) if _T4_HEAD.search(_norm(ln.text)) and "情况" in ln.text), None)
+    if start is None:
+        return False
+    region = []
+    for ln in lines[start + 1 :]:
+        if _T4_END.search(_norm(ln.text)):
+            break
+        region.append(ln)
+    values = [ln for ln in region if ln.nums]
+    if len(values) != 1 or values[0].label or not values[0].clean or len(values[0].nums) > 15:
+        return False  # values over several lines (a number wrapped in a narrow cell): not placed
+    line = values[0]
+    k = len(line.nums)
+    every = [p for p in (_printed(line, cols, 15) for cols in combinations(range(15), k)) if _a4(p)]
+    header = [ln for ln in region if ln.index < line.index and len(ln.label) == 15 and all(len(t) == 1 for t in ln.label)]
+    near = set()
+    for ref in header[-1:]:
+        ref_nums = Line(ref.index, ref.page, ref.text, [], [(m.start(), m.group()) for m in _TOKEN.finditer(ref.text)], True)
+        near = placements_by_position(line, [ref_nums], 15) if k < 15 else {tuple(range(15))}
+    placed = [p for p in (_printed(line, cols, 15) for cols in sorted(near)) if p in every]
+    chosen = placed or every
+    if not chosen:
+        return False
+    for (group, col), value in zip(_REVIEW_CELLS, _agreed(chosen)):
+        if value is None:
+            report.unknown_cells.append(f"reviews.{group}.{col}")
+        else:
+            report.put("reviews", group, col, value)
+    return True
+
+
+def _a4(printed) -> bool:
+    v = [Decimal(x) for x in _numeric(printed)]
+    return all(sum(v[g : g + 4], Decimal(0)) == v[g + 4] for g in (0, 5, 10))
+
+
+def read_by_columns(text: str, by_labels: ParsedReport) -> ParsedReport | None:
+    """A reading of 表三 and 表四 by column position, 表二 as the text reading ``by_labels`` read
+    it; None when the text is not such a dump (no row of 表三 found that way)."""
+    from .parse import finish
+
+    if "   " not in text:
+        return None
+    lines = layout_lines(text)
+    report = ParsedReport(source_format=by_labels.source_format)
+    if not read_applications(lines, by_labels.template, by_labels.template_variant, report):
+        return None
+    tables = ["active"] + ([] if read_reviews(lines, report) else ["reviews"])
+    missing = set(by_labels.missing_cells)
+    for table in tables:
+        if by_labels.tables.get(table):
+            report.tables[table] = {r: dict(cols) for r, cols in by_labels.tables[table].items()}
+        report.unknown_cells += [c for c in by_labels.unknown_cells if c.startswith(table + ".") and c not in missing]
+    report.title, report.text = by_labels.title, by_labels.text
+    finish(report)
+    return report
