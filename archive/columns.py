@@ -150,6 +150,26 @@ def placements_by_position(line: Line, refs: list[Line], width: int) -> set[tupl
     return out
 
 
+def join_wrapped(values: list[Line]) -> list[Line]:
+    """Lines of value lines, a number wrapped in a narrow cell (`12` over `7`) joined again: a line
+    of bare numbers each starting exactly where a number of the value line above starts continues
+    those numbers. Any other line of bare numbers is kept (and makes the rows unclear)."""
+    out: list[Line] = []
+    for ln in values:
+        prev = out[-1] if out else None
+        starts = {o: n for n, (o, _) in enumerate(prev.nums)} if prev else {}
+        if (prev and not ln.label and ln.clean and all(o in starts for o, _ in ln.nums)
+                and all(glued.is_cell(prev.nums[starts[o]][1] + t) for o, t in ln.nums)):
+            nums = list(prev.nums)
+            for o, t in ln.nums:
+                n = starts[o]
+                nums[n] = (o, nums[n][1] + t)
+            out[-1] = Line(prev.index, prev.page, prev.text, prev.label, nums, prev.clean)
+        else:
+            out.append(ln)
+    return out
+
+
 def _printed(line: Line, cols: tuple[int, ...], width: int) -> tuple[str | None, ...]:
     cells: list[str | None] = [BLANK] * width
     for (_, text), c in zip(line.nums, cols):
@@ -186,7 +206,7 @@ def read_applications(lines: list[Line], template: str, variant: str | None, rep
         return False
     end = next((i for i in range(start + 1, len(lines)) if _T4_HEAD.search(_norm(lines[i].text))), len(lines))
     region = lines[start + 1 : end]
-    values = [ln for ln in region if ln.nums]
+    values = join_wrapped([ln for ln in region if ln.nums])
     if not values or any(not ln.label for ln in values):
         return False  # a line of bare numbers (a wrapped value, a page number): rows unclear
     rows = application_rows(template, variant)
@@ -289,9 +309,9 @@ def read_reviews(lines: list[Line], report: ParsedReport) -> bool:
         if _T4_END.search(_norm(ln.text)):
             break
         region.append(ln)
-    values = [ln for ln in region if ln.nums]
+    values = join_wrapped([ln for ln in region if ln.nums])
     if len(values) != 1 or values[0].label or not values[0].clean or len(values[0].nums) > 15:
-        return False  # values over several lines (a number wrapped in a narrow cell): not placed
+        return False  # values over several lines: not placed
     line = values[0]
     k = len(line.nums)
     every = [p for p in (_printed(line, cols, 15) for cols in combinations(range(15), k)) if _a4(p)]
@@ -317,6 +337,55 @@ def _a4(printed) -> bool:
     return all(sum(v[g : g + 4], Decimal(0)) == v[g + 4] for g in (0, 5, 10))
 
 
+# 表二: a row whose blank cells are missing from its line ------------------------------------------
+_T2_START = re.compile(r"主动公开政府信息情况")
+
+
+def read_active(lines: list[Line], template: str, rows: set[str], report: ParsedReport) -> list[str]:
+    """The cells of 表二's ``rows`` (those the text by labels could not read), placed against the
+    rows of the same block that print every column; a row printing nothing is blank. Returns the
+    cells read. 表二 has no identity: a row whose place is not certain stays unknown."""
+    start = next((i for i, ln in enumerate(lines) if _T2_START.search(_norm(ln.text))), None)
+    end = next((i for i, ln in enumerate(lines) if _T3_START.search(_norm(ln.text))), None)
+    if start is None or end is None or end < start:
+        return []
+    columns = schema.ACTIVE_2019 if template == "2019" else schema.ACTIVE_2021
+    region = lines[start + 1 : end]
+    kinds = []  # per line: "header", a row key, or None
+    for ln in region:
+        words = "".join(ln.label)
+        if "信息内容" in words:
+            kinds.append("header")
+        else:
+            kinds.append(schema.match_rule(words, schema.ACTIVE_ROW_RULES) if words else None)
+    read = []
+    for i, (ln, key) in enumerate(zip(region, kinds)):
+        if key not in rows or key not in columns or not ln.clean:
+            continue
+        cols = columns[key]
+        nxt = next((j for j in range(i + 1, len(region)) if kinds[j] is not None), len(region))
+        if any(region[j].nums for j in range(i + 1, nxt)):
+            continue  # values on the lines below the label: not this reading's
+        top = max((j for j in range(i) if kinds[j] == "header"), default=-1)
+        bottom = next((j for j in range(i + 1, len(region)) if kinds[j] == "header"), len(region))
+        refs = [region[j] for j in range(top + 1, bottom)
+                if kinds[j] in columns and len(columns[kinds[j]]) == len(cols) and len(region[j].nums) == len(cols)
+                and region[j].clean]
+        k = len(ln.nums)
+        if k == len(cols):
+            placed = {tuple(range(k))}
+        elif k == 0:
+            placed = {()}
+        else:
+            placed = placements_by_position(ln, refs, len(cols))
+        if len(placed) != 1:
+            continue
+        for col, cell in zip(cols, _printed(ln, placed.pop(), len(cols))):
+            report.put("active", key, col, Value(None, "", "blank") if cell is BLANK else read_value(cell))
+            read.append(f"active.{key}.{col}")
+    return read
+
+
 def read_by_columns(text: str, by_labels: ParsedReport) -> ParsedReport | None:
     """A reading of 表三 and 表四 by column position, 表二 as the text reading ``by_labels`` read
     it; None when the text is not such a dump (no row of 表三 found that way)."""
@@ -334,6 +403,9 @@ def read_by_columns(text: str, by_labels: ParsedReport) -> ParsedReport | None:
         if by_labels.tables.get(table):
             report.tables[table] = {r: dict(cols) for r, cols in by_labels.tables[table].items()}
         report.unknown_cells += [c for c in by_labels.unknown_cells if c.startswith(table + ".") and c not in missing]
+    unread = {c.split(".")[1] for c in report.unknown_cells if c.startswith("active.")}
+    got = set(read_active(lines, by_labels.template, unread, report))
+    report.unknown_cells = [c for c in report.unknown_cells if c not in got]
     report.title, report.text = by_labels.title, by_labels.text
     finish(report)
     return report
