@@ -35,7 +35,8 @@ BLANK = None  # a cell with nothing printed: a column the line skips
 
 
 def _norm(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    """NFKC, no spaces, no quotation marks (a converter may set “ apart from the words it opens)."""
+    return re.sub(r"[\s\"'“”‘’]+", "", unicodedata.normalize("NFKC", text))
 
 
 @dataclass
@@ -46,23 +47,70 @@ class Line:
     label: list[str]  # the words before the first number, normalised
     nums: list[tuple[int, str]]  # (character offset, number) in order
     clean: bool  # nothing but numbers after the first number
+    spaced: bool = False  # laid out by position (a run of spaces): offsets say where a value sits
+    cells: list[str] | None = None  # a markdown table row's cells (an empty one is a blank)
+
+
+_PIPE_RULE = re.compile(r"^\|?\s*:?-{2,}")
+_BR = re.compile(r"<br\s*/?>", re.I)
+_SPACED = re.compile(r"\S {2,}\S")
+
+
+def _tokens(line: str) -> tuple[list[str], list[tuple[int, str]], bool]:
+    label, nums, clean = [], [], True
+    for m in _TOKEN.finditer(line):
+        if _NUMBER.fullmatch(m.group()):
+            nums.append((m.start(), m.group()))
+        elif nums:
+            clean = False
+        else:
+            label.append(_norm(m.group()))
+    return label, nums, clean
 
 
 def layout_lines(text: str) -> list[Line]:
+    """Every line of the text with its label words and its numbers. A markdown table row keeps its
+    cells; text broken by `<br>` outside a table is one line per piece (no positions)."""
     out, page = [], 0
     for i, raw in enumerate(text.split("\n")):
         page += raw.count("\f")
         line = raw.replace("\f", "")
-        label, nums, clean = [], [], True
-        for m in _TOKEN.finditer(line):
-            if _NUMBER.fullmatch(m.group()):
-                nums.append((m.start(), m.group()))
-            elif nums:
-                clean = False
-            else:
-                label.append(_norm(m.group()))
-        out.append(Line(i, page, line, label, nums, clean))
+        body = line.strip()
+        if body.startswith("|") and body.endswith("|") and len(body) > 1:
+            if _PIPE_RULE.match(body):
+                continue
+            cells = [c.strip() for c in body[1:-1].split("|")]
+            label, nums, clean = [], [], True
+            for n, cell in enumerate(cells):
+                for piece in _BR.split(cell):
+                    words, numbers, ok = _tokens(piece)
+                    if numbers:
+                        nums += [(n, t) for _, t in numbers]
+                        clean = clean and ok and not words
+                    elif nums and words:
+                        clean = False
+                    else:
+                        label += words
+            out.append(Line(i, page, line, label, nums, clean, False, cells))
+            continue
+        pieces = _BR.split(line)
+        for piece in pieces:
+            label, nums, clean = _tokens(piece)
+            out.append(Line(i, page, piece, label, nums, clean, len(pieces) == 1 and bool(_SPACED.search(piece))))
     return out
+
+
+def fixed(line: Line, width: int) -> tuple[str | None, ...] | None:
+    """The values of a markdown row whose last ``width`` cells each hold one number or nothing,
+    and whose earlier cells hold none: every value in its column, blanks included."""
+    if line.cells is None or len(line.cells) <= width:
+        return None
+    head, tail = line.cells[:-width], line.cells[-width:]
+    if any(_NUMBER.fullmatch(c) for c in head) or len(line.nums) != sum(1 for c in tail if c):
+        return None
+    if not all(c == "" or _NUMBER.fullmatch(c) for c in tail):
+        return None
+    return tuple(c if c else BLANK for c in tail)
 
 
 # 表三: rows by their label fragments --------------------------------------------------------------
@@ -158,7 +206,7 @@ def join_wrapped(values: list[Line]) -> list[Line]:
     for ln in values:
         prev = out[-1] if out else None
         starts = {o: n for n, (o, _) in enumerate(prev.nums)} if prev else {}
-        if (prev and not ln.label and ln.clean and all(o in starts for o, _ in ln.nums)
+        if (prev and prev.spaced and ln.cells is None and not ln.label and ln.clean and all(o in starts for o, _ in ln.nums)
                 and all(glued.is_cell(prev.nums[starts[o]][1] + t) for o, t in ln.nums)):
             nums = list(prev.nums)
             for o, t in ln.nums:
@@ -192,7 +240,7 @@ def _neighbours(lines: list[Line], at: int, width: int) -> list[Line]:
     for step in (-1, 1):
         i = at + step
         while 0 <= i < len(lines) and lines[i].page == lines[at].page:
-            if len(lines[i].nums) == width and lines[i].clean:
+            if len(lines[i].nums) == width and lines[i].clean and lines[i].spaced:
                 out.append(lines[i])
                 break
             i += step
@@ -219,6 +267,10 @@ def read_applications(lines: list[Line], template: str, variant: str | None, rep
     loose: dict[str, list[tuple]] = {}
     for key, line in by_row.items():
         k = len(line.nums)
+        exact = fixed(line, width)
+        if exact is not None:
+            cands[key] = loose[key] = [exact]
+            continue
         if not line.clean or k > width:
             continue
         if k == width:
@@ -226,7 +278,9 @@ def read_applications(lines: list[Line], template: str, variant: str | None, rep
             continue
         every = [_printed(line, cols, width) for cols in combinations(range(width), k)]
         every = [p for p in every if _a2(p)] or every
-        near = placements_by_position(line, _neighbours(region, region.index(line), width), width)
+        near = set()
+        if line.spaced:
+            near = placements_by_position(line, _neighbours(region, region.index(line), width), width)
         placed = [p for p in (_printed(line, cols, width) for cols in sorted(near)) if p in every]
         cands[key] = placed or every
         loose[key] = every
@@ -314,10 +368,12 @@ def read_reviews(lines: list[Line], report: ParsedReport) -> bool:
         return False  # values over several lines: not placed
     line = values[0]
     k = len(line.nums)
-    every = [p for p in (_printed(line, cols, 15) for cols in combinations(range(15), k)) if _a4(p)]
+    exact = fixed(line, 15)
+    every = [exact] if exact is not None else [
+        p for p in (_printed(line, cols, 15) for cols in combinations(range(15), k)) if _a4(p)]
     header = [ln for ln in region if ln.index < line.index and len(ln.label) == 15 and all(len(t) == 1 for t in ln.label)]
     near = set()
-    for ref in header[-1:]:
+    for ref in header[-1:] if line.spaced else []:
         ref_nums = Line(ref.index, ref.page, ref.text, [], [(m.start(), m.group()) for m in _TOKEN.finditer(ref.text)], True)
         near = placements_by_position(line, [ref_nums], 15) if k < 15 else {tuple(range(15))}
     placed = [p for p in (_printed(line, cols, 15) for cols in sorted(near)) if p in every]
@@ -391,8 +447,6 @@ def read_by_columns(text: str, by_labels: ParsedReport) -> ParsedReport | None:
     it; None when the text is not such a dump (no row of 表三 found that way)."""
     from .parse import finish
 
-    if "   " not in text:
-        return None
     lines = layout_lines(text)
     report = ParsedReport(source_format=by_labels.source_format)
     if not read_applications(lines, by_labels.template, by_labels.template_variant, report):
