@@ -23,7 +23,7 @@ from .labels import Value, read_value
 from .report import ParsedReport
 
 _TOKEN = re.compile(r"\S+")
-_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?")  # `011` is two cells run together, not 11
 _T3_START = re.compile(r"收到和处理政府信息公开申请")
 _T4_HEAD = re.compile(r"行政复议[、，,和及]?行政诉讼")
 _T4_END = re.compile(r"^[五六七八]、|存在的主要问题")
@@ -37,6 +37,12 @@ BLANK = None  # a cell with nothing printed: a column the line skips
 def _norm(text: str) -> str:
     """NFKC, no spaces, no quotation marks (a converter may set “ apart from the words it opens)."""
     return re.sub(r"[\s\"'“”‘’]+", "", unicodedata.normalize("NFKC", text))
+
+
+def _flat(line) -> str:
+    """A line's words run together, a markdown row's cell borders dropped (a heading split over
+    two cells is still one heading)."""
+    return _norm(line.text.replace("|", ""))
 
 
 @dataclass
@@ -103,7 +109,7 @@ def layout_lines(text: str) -> list[Line]:
 def fixed(line: Line, width: int) -> tuple[str | None, ...] | None:
     """The values of a markdown row whose last ``width`` cells each hold one number or nothing,
     and whose earlier cells hold none: every value in its column, blanks included."""
-    if line.cells is None or len(line.cells) <= width:
+    if line.cells is None or len(line.cells) < width:
         return None
     head, tail = line.cells[:-width], line.cells[-width:]
     if any(_NUMBER.fullmatch(c) for c in head) or len(line.nums) != sum(1 for c in tail if c):
@@ -249,10 +255,10 @@ def _neighbours(lines: list[Line], at: int, width: int) -> list[Line]:
 
 def read_applications(lines: list[Line], template: str, variant: str | None, report: ParsedReport) -> bool:
     """表三 from a layout dump into ``report``; False when its rows cannot be told apart."""
-    start = next((i for i, ln in enumerate(lines) if _T3_START.search(_norm(ln.text))), None)
+    start = next((i for i, ln in enumerate(lines) if _T3_START.search(_flat(ln))), None)
     if start is None:
         return False
-    end = next((i for i in range(start + 1, len(lines)) if _T4_HEAD.search(_norm(lines[i].text))), len(lines))
+    end = next((i for i in range(start + 1, len(lines)) if _T4_HEAD.search(_flat(lines[i]))), len(lines))
     region = lines[start + 1 : end]
     values = join_wrapped([ln for ln in region if ln.nums])
     if not values or any(not ln.label for ln in values):
@@ -277,14 +283,20 @@ def read_applications(lines: list[Line], template: str, variant: str | None, rep
             cands[key] = loose[key] = [_printed(line, tuple(range(width)), width)]
             continue
         every = [_printed(line, cols, width) for cols in combinations(range(width), k)]
-        every = [p for p in every if _a2(p)] or every
+        every = [p for p in every if _a2(p)]  # none: a glued pair, or a source breaking A2
         near = set()
         if line.spaced:
             near = placements_by_position(line, _neighbours(region, region.index(line), width), width)
+        if not every:
+            report.warnings.append(f"applications.{key}: no place of {len(line.nums)} values satisfies A2: left unknown")
+            continue
         placed = [p for p in (_printed(line, cols, width) for cols in sorted(near)) if p in every]
         cands[key] = placed or every
         loose[key] = every
-    kept = _resolve(cands) or _resolve(loose)
+    results = tuple(k for k in rows if k in schema.RESULT_ROWS_2019 + schema.RESULT_ROWS_2021)
+    if not all(k in cands for k in results):
+        results = ()  # A3 needs every result row: with one unknown it ties nothing
+    kept = _resolve(cands, results) or _resolve(loose, results)
     if kept is None:
         report.warnings.append("表三 by column position: no placement of the values satisfies the identities")
         return False
@@ -299,11 +311,10 @@ def read_applications(lines: list[Line], template: str, variant: str | None, rep
     return True
 
 
-def _resolve(cands: dict[str, list[tuple]]) -> dict[str, list[tuple]] | None:
+def _resolve(cands: dict[str, list[tuple]], results: tuple[str, ...]) -> dict[str, list[tuple]] | None:
     """The placements A1 and A3 allow over the whole table (glued.resolve_applications), a blank
     counted as 0. None when the table breaks an identity under every placement."""
     numeric = {k: sorted({_numeric(p) for p in ps}) for k, ps in cands.items()}
-    results = tuple(k for k in schema.RESULT_ROWS_2021 + ("other",) if k in cands)
     try:
         kept = glued.resolve_applications(numeric, results)
     except (glued.TooMany, OverflowError):
@@ -311,30 +322,25 @@ def _resolve(cands: dict[str, list[tuple]]) -> dict[str, list[tuple]] | None:
     out = {k: [p for p in cands[k] if _numeric(p) in set(kept[k])] for k in cands}
     if any(not ps for ps in out.values()):
         return None
-    if not _consistent({k: ps[0] for k, ps in out.items() if len(ps) == 1}):
+    if not _consistent({k: ps[0] for k, ps in out.items() if len(ps) == 1}, results):
         return None
     return out
 
 
-def _consistent(rows: dict[str, tuple]) -> bool:
+def _consistent(rows: dict[str, tuple], results: tuple[str, ...]) -> bool:
     """A1 and A3 hold over the rows read one way (the resolver falls back to fewer identities
     when no choice satisfies them all: that is not a reading to keep)."""
     num = {k: [Decimal(x) for x in _numeric(p)] for k, p in rows.items()}
-    results = [k for k in schema.RESULT_ROWS_2021 + ("other",) if k in rows]
     anchors = ("new_received", "carried_over", "total_processed", "carried_forward")
     for c in range(len(_APPLICANTS)):
         if all(a in num for a in anchors):
             a = [num[k][c] for k in anchors]
             if a[0] + a[1] != a[2] + a[3]:
                 return False
-        if "total_processed" in num and len(results) == len(_result_rows(rows)):
+        if results and "total_processed" in num and all(k in num for k in results):
             if sum((num[k][c] for k in results), Decimal(0)) != num["total_processed"][c]:
                 return False
     return True
-
-
-def _result_rows(rows) -> tuple[str, ...]:
-    return schema.RESULT_ROWS_2019 if "other" in rows else schema.RESULT_ROWS_2021
 
 
 def _agreed(printed: list[tuple]) -> list[Value | None]:
@@ -355,12 +361,12 @@ def _agreed(printed: list[tuple]) -> list[Value | None]:
 
 # 表四: one line of values under a header stacked a character a line -------------------------------
 def read_reviews(lines: list[Line], report: ParsedReport) -> bool:
-    start = next((i for i, ln in enumerate(lines) if _T4_HEAD.search(_norm(ln.text)) and "情况" in ln.text), None)
+    start = next((i for i, ln in enumerate(lines) if _T4_HEAD.search(_flat(ln)) and "情况" in ln.text), None)
     if start is None:
         return False
     region = []
     for ln in lines[start + 1 :]:
-        if _T4_END.search(_norm(ln.text)):
+        if _T4_END.search(_flat(ln)):
             break
         region.append(ln)
     values = join_wrapped([ln for ln in region if ln.nums])
@@ -401,8 +407,8 @@ def read_active(lines: list[Line], template: str, rows: set[str], report: Parsed
     """The cells of 表二's ``rows`` (those the text by labels could not read), placed against the
     rows of the same block that print every column; a row printing nothing is blank. Returns the
     cells read. 表二 has no identity: a row whose place is not certain stays unknown."""
-    start = next((i for i, ln in enumerate(lines) if _T2_START.search(_norm(ln.text))), None)
-    end = next((i for i, ln in enumerate(lines) if _T3_START.search(_norm(ln.text))), None)
+    start = next((i for i, ln in enumerate(lines) if _T2_START.search(_flat(ln))), None)
+    end = next((i for i, ln in enumerate(lines) if _T3_START.search(_flat(ln))), None)
     if start is None or end is None or end < start:
         return []
     columns = schema.ACTIVE_2019 if template == "2019" else schema.ACTIVE_2021
@@ -432,8 +438,10 @@ def read_active(lines: list[Line], template: str, rows: set[str], report: Parsed
             placed = {tuple(range(k))}
         elif k == 0:
             placed = {()}
+        elif ln.spaced:
+            placed = placements_by_position(ln, [r for r in refs if r.spaced], len(cols))
         else:
-            placed = placements_by_position(ln, refs, len(cols))
+            continue
         if len(placed) != 1:
             continue
         for col, cell in zip(cols, _printed(ln, placed.pop(), len(cols))):

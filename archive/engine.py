@@ -77,13 +77,13 @@ def read_document(doc: Document, source: str) -> ParsedReport:
 
 
 def read_text(text: str, source: str, source_format: str = "text") -> ParsedReport:
-    """The text by labels; when that leaves 表三 incomplete, also the text by column position
+    """The text by labels; when that leaves 表三 or 表四 incomplete, also the text by column position
     (archive.columns: a PDF dumped with its layout), the better of the two kept by `choose`."""
     from .textparse import parse_text
 
     by_labels = parse_text(text, source, source_format=source_format)
-    if by_labels.template is None or not any(c.startswith("applications.") for c in by_labels.unknown_cells):
-        return by_labels
+    if by_labels.template is None or not any(c.startswith(("applications.", "reviews.")) for c in by_labels.unknown_cells):
+        return by_labels  # complete (or not a 2019/2021 report): nothing more is tried
     from .columns import read_by_columns
 
     by_columns = read_by_columns(text, by_labels)
