@@ -16,7 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
-from itertools import combinations
+from itertools import combinations, product
 
 from . import glued, schema
 from .labels import Value, read_value
@@ -311,19 +311,92 @@ def read_applications(lines: list[Line], template: str, variant: str | None, rep
     return True
 
 
+MAX_SUMS = 20000  # partial column sums kept while solving A3: beyond, A3 constrains nothing
+
+
 def _resolve(cands: dict[str, list[tuple]], results: tuple[str, ...]) -> dict[str, list[tuple]] | None:
-    """The placements A1 and A3 allow over the whole table (glued.resolve_applications), a blank
-    counted as 0. None when the table breaks an identity under every placement."""
-    numeric = {k: sorted({_numeric(p) for p in ps}) for k, ps in cands.items()}
-    try:
-        kept = glued.resolve_applications(numeric, results)
-    except (glued.TooMany, OverflowError):
+    """The placements A1 and A3 allow over the whole table, a blank counted as 0: for every
+    choice of the four anchor rows (一, 二, （七）, 四) that satisfies A1, the result rows'
+    placements that take part in some choice adding up to （七） column by column. None when no
+    placement of the table satisfies them."""
+    numeric = {k: sorted({_vector(p) for p in ps}) for k, ps in cands.items()}
+    anchors = [k for k in ("new_received", "carried_over", "total_processed", "carried_forward") if k in cands]
+    choices = list(product(*(numeric[k] for k in anchors)))
+    if len(choices) > 2000:
         return None
-    out = {k: [p for p in cands[k] if _numeric(p) in set(kept[k])] for k in cands}
+    kept: dict[str, set] = {k: set() for k in cands}
+    for choice in choices:
+        a = dict(zip(anchors, choice))
+        if len(a) == 4 and any(a["new_received"][c] + a["carried_over"][c] != a["total_processed"][c] + a["carried_forward"][c]
+                               for c in range(len(_APPLICANTS))):
+            continue
+        if results and "total_processed" in a:
+            feasible = _summing(([numeric[k] for k in results]), a["total_processed"])
+            if feasible is None:
+                continue
+            for k, keep in zip(results, feasible):
+                kept[k] |= keep
+        else:
+            for k in results:
+                kept[k] |= set(numeric[k])
+        for k, v in a.items():
+            kept[k].add(v)
+    for k in cands:
+        if k not in anchors and k not in results:
+            kept[k] = set(numeric[k])
+    out = {k: [p for p in cands[k] if _vector(p) in kept[k]] for k in cands}
     if any(not ps for ps in out.values()):
         return None
     if not _consistent({k: ps[0] for k, ps in out.items() if len(ps) == 1}, results):
         return None
+    return out
+
+
+def _vector(printed) -> tuple[Decimal, ...]:
+    return tuple(Decimal(x) for x in _numeric(printed))
+
+
+def _summing(rows: list[list[tuple]], target: tuple) -> list[set] | None:
+    """A3 as a vector subset-sum: per row, the vectors that are part of one choice per row adding
+    up to ``target``. Counts are never negative, so a partial sum above the target is dropped.
+    Vectors are packed into one integer, a field per column with a guard bit above it, so that
+    adding is one addition and "not above the target" one subtraction and mask."""
+    if any(x < 0 or x != int(x) for cands in rows for c in cands for x in c) or any(t != int(t) for t in target):
+        return [set(c) for c in rows]  # negative or fractional counts: A3 unused
+    bits = int(max(target, default=0)).bit_length() + 1
+    field = bits + 1
+
+    def pack(v):
+        return sum(int(x) << (n * field) for n, x in enumerate(v))
+
+    guard = sum(1 << (n * field + bits) for n in range(len(target)))
+    top = pack(target)
+    fenced = top + guard
+
+    def fits(packed: int) -> bool:  # no column above the target
+        return (fenced - packed) & guard == guard
+
+    packed_rows = [{pack(c): c for c in cands if all(x <= t for x, t in zip(c, target))} for cands in rows]
+
+    def sums(seq):
+        out = [{0}]
+        for cands in seq:
+            nxt = {s + c for s in out[-1] for c in cands if fits(s + c)}
+            if len(nxt) > MAX_SUMS:
+                raise OverflowError
+            out.append(nxt)
+        return out
+
+    try:
+        fwd, bwd = sums(packed_rows), sums(packed_rows[::-1])[::-1]
+    except OverflowError:
+        return [set(c) for c in rows]
+    if top not in fwd[-1]:
+        return None
+    out = []
+    for i, cands in enumerate(packed_rows):
+        back = bwd[i + 1]
+        out.append({v for c, v in cands.items() if any(fits(s + c) and top - s - c in back for s in fwd[i])})
     return out
 
 
