@@ -274,7 +274,7 @@ def read_applications(lines: list[Line], template: str, variant: str | None, rep
     for key, line in by_row.items():
         k = len(line.nums)
         exact = fixed(line, width)
-        if exact is not None:
+        if exact is not None and _a2(exact):  # a row shifted by a cell breaks A2: placed as below
             cands[key] = loose[key] = [exact]
             continue
         if not line.clean or k > width:
@@ -448,7 +448,7 @@ def read_reviews(lines: list[Line], report: ParsedReport) -> bool:
     line = values[0]
     k = len(line.nums)
     exact = fixed(line, 15)
-    every = [exact] if exact is not None else [
+    every = [exact] if exact is not None and _a4(exact) else [
         p for p in (_printed(line, cols, 15) for cols in combinations(range(15), k)) if _a4(p)]
     header = [ln for ln in region if ln.index < line.index and len(ln.label) == 15 and all(len(t) == 1 for t in ln.label)]
     near = set()
