@@ -23,8 +23,6 @@ from archive.completeness import template_cells
 from archive.parse import parse_bytes
 from tests.layouts import PDF_DUMP_TOOLS, compare, pdf_dumps, random_report
 
-pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None or shutil.which("soffice") is None,
-                                reason="needs poppler-utils and LibreOffice (scripts/system-packages.txt)")
 
 SEED = 20261206  # five reports: 2019, 2021 and the mixed variant among them
 N = 5
@@ -34,6 +32,8 @@ BASES = ("docx_official", "docx_word_flat")
 @lru_cache(maxsize=None)
 def results():
     """Per (tool, base, report): (truth, report, exact, wrong, unknown, text)."""
+    if shutil.which("pdftotext") is None or shutil.which("soffice") is None:
+        pytest.skip("needs poppler-utils and LibreOffice (scripts/system-packages.txt)")
     rng = random.Random(SEED)
     truths = [random_report(rng, mixed=0.3) for _ in range(N)]
     out = []
@@ -98,6 +98,23 @@ def test_markitdown_pdf_read_where_the_identities_place_the_values():
 
 def test_tools_and_bases_all_run():
     assert {(t, b) for t, b, *_ in results()} == {(t, b) for t in PDF_DUMP_TOOLS for b in BASES}
+
+
+def test_complete_text_is_not_read_again_by_position(monkeypatch):
+    """The reading by position runs only when the text by labels left 表三 or 表四 incomplete:
+    a complete text report never reaches it (the parse of ordinary reports costs what it did)."""
+    from archive import columns
+    from tests.layouts import render_family
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("read by position")
+
+    monkeypatch.setattr(columns, "read_by_columns", refuse)
+    for family in ("text_pdf_text", "text_tabs", "md_mineru"):
+        truth = random_report(random.Random(9))
+        doc = render_family(truth, family, random.Random(9))
+        report = parse_bytes(doc.data, f"{family}.txt")
+        assert not report.unknown_cells
 
 
 # What the reading does when position cannot decide --------------------------------------------------
