@@ -106,6 +106,24 @@ def layout_lines(text: str) -> list[Line]:
     return out
 
 
+_FOLIO = re.compile(r"\s*(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\d+)\s*")
+
+
+def without_folios(lines: list[Line]) -> list[Line]:
+    """The lines without the page numbers a dump prints at the top or foot of a page (`- 3 -`,
+    `第3页`, `3/8`, a bare `3`): they would read as a row of one value."""
+    drop = set()
+    by_page: dict[int, list[int]] = {}
+    for n, ln in enumerate(lines):
+        if ln.text.strip():
+            by_page.setdefault(ln.page, []).append(n)
+    for page, ns in by_page.items():
+        for n in (ns[0], ns[-1]):
+            if lines[n].cells is None and _FOLIO.fullmatch(lines[n].text):
+                drop.add(n)
+    return [ln for n, ln in enumerate(lines) if n not in drop]
+
+
 def fixed(line: Line, width: int) -> tuple[str | None, ...] | None:
     """The values of a markdown row whose last ``width`` cells each hold one number or nothing,
     and whose earlier cells hold none: every value in its column, blanks included."""
@@ -528,7 +546,7 @@ def read_by_columns(text: str, by_labels: ParsedReport) -> ParsedReport | None:
     it; None when the text is not such a dump (no row of 表三 found that way)."""
     from .parse import finish
 
-    lines = layout_lines(text)
+    lines = without_folios(layout_lines(text))
     report = ParsedReport(source_format=by_labels.source_format)
     if not read_applications(lines, by_labels.template, by_labels.template_variant, report):
         return None

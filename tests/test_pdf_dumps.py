@@ -174,3 +174,16 @@ if __name__ == "__main__":  # python tests/test_pdf_dumps.py: the figures of the
             total = sum(len(r[4]) + len(r[5]) + len(r[6]) for r in rows)
             print(f"| {tool} | {base} | {len(rows)} | {ok}/{total} ({100 * ok / total:.1f}%) | "
                   f"{sum(len(r[5]) for r in rows)} | {sum(len(r[6]) for r in rows)} |")
+
+
+@pytest.mark.parametrize("folio", ["- 3 -", "第 3 页", "                    3"])
+def test_page_numbers_between_the_rows_are_not_a_row(folio):
+    """A page number printed at the foot of each page (here inside 表三 and 表四) is no row of
+    one value: the dumps read exactly as without it."""
+    for tool, base, truth, report, exact, wrong, unknown, doc in results():
+        if tool != "pdf_pdftotext_layout":
+            continue
+        text = doc.data.decode()
+        assert "\f" in text
+        again = parse_bytes(text.replace("\f", f"\n{folio}\n\f").encode(), f"folio-{base}.txt")
+        assert compare(again, truth, doc.blanks) == (exact, wrong, unknown)
