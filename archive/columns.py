@@ -258,9 +258,10 @@ def _a2(printed) -> bool:
     return sum(v[:-1], Decimal(0)) == v[-1]
 
 
-def _neighbours(lines: list[Line], at: int, width: int) -> list[Line]:
-    """The nearest full lines above and below ``at`` on the same page."""
+def _neighbours(lines: list[Line], line: Line, width: int) -> list[Line]:
+    """The nearest full lines above and below ``line`` on the same page."""
     out = []
+    at = next(n for n, ln in enumerate(lines) if ln.index == line.index)
     for step in (-1, 1):
         i = at + step
         while 0 <= i < len(lines) and lines[i].page == lines[at].page:
@@ -304,7 +305,7 @@ def read_applications(lines: list[Line], template: str, variant: str | None, rep
         every = [p for p in every if _a2(p)]  # none: a glued pair, or a source breaking A2
         near = set()
         if line.spaced:
-            near = placements_by_position(line, _neighbours(region, region.index(line), width), width)
+            near = placements_by_position(line, _neighbours(region, line, width), width)
         if not every:
             report.warnings.append(f"applications.{key}: no place of {len(line.nums)} values satisfies A2: left unknown")
             continue
