@@ -542,11 +542,16 @@ def read_active(lines: list[Line], template: str, rows: set[str], report: Parsed
     return read
 
 
+_LAID_OUT = re.compile(r"\d {2,}\S|\S {2,}\d|\|")
+
+
 def read_by_columns(text: str, by_labels: ParsedReport) -> ParsedReport | None:
     """A reading of 表三 and 表四 by column position, 表二 as the text reading ``by_labels`` read
     it; None when the text is not such a dump (no row of 表三 found that way)."""
     from .parse import finish
 
+    if not _LAID_OUT.search(text):
+        return None  # neither values set apart by runs of spaces nor table rows: nothing to place
     lines = without_folios(layout_lines(text))
     report = ParsedReport(source_format=by_labels.source_format)
     if not read_applications(lines, by_labels.template, by_labels.template_variant, report):
