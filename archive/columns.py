@@ -118,9 +118,14 @@ def without_folios(lines: list[Line]) -> list[Line]:
         if ln.text.strip():
             by_page.setdefault(ln.page, []).append(n)
     for page, ns in by_page.items():
-        for n in (ns[0], ns[-1]):
-            if lines[n].cells is None and _FOLIO.fullmatch(lines[n].text):
-                drop.add(n)
+        for at, n in ((0, ns[0]), (len(ns) - 1, ns[-1])):
+            line = lines[n]
+            if line.cells is not None or not _FOLIO.fullmatch(line.text):
+                continue
+            above = lines[ns[at - 1]] if at else None
+            if above is not None and line.nums and any(o == line.nums[0][0] for o, _ in above.nums):
+                continue  # the tail of a number wrapped in its cell (`12` over `7`), not a folio
+            drop.add(n)
     return [ln for n, ln in enumerate(lines) if n not in drop]
 
 
