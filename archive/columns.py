@@ -112,7 +112,7 @@ _FOLIO = re.compile(r"\s*(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*[,�
 def without_folios(lines: list[Line]) -> list[Line]:
     """The lines without the page numbers a dump prints at the top or foot of a page (`- 3 -`,
     `第3页`, `3/8`, a bare `3`): they would read as a row of one value."""
-    drop = set()
+    drop, unclear = set(), set()
     by_page: dict[int, list[int]] = {}
     for n, ln in enumerate(lines):
         if ln.text.strip():
@@ -122,11 +122,15 @@ def without_folios(lines: list[Line]) -> list[Line]:
             line = lines[n]
             if line.cells is not None or not _FOLIO.fullmatch(line.text):
                 continue
-            above = lines[ns[at - 1]] if at else None
+            above = lines[n - 1] if at and n else None
             if above is not None and line.nums and any(o == line.nums[0][0] for o, _ in above.nums):
-                continue  # the tail of a number wrapped in its cell (`12` over `7`), not a folio
+                # Right under a number that starts where it starts: the tail of a value wrapped in
+                # its cell (`12` over `7`) or a page number, no telling which: no row reads it.
+                unclear.add(n)
+                continue
             drop.add(n)
-    return [ln for n, ln in enumerate(lines) if n not in drop]
+    return [Line(ln.index, ln.page, ln.text, ["?"], ln.nums, False) if n in unclear else ln
+            for n, ln in enumerate(lines) if n not in drop]
 
 
 def fixed(line: Line, width: int) -> tuple[str | None, ...] | None:
