@@ -111,8 +111,9 @@ _FOLIO = re.compile(r"\s*(?:[-—–]\s*\d+\s*[-—–]|第\s*\d+\s*页(?:\s*[,�
 
 def without_folios(lines: list[Line]) -> list[Line]:
     """The lines without the page numbers a dump prints at the top or foot of a page (`- 3 -`,
-    `第3页`, `3/8`, a bare `3`): they would read as a row of one value."""
-    drop, unclear = set(), set()
+    `第3页`, `3/8`, a bare `3` set apart from the line above): they would read as a row of one
+    value."""
+    drop = set()
     by_page: dict[int, list[int]] = {}
     for n, ln in enumerate(lines):
         if ln.text.strip():
@@ -125,12 +126,10 @@ def without_folios(lines: list[Line]) -> list[Line]:
             above = lines[n - 1] if at and n else None
             if above is not None and line.nums and any(o == line.nums[0][0] for o, _ in above.nums):
                 # Right under a number that starts where it starts: the tail of a value wrapped in
-                # its cell (`12` over `7`) or a page number, no telling which: no row reads it.
-                unclear.add(n)
+                # its cell (`12` over `7`); joined, the identities of its row still check it.
                 continue
             drop.add(n)
-    return [Line(ln.index, ln.page, ln.text, ["?"], ln.nums, False) if n in unclear else ln
-            for n, ln in enumerate(lines) if n not in drop]
+    return [ln for n, ln in enumerate(lines) if n not in drop]
 
 
 def fixed(line: Line, width: int) -> tuple[str | None, ...] | None:

@@ -178,22 +178,21 @@ if __name__ == "__main__":  # python tests/test_pdf_dumps.py: the figures of the
 
 @pytest.mark.parametrize("folio", ["- 3 -", "第 3 页", "                    3"])
 def test_page_numbers_between_the_rows_are_not_a_row(folio):
-    """A page number printed at the foot of each page (here inside 表三 and 表四) is no row of
-    one value: the dumps read exactly as without it."""
+    """A page number printed at the foot of each page (here inside 表三 and 表四), below the
+    body as pdftotext prints it, is no row of one value: the dumps read exactly as without it."""
     for tool, base, truth, report, exact, wrong, unknown, doc in results():
         if tool != "pdf_pdftotext_layout":
             continue
         text = doc.data.decode()
         assert "\f" in text
-        again = parse_bytes(text.replace("\f", f"\n{folio}\n\f").encode(), f"folio-{base}.txt")
+        again = parse_bytes(text.replace("\f", f"\n\n{folio}\n\f").encode(), f"folio-{base}.txt")
         assert compare(again, truth, doc.blanks) == (exact, wrong, unknown)
 
 
 def test_a_number_wrapped_in_its_cell_is_joined_again():
     """A value too wide for its narrow 表四 cell printed over two lines (`12` over `7`, the tail
-    starting where the number starts) is read as 127, as printed whole. As the last line of a page
-    the tail cannot be told from a page number: 表四 is then not read by position (unknown,
-    flagged), never as 12 or 127 by a guess."""
+    starting where the number starts), also as the last line of a page, is read as 127, as
+    printed whole; the tail shifted by one character is never read as a number of its own."""
     checked = 0
     for tool, base, truth, report, exact, wrong, unknown, doc in results():
         if tool != "pdf_pdftotext_layout":
@@ -205,12 +204,11 @@ def test_a_number_wrapped_in_its_cell_is_joined_again():
         if n is None:
             continue
         head, tail = lines[n][: m.end() - 1] + " " + lines[n][m.end():], " " * m.start() + m.group()[-1]
-        again = parse_bytes("\n".join(lines[:n] + [head, tail] + lines[n + 1:]).encode(), f"wrapped-{base}.txt")
-        assert compare(again, truth, doc.blanks) == (exact, wrong, unknown)
-        paged = lines[:n] + [head, tail, "\f" + lines[n + 1]] + lines[n + 2:]
-        again = parse_bytes("\n".join(paged).encode(), f"paged-{base}.txt")
+        for rest in (lines[n + 1:], ["\f" + lines[n + 1]] + lines[n + 2:]):
+            again = parse_bytes("\n".join(lines[:n] + [head, tail] + rest).encode(), f"wrapped-{base}.txt")
+            assert compare(again, truth, doc.blanks) == (exact, wrong, unknown)
+        again = parse_bytes("\n".join(lines[:n] + [head, " " + tail] + lines[n + 1:]).encode(), f"shifted-{base}.txt")
         got, bad, unread = compare(again, truth, doc.blanks)
         assert bad == [] and set(unread) <= set(again.unknown_cells) and again.flagged
-        assert [k for k in unread if k.startswith("applications.")] == [k for k in unknown if k.startswith("applications.")]
         checked += 1
     assert checked >= 5
