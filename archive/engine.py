@@ -76,12 +76,26 @@ def read_document(doc: Document, source: str) -> ParsedReport:
     return choose(by_grid, by_text)
 
 
+def read_text(text: str, source: str, source_format: str = "text") -> ParsedReport:
+    """The text by labels; when that leaves 表三 or 表四 incomplete, also the text by column position
+    (archive.columns: a PDF dumped with its layout), the better of the two kept by `choose`."""
+    from .textparse import parse_text
+
+    by_labels = parse_text(text, source, source_format=source_format)
+    if by_labels.template is None or not any(c.startswith(("applications.", "reviews.")) for c in by_labels.unknown_cells):
+        return by_labels  # complete (or not a 2019/2021 report): nothing more is tried
+    from .columns import read_by_columns
+
+    by_columns = read_by_columns(text, by_labels)
+    return by_labels if by_columns is None else choose(by_labels, by_columns)
+
+
 def _text_only(doc: Document, source: str) -> ParsedReport:
     """The text reading alone; a page that names its title (HTML) keeps it."""
-    from .textparse import parse_text, prepare
+    from .textparse import prepare
 
     if doc.source_format != "html" or not doc.title:
-        return parse_text(doc.text, source, source_format=doc.source_format)
+        return read_text(doc.text, source, source_format=doc.source_format)
     text = prepare(doc.text)
     return _finish(text_reading(doc, text), doc, doc.prose if doc.prose is not None else text)
 

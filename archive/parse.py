@@ -229,12 +229,12 @@ def _parse_bytes(data: bytes, source: str, content_type: str | None = None) -> P
 
         return parse_pdf_document(data, source)
     if kind == "text":
-        from .textparse import parse_text
+        from .engine import read_text
 
         text, damaged = decode_damaged(data, source)
         if "\x00" in text or not _mostly_printable(text[:4096]):
             raise ParseError(source, "binary data, not a report")
-        report = parse_text(text, source)
+        report = read_text(text, source)
         if damaged:
             report.warnings.append(f"damaged bytes: {damaged} characters of the text replaced by U+FFFD")
             if damage_touches_tables(text):

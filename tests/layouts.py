@@ -883,7 +883,7 @@ SLOW_FAMILIES = ("docx_official", "docx_word_flat", "xlsx", "pdf_libreoffice", "
 
 
 def render_family(truth: Truth, family: str, rng: random.Random) -> Rendered:
-    doc, pr = FAMILIES[family](truth, rng)
+    doc, pr = (FAMILIES.get(family) or DUMP_FAMILIES[family])(truth, rng)
     data = doc if isinstance(doc, bytes) else doc.encode("utf-8")
     return Rendered(family, data, set(pr.blanks))
 
@@ -942,3 +942,54 @@ def ambiguous_cells(truth: Truth, family: str) -> set[str]:
             if len({c[i] for c in cands}) > 1:
                 out.add(f"active.{row}.{col}")
     return out
+
+
+# PDF text dumps made by real tools --------------------------------------------------------------
+# The DOCX of the families above (official merged tables or hand-typed flat ones) printed to PDF
+# by LibreOffice, then dumped to text the ways such PDFs reach the web: poppler's
+# `pdftotext -layout` (one line per table row, the values in columns, the narrow label column
+# wrapped a few characters a line, a blank cell simply missing from its line, 表四's header
+# stacked a character a line) and markitdown (pdfminer: some rows as pipe tables whose cells ran
+# together, the others as plain lines with the blanks gone). Kept out of FAMILIES: they are read
+# by column position and the identities, which cannot place every blank (tests/test_pdf_dumps.py
+# holds them to their own measured bar). `pdf_dumps` makes one LibreOffice conversion serve
+# every tool.
+import subprocess as _subprocess
+
+
+def pdftotext_layout(pdf: bytes) -> str:
+    """poppler-utils' `pdftotext -layout` of a PDF (Debian package poppler-utils)."""
+    return _subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True,
+                           check=True, timeout=60).stdout.decode("utf-8")
+
+
+def markitdown_pdf(pdf: bytes) -> str:
+    """markitdown's PDF conversion (`markitdown[pdf]`: pdfminer.six)."""
+    from markitdown import MarkItDown
+
+    return MarkItDown().convert_stream(_io.BytesIO(pdf), file_extension=".pdf").text_content
+
+
+PDF_DUMP_TOOLS = {"pdf_pdftotext_layout": pdftotext_layout, "pdf_markitdown": markitdown_pdf}
+
+
+def pdf_dumps(truth: Truth, base: str, rng: random.Random) -> dict[str, Rendered]:
+    """The report as a DOCX of family ``base``, printed to PDF once, dumped by every tool."""
+    from crawler.simulator.documents import soffice_convert
+
+    data, pr = FAMILIES[base](truth, rng)
+    pdf = soffice_convert(data, ".docx", "pdf")
+    return {name: Rendered(name, tool(pdf).encode("utf-8"), set(pr.blanks)) for name, tool in PDF_DUMP_TOOLS.items()}
+
+
+def _dump_family(tool):
+    def fam(truth, rng):
+        from crawler.simulator.documents import soffice_convert
+
+        data, pr = _docx_any(truth, rng)
+        return tool(soffice_convert(data, ".docx", "pdf")), pr
+
+    return fam
+
+
+DUMP_FAMILIES = {name: _dump_family(tool) for name, tool in PDF_DUMP_TOOLS.items()}

@@ -6,8 +6,12 @@ web: pymupdf4llm and markitdown (PDF→markdown), pdftotext -layout / plain and 
 dumps), mammoth and LibreOffice (DOCX→HTML), markitdown (DOCX→markdown, and LibreOffice's HTML→
 markdown). Each output is read by archive.parse.parse_bytes and compared with the truth.
 
-    pip install pymupdf4llm 'markitdown[docx,pdf]' mammoth; apt-get install poppler-utils
+    pip install pymupdf4llm      # the rest comes with `make setup` (test extras, poppler-utils)
     PYTHONPATH=. python tests/real_conversions.py 10      # about 6 minutes (LibreOffice)
+
+pymupdf4llm (PyMuPDF 2.x) is AGPL-3.0: a tool this script measures, never a dependency of the
+project; it also runs a layout model and OCR on every page (5 s a document), which is why the
+tests (tests/test_pdf_dumps.py) dump PDFs with `pdftotext -layout` and markitdown only.
 
 Prints per converter: reports, cells exact, wrong, unknown (flagged), reports fully exact, and
 reports silently partial (a template cell neither read nor unknown, or unknown but unflagged).
