@@ -10,7 +10,7 @@ import pytest
 import sqlite_utils
 
 from archive.store import DB_NAME
-from crawler.recrawl import in_rotation
+from crawler.recrawl import due as rotation_due, in_rotation, rechecks_due
 from crawler.registry import dump
 from crawler.simulator.server import Simulator
 
@@ -76,9 +76,11 @@ def test_five_percent_changed_in_place(year_of_months):
 
 def test_each_correction_found_in_its_month(year_of_months):
     *_, changed, before, months, data = year_of_months
+    db = sqlite_utils.Database(data / DB_NAME)
     found_so_far = set()
     for month, _, stdout, found in months:
-        due = {k for k, (_, _, url) in before.items() if in_rotation(url, month, SHARE)}
+        rechecked = rechecks_due(db, month, SHARE)
+        due = {k for k, (_, _, url) in before.items() if url in rechecked}
         assert found - found_so_far == due, month
         assert f"{len(due)} corrected (new version)" in stdout if due else "corrected" not in stdout
         found_so_far = found
@@ -95,14 +97,20 @@ def test_corrections_archived_as_second_versions(year_of_months):
 
 
 def test_every_report_rechecked_once_a_year(year_of_months):
-    _, entries, _, _, _, months, _ = year_of_months
+    _, entries, _, _, _, months, data = year_of_months
+    db = sqlite_utils.Database(data / DB_NAME)
     asked = Counter(p for _, requests, _, _ in months for _, method, p in requests)
     paths = {urlsplit(u).path + (f"?{urlsplit(u).query}" if urlsplit(u).query else "") for u in entries}
     assert {p: asked[p] for p in paths} == {p: 1 for p in paths}
+    counts = []
     for month, requests, stdout, _ in months:
-        due = sum(in_rotation(u, month, SHARE) for u in entries)
+        due = len(rechecks_due(db, month, SHARE))
         assert sum(1 for _, _, p in requests if p in paths) == due, month
         assert f"{due} known re-checked" in stdout
+        counts.append(due)
+    # Balanced: each month re-checks its share, 117 reports in 12 months: 9 months of 10, 3 of 9
+    # (a hash of the URL against the month gave this world 6 to 15).
+    assert len(entries) == 117 and sorted(counts) == [9] * 3 + [10] * 9
 
 
 def test_a_month_reads_a_fraction_of_the_first_crawl(year_of_months):
@@ -192,6 +200,7 @@ def resting(tmp_path_factory):
             columns = {c for (c,) in db.execute("select distinct [column] from sources")}
             archived = set(db.execute("select organ, year from reports").fetchall())
             runs[month] = (sim.requests[start:], p.stdout, entries, columns, archived)
+            runs[month, "rechecked"] = rechecks_due(db, month, SHARE)
 
         run("2026-01")  # the first crawl: every town holds 2019-2025, the county 2008-2025
         run("2026-05")  # nothing new
@@ -220,7 +229,7 @@ def test_column_rotation_reads_each_column_once_in_three_months():
 
 
 def test_nothing_new_out_of_season_reads_only_the_columns_due(resting):
-    from crawler.recrawl import column_rests
+    from crawler.recrawl import column_rests, hub_rests
 
     runs, *_ = resting
     requests, stdout, entries, columns, _ = runs["2026-05"]
@@ -229,18 +238,22 @@ def test_nothing_new_out_of_season_reads_only_the_columns_due(resting):
     lonsun = [c for c in columns if "/public/column/" in c]
     gkmlpt = [c for c in columns if c.endswith("/gkmlpt/index")]
     assert (len(lonsun), len(gkmlpt)) == (4, 1)
-    due = sum(in_rotation(u, "2026-05", SHARE) for u in entries)
+    due = len(runs["2026-05", "rechecked"])
+    # The home pages (hubs: they lead to the columns) rest like the columns, spread over the
+    # three months by the portal's name: in May 义丰's is read, 南岗's rests.
+    homes = [k for k in ("义丰县人民政府", "南岗区人民政府") if not hub_rests(k, "/", "2026-05")]
+    assert homes == ["义丰县人民政府"]
     # Each LonSun column read: its shell and its first fragment (all known: the second is not
     # asked for); gkmlpt read: its shell and page 1 of the 年报 category; /zwgk/, a page of the
-    # home page's that holds no column, every run.
+    # home page's that leads to no column, every run.
     lists = 1 + 2 * len(read & set(lonsun)) + 2 * len(read & set(gkmlpt))
     got = kinds(requests, {path_of(u) for u in entries})
-    assert got == Counter({"robots": 2, "home": 2, "report": due, "list": lists})
+    assert got == Counter({"robots": 2, "home": len(homes), "report": due, "list": lists})
     assert sorted(path_of(c) for c in read) == sorted(p for _, _, p in requests if "/public/column/" in p
                                                       or p == "/gkmlpt/index")
-    # The numbers for this seed: 2 of 5 columns read, 5 re-checks of 71 reports: 14 requests
-    # where the first crawl made 91 or 92.
-    assert (len(read), due, len(requests)) == (2, 5, 14)
+    # The numbers for this seed: 2 of 5 columns read, 6 re-checks of 71 reports (71/12): 14
+    # requests where the first crawl made 91 or 92.
+    assert (len(read), due, len(requests)) == (2, 6, 14)
 
 
 def test_new_report_found_in_the_next_run_that_reads_its_column(resting):

@@ -20,11 +20,11 @@ import pickle
 import scrapy
 
 from crawler.recrawl import (ENTRY_CALLBACKS, DeltaFetchMiddleware, RecrawlMiddleware, callback_name, entries_by_column,
-                             known_entries, open_pages, validators)
+                             ensure_attachments, join_rotation, known_entries, open_pages, validators)
 
 from . import ITEMS, PREFIX, shared
 
-KNOWN = PREFIX + "known"  # hash: entry URL -> JSON [entry, sources, column]
+KNOWN = PREFIX + "known"  # hash: entry URL -> JSON [entry, sources, column, place in the rotation]
 COLUMNS = PREFIX + "known:columns"  # hash: column -> JSON [entry URL, …]
 VALIDATORS = PREFIX + "validators"  # hash: URL -> JSON [ETag, Last-Modified]
 OPEN_PAGES = PREFIX + "open-pages"  # set: report pages whose attachments are still owed
@@ -36,6 +36,8 @@ def publish(server, db, clean: set[str]) -> int:
     """Put what the re-crawl middlewares read from the archive into Redis; returns how many
     known entries there are."""
     server.delete(KNOWN, COLUMNS, VALIDATORS, OPEN_PAGES, CLEAN)
+    ensure_attachments(db)
+    join_rotation(db)
     known = known_entries(db)
     columns = entries_by_column(known)
 
