@@ -108,9 +108,10 @@ def test_every_report_rechecked_once_a_year(year_of_months):
         assert sum(1 for _, _, p in requests if p in paths) == due, month
         assert f"{due} known re-checked" in stdout
         counts.append(due)
-    # Balanced: each month re-checks its share, 117 reports in 12 months: 9 months of 10, 3 of 9
-    # (a hash of the URL against the month gave this world 6 to 15).
-    assert len(entries) == 117 and sorted(counts) == [9] * 3 + [10] * 9
+    # Balanced: each month re-checks its share, 109 reports in 12 months: 11 months of 9, one of
+    # 10, where a hash of the URL against the month gave the same reports 4 to 14.
+    assert len(entries) == 109 and sorted(counts) == [9] * 11 + [10]
+    assert [sum(in_rotation(u, m, SHARE) for u in entries) for m in MONTHS] == [9, 5, 14, 12, 8, 7, 4, 10, 8, 14, 11, 7]
 
 
 def test_a_month_reads_a_fraction_of_the_first_crawl(year_of_months):
@@ -240,9 +241,10 @@ def test_nothing_new_out_of_season_reads_only_the_columns_due(resting):
     assert (len(lonsun), len(gkmlpt)) == (4, 1)
     due = len(runs["2026-05", "rechecked"])
     # The home pages (hubs: they lead to the columns) rest like the columns, spread over the
-    # three months by the portal's name: in May 义丰's is read, 南岗's rests.
+    # three months by the portal's name: both rest in May and July, both are read in June.
     homes = [k for k in ("义丰县人民政府", "南岗区人民政府") if not hub_rests(k, "/", "2026-05")]
-    assert homes == ["义丰县人民政府"]
+    assert homes == []
+    assert [sum(p == "/" for _, _, p in runs[m][0]) for m in ("2026-05", "2026-06", "2026-07")] == [0, 2, 0]
     # Each LonSun column read: its shell and its first fragment (all known: the second is not
     # asked for); gkmlpt read: its shell and page 1 of the 年报 category; /zwgk/, a page of the
     # home page's that leads to no column, every run.
@@ -360,3 +362,74 @@ def test_a_list_in_oldest_first_order_is_read_to_its_end(tmp_path):
         stdout = run_xxgk(*crawl).stdout
         asked = [p for _, p in site.requests[start:]]
     assert asked == ["/robots.txt", "/list.html", "/list_2.html", "/r3.html"] and "1 new" in stdout
+
+
+# The re-check rotation ---------------------------------------------------------------------------
+def rotation_db(urls):
+    from crawler.recrawl import ensure_attachments
+
+    db = sqlite_utils.Database(memory=True)
+    db["sources"].create({"url": str, "entry_url": str, "entry": str, "column": str})
+    ensure_attachments(db)
+    add_sources(db, urls)
+    return db
+
+
+def add_sources(db, urls):
+    db["sources"].insert_all({"url": u, "entry_url": u, "entry": '["t", ""]', "column": "c"} for u in urls)
+
+
+def test_rotation_takes_exactly_its_share_each_month():
+    from crawler.recrawl import join_rotation
+
+    urls = [f"http://127.0.0.1:1/zfxxgknb/2025{i:04d}/t{i}.html" for i in range(335)]
+    db = rotation_db(urls)
+    assert join_rotation(db) == 335 and join_rotation(db) == 0
+    months = [f"2026-{m:02d}" for m in range(4, 13)] + [f"2027-{m:02d}" for m in range(1, 4)]
+    slices = [rechecks_due(db, m, SHARE) for m in months]
+    assert sorted(len(s) for s in slices) == [27] * 1 + [28] * 11  # 335 = 11 × 28 + 27
+    assert Counter(u for s in slices for u in s) == Counter({u: 1 for u in urls})
+    # A hash of each URL against the month (the columns' rotation) spreads the same reports unevenly.
+    by_hash = Counter(m for m in months for u in urls if in_rotation(u, m, SHARE))
+    assert max(by_hash.values()) - min(by_hash.values()) > 5
+    # Another share: 1/20 of them each month, each once in 20 months.
+    twenty = [f"{2026 + m // 12}-{m % 12 + 1:02d}" for m in range(20)]
+    assert sorted(len(rechecks_due(db, m, 0.05)) for m in twenty) == [16] * 5 + [17] * 15
+
+
+def test_reports_joining_never_delay_the_others():
+    """Reports join each month (many in January, a few after): each month still re-checks its
+    share of what is known, and no report goes more than 12 runs without a re-check, from the
+    run it joined."""
+    import random
+
+    from crawler.recrawl import join_rotation
+
+    rng = random.Random(13)
+    n = 0
+
+    def new(k):
+        nonlocal n
+        n += k
+        return [f"http://127.0.0.1:1/nb/{rng.getrandbits(40):x}/t{i}.html" for i in range(n - k, n)]
+
+    db = rotation_db(new(200))
+    joined: dict[str, int] = {}
+    checks: dict[str, list[int]] = {}
+    for t in range(48):  # four years of monthly runs from January 2026
+        month = f"{2026 + t // 12}-{t % 12 + 1:02d}"
+        join_rotation(db)
+        for (u,) in db.execute("select url from rechecks"):
+            joined.setdefault(u, t)
+        due = rechecks_due(db, month, SHARE)
+        assert len(due) in (len(joined) // 12, -(-len(joined) // 12)), month
+        for u in due:
+            checks.setdefault(u, []).append(t)
+        add_sources(db, new(40 if t % 12 == 0 else rng.randrange(0, 4)))
+    assert len(joined) > 400
+    for u, t0 in joined.items():
+        runs = [t0 - 1] + checks.get(u, [])  # the run before it joined: its fetch as a new report
+        # the first re-check within 12 runs of joining, then one every 12 runs exactly
+        assert runs[1] - runs[0] <= 12 if len(runs) > 1 else 47 - t0 < 12, u
+        assert all(b - a == 12 for a, b in zip(runs[1:], runs[2:])), u
+        assert 47 - runs[-1] < 12, u

@@ -212,7 +212,7 @@ def recrawls(tmp_path_factory, redis_url):
 
     import sqlite_utils
 
-    from crawler.recrawl import in_rotation
+    from crawler.recrawl import rechecks_due
 
     from .test_deltafetch import current, in_place
 
@@ -230,8 +230,8 @@ def recrawls(tmp_path_factory, redis_url):
         before = {(r.organ.name, r.year): current(db, r.organ.name, r.year) for r in changed}
         # A month whose share holds some of the corrected reports but not all of them.
         month = next(m for m in (f"2027-{i:02d}" for i in range(2, 13))
-                     if 0 < sum(in_rotation(v[2], m, 1 / 12) for v in before.values()) < len(before))
-        due = {k for k, v in before.items() if in_rotation(v[2], month, 1 / 12)}
+                     if 0 < sum(v[2] in rechecks_due(db, m) for v in before.values()) < len(before))
+        due = {k for k, v in before.items() if v[2] in rechecks_due(db, month)}
         corrected = crawl_both(sim, reg, single, dist, redis_url, month)
         found = {}
         for name, data in (("single", single), ("dist", dist)):
