@@ -241,18 +241,18 @@ class DeltaFetchMiddleware(_ArchiveReader):
         self.complete: set[str] = set()  # columns holding every report due (see complete_columns)
         # column URL -> the columns its page leads to: (URL, callback, cb_kwargs, a start request)
         self.children: dict[str, list[tuple[str, str, str, int]]] = {}
+        self.listing: set[str] = set()  # columns that list a known report (no hubs)
         self.remembering = False
 
     def load(self, archive):
         self.known = known_entries(archive.db)
         self.by_column = entries_by_column(self.known)
         self.digests = dict(archive.db.execute("select url, sha256 from sources where url = entry_url"))
+        self.listing = set(self.by_column)
         self.complete = complete_columns(archive.db, int(self.month[:4]) - 1)
         self.remembering = archive.db["list_columns"].exists()  # made by ensure_attachments
         if self.remembering:
-            for url, parent, callback, kwargs, start in archive.db.execute(
-                    "select url, parent, callback, kwargs, start from list_columns order by rowid"):
-                self.children.setdefault(parent, []).append((url, callback, kwargs, start))
+            self.children = list_columns(archive.db)
 
     # Columns at rest -----------------------------------------------------------------------------
     @staticmethod
@@ -266,7 +266,7 @@ class DeltaFetchMiddleware(_ArchiveReader):
     def is_hub(self, url: str) -> bool:
         """A page read before that leads to columns and lists no report itself: a home page, a
         政府信息公开 index. It rests like a complete column (see `resting`)."""
-        return bool(self.children.get(url)) and url not in self.by_column
+        return bool(self.children.get(url)) and url not in self.listing
 
     def resting(self, request, spider) -> bool:
         """A complete column, or a hub page, left unread in this run. A hub is read so that new
@@ -319,9 +319,14 @@ class DeltaFetchMiddleware(_ArchiveReader):
             self.children.setdefault(parent, []).append(row[:1] + row[2:])
             known.add(r.url)
             rows.append(row)
-        if rows and self.writer is not None and self.remembering:
-            self.writer.executemany("insert into list_columns (url, parent, callback, kwargs, start) values (?, ?, ?, ?, ?)"
-                                    " on conflict(url, parent) do nothing", rows)
+        if rows and self.remembering:
+            self.keep_columns(rows)
+
+    def keep_columns(self, rows: list[tuple]) -> None:
+        """Store rows of `list_columns` (through the crawl's writer; a distributed worker hands
+        them to the crawl's writer through Redis)."""
+        if self.writer is not None:
+            self.writer.executemany(KEEP_COLUMNS, rows)
 
     async def process_start(self, start):
         async for r in start:
@@ -563,6 +568,19 @@ def entries_by_column(known: dict[str, tuple]) -> dict[str, list[str]]:
         if column:
             columns.setdefault(column, []).append(url)
     return columns
+
+
+KEEP_COLUMNS = ("insert into list_columns (url, parent, callback, kwargs, start) values (?, ?, ?, ?, ?)"
+                " on conflict(url, parent) do nothing")
+
+
+def list_columns(db) -> dict[str, list[tuple[str, str, str, int]]]:
+    """Parent page -> the columns its page led to: (URL, callback, cb_kwargs as JSON, start)."""
+    children: dict[str, list[tuple[str, str, str, int]]] = {}
+    for url, parent, callback, kwargs, start in db.execute(
+            "select url, parent, callback, kwargs, start from list_columns order by rowid"):
+        children.setdefault(parent, []).append((url, callback, kwargs, start))
+    return children
 
 
 def validators(db) -> dict[str, tuple[str | None, str | None]]:
