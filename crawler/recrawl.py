@@ -242,6 +242,7 @@ class DeltaFetchMiddleware(_ArchiveReader):
         # column URL -> the columns its page leads to: (URL, callback, cb_kwargs, a start request)
         self.children: dict[str, list[tuple[str, str, str, int]]] = {}
         self.listing: set[str] = set()  # columns that list a known report (no hubs)
+        self.led_to: set[str] = set()  # pages some page led to in an earlier run
         self.remembering = False
 
     def load(self, archive):
@@ -252,7 +253,12 @@ class DeltaFetchMiddleware(_ArchiveReader):
         self.complete = complete_columns(archive.db, int(self.month[:4]) - 1)
         self.remembering = archive.db["list_columns"].exists()  # made by ensure_attachments
         if self.remembering:
-            self.children = list_columns(archive.db)
+            self.remembered(list_columns(archive.db))
+
+    def remembered(self, children: dict[str, list[tuple[str, str, str, int]]]) -> None:
+        """The columns each page led to in earlier runs (table list_columns)."""
+        self.children = children
+        self.led_to = {row[0] for rows in children.values() for row in rows}
 
     # Columns at rest -----------------------------------------------------------------------------
     @staticmethod
@@ -264,9 +270,10 @@ class DeltaFetchMiddleware(_ArchiveReader):
         return None
 
     def is_hub(self, url: str) -> bool:
-        """A page read before that leads to columns and lists no report itself: a home page, a
-        政府信息公开 index. It rests like a complete column (see `resting`)."""
-        return bool(self.children.get(url)) and url not in self.listing
+        """A page read before that lists no report itself: a home page, a 政府信息公开 index
+        that leads to the columns, or one that led nowhere. It rests like a complete column
+        (see `resting`)."""
+        return url not in self.listing and (bool(self.children.get(url)) or url in self.led_to)
 
     def resting(self, request, spider) -> bool:
         """A complete column, or a hub page, left unread in this run. A hub is read so that new

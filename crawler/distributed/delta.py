@@ -112,8 +112,8 @@ class RedisDeltaFetchMiddleware(_FromRedis, DeltaFetchMiddleware):
         self.cache: dict[str, tuple | None] = {}
         self.complete = {c.decode() for c in self.server.smembers(COMPLETE)}
         self.listing = {c.decode() for c in self.server.hkeys(COLUMNS)}
-        self.children = {p.decode(): [tuple(r) for r in json.loads(raw)]
-                         for p, raw in self.server.hgetall(LIST_COLUMNS).items()}
+        self.remembered({p.decode(): [tuple(r) for r in json.loads(raw)]
+                         for p, raw in self.server.hgetall(LIST_COLUMNS).items()})
         self.remembering = True
 
     def keep_columns(self, rows: list[tuple]) -> None:
