@@ -115,7 +115,7 @@ def due(seq: int | None, url: str, month: str, share: float) -> bool:
     """Whether the known report at `url`, at place `seq` of the re-check rotation (table
     `rechecks`, `join_rotation`), is re-checked in the run of `month`. Places are consecutive
     numbers, so each month takes exactly its share (the count of places ≡ the month, mod the
-    rotation): ceil or floor of N/12 by default, where a hash of each URL gave 22 to 40 of 332
+    rotation): ceil or floor of N/12 by default, where a hash of each URL gave 22 to 40 of 335
     reports. A place never changes, so every report is re-checked once in any `rotation`
     consecutive monthly runs, however many reports join after it."""
     n = rotation(share)
@@ -242,7 +242,6 @@ class DeltaFetchMiddleware(_ArchiveReader):
         # column URL -> the columns its page leads to: (URL, callback, cb_kwargs, a start request)
         self.children: dict[str, list[tuple[str, str, str, int]]] = {}
         self.listing: set[str] = set()  # columns that list a known report (no hubs)
-        self.led_to: set[str] = set()  # pages some page led to in an earlier run
         self.remembering = False
 
     def load(self, archive):
@@ -258,7 +257,6 @@ class DeltaFetchMiddleware(_ArchiveReader):
     def remembered(self, children: dict[str, list[tuple[str, str, str, int]]]) -> None:
         """The columns each page led to in earlier runs (table list_columns)."""
         self.children = children
-        self.led_to = {row[0] for rows in children.values() for row in rows}
 
     # Columns at rest -----------------------------------------------------------------------------
     @staticmethod
@@ -270,10 +268,11 @@ class DeltaFetchMiddleware(_ArchiveReader):
         return None
 
     def is_hub(self, url: str) -> bool:
-        """A page read before that lists no report itself: a home page, a 政府信息公开 index
-        that leads to the columns, or one that led nowhere. It rests like a complete column
-        (see `resting`)."""
-        return url not in self.listing and (bool(self.children.get(url)) or url in self.led_to)
+        """A page that led to columns and lists no report itself: a home page, a 政府信息公开
+        index. It rests like a complete column (see `resting`). A page that led nowhere is read
+        every run: what is recorded cannot tell it from an empty 年报 column, or from a town's
+        column whose reports are all filed under the county's aggregate column."""
+        return bool(self.children.get(url)) and url not in self.listing
 
     def resting(self, request, spider) -> bool:
         """A complete column, or a hub page, left unread in this run. A hub is read so that new
