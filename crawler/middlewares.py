@@ -16,11 +16,11 @@ import logging
 import re
 
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
-from scrapy.exceptions import IgnoreRequest
-from scrapy.http import Response
 
 log = logging.getLogger(__name__)
 
