@@ -27,7 +27,7 @@ import tempfile
 import time
 from collections import Counter
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -49,8 +49,9 @@ def crawl(registry: Path, data: Path, month: str, *extra: str) -> tuple[float, s
 
 
 def path_of(url: str) -> str:
+    """A URL's path and query, percent-decoded (the archive keeps some as linked, in Chinese)."""
     parts = urlsplit(url)
-    return parts.path + (f"?{parts.query}" if parts.query else "")
+    return unquote(parts.path + (f"?{parts.query}" if parts.query else ""))
 
 
 def breakdown(requests: list, data: Path, not_modified: int, show: bool = False) -> Counter:
@@ -60,9 +61,12 @@ def breakdown(requests: list, data: Path, not_modified: int, show: bool = False)
     db = sqlite3.connect(data / DB_NAME)
     entries = {path_of(u) for (u,) in db.execute("select distinct entry_url from sources where entry_url is not null")}
     files = {path_of(u) for (u,) in db.execute("select url from sources")} - entries
+    # Attachments as linked (a Hanweb downfile.jsp answers with a redirect to the stored file).
+    files |= {path_of(u) for (u,) in db.execute("select url from attachments")} - entries
     db.close()
     kinds, asked = Counter(), Counter()
     for key, method, path in requests:
+        path = unquote(path)
         asked[(key, method, path)] += 1
         if asked[(key, method, path)] > 1:
             kinds["repeats of a request"] += 1

@@ -18,5 +18,6 @@ class ReportItem(scrapy.Item):
     portal = scrapy.Field()  # the registry entry of the portal it came from: dict with name, code
     # (行政区划代码), level, parent, platform (None for a bare URL crawl)
     parsed = scrapy.Field()  # archive.report.ParsedReport, set by ParsePipeline
+    sha256 = scrapy.Field()  # the body's SHA-256 when a re-check computed it already (crawler/recrawl.py)
 
     REQUIRED = ("url", "title", "body", "fetched_at")

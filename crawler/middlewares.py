@@ -4,7 +4,9 @@
   WAF 405 (`NWAF`, 事件ID) or a wzws cookie challenge marks the portal blocked with its reason and
   stops its crawl; a soft 404 (HTTP 200 saying 页面不存在) is a failure of that URL.
 - `RobotsMiddleware`: Scrapy's robots.txt handling, except that 401/403 on robots.txt means
-  refusal (Scrapy would read the error page as an empty robots.txt, allowing everything).
+  refusal (Scrapy would read the error page as an empty robots.txt, allowing everything), and
+  that every request waiting for a host's robots.txt is checked against it (Scrapy 2.19 hands
+  the parser to the first waiter only: the others were let through unchecked).
 - `BackoffMiddleware`: a retried request waits longer each time before it is sent again.
 """
 from __future__ import annotations
@@ -16,6 +18,9 @@ import re
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
+from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet.defer import Deferred
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +105,26 @@ class RobotsMiddleware(RobotsTxtMiddleware):
         logger = logging.getLogger("scrapy.downloadermiddlewares.robotstxt")
         if _one_line not in logger.filters:
             logger.addFilter(_one_line)
+
+    async def robot_parser(self, request):
+        # While robots.txt is being fetched, Scrapy's parser slot is a Deferred that each waiting
+        # request awaits through Deferred.asFuture, which passes the parser to the first waiter
+        # and None to the next ones, and None means "allowed": a portal whose first requests go
+        # out together (several start URLs, a re-crawl's columns at once) had all but one of
+        # them let through unchecked. Each waiter here reads the parser once it is stored.
+        netloc = urlparse_cached(request).netloc
+        pending = self._parsers.get(netloc)
+        if not isinstance(pending, Deferred):
+            return await super().robot_parser(request)
+        ready: Deferred = Deferred()
+
+        def stored(result):
+            ready.callback(None)
+            return result  # the chain goes on unchanged for the other waiters
+
+        pending.addBoth(stored)
+        await maybe_deferred_to_future(ready)
+        return self._parsers.get(netloc)
 
     async def _parse_robots(self, response, netloc, request):
         if response.status in (401, 403):

@@ -115,7 +115,8 @@ class Responses:
         return {"parsed": a["parsed"], "url": a["url"], "body": a["body"], "status": status, "headers": headers,
                 "fetched_at": a["fetched_at"], "published": a.get("published"), "site": a.get("site"),
                 "column": a.get("column"), "portal": a.get("portal"), "etag": validator("etag"),
-                "last_modified": validator("last-modified"), "via": via, "entry": tuple(entry) if entry else None}
+                "last_modified": validator("last-modified"), "via": via, "entry": tuple(entry) if entry else None,
+                "digest": a.get("sha256")}
 
 
 class StorePipeline(_Pipeline):

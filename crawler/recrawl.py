@@ -9,18 +9,22 @@ A page whose dated entries are not newest first does not stop the reading. Where
 are fetched by script (LonSun fragments, gkmlpt's JSON), the spider asks for them one at a time
 in such a re-crawl (`PortalSpider.lazy_paging`), so the same cut applies.
 So that a silent correction at the same URL is still found, each run re-checks a rotating share
-of the known reports (`--verify-share`, 1/12 by default: each report is re-checked once in any
-12 consecutive monthly runs, chosen by a hash of its URL against the run's month); `--verify`
-re-checks all of them and reads every list page.
+of the known reports (`--verify-share`, 1/12 by default): each known report has a place in the
+rotation (table `rechecks`, consecutive numbers given once, in the order of a hash of the URL,
+to the reports of each run as they join), and the run of a month re-checks the places ≡ the
+month (mod 12): exactly its share, and each report once in any 12 consecutive monthly runs
+however many join. `--verify` re-checks all of them and reads every list page.
 
 Columns at rest: reports for a year are due by 31 January of the next (条例 第五十条). Outside
 January-March, a column that holds the report for the year before of every organ it held one for
 the year before that (`complete_columns`) is read in one monthly run of LIST_ROTATION (3), chosen
 by a hash of its URL; in the other runs its known reports count as seen (those due for
 re-checking are asked for directly) and the columns its page leads to (table `list_columns`) are
-asked for as if it had been read. New columns, columns still missing a report, every column in
-January-March, `--verify` and `--every-list` read every column. The price: a report posted late
-into a complete column is found up to two monthly runs later.
+asked for as if it had been read. A hub (a home page, a 政府信息公开 index: a page that led to
+columns and lists no report) rests the same way: new columns appear with new reports. New
+columns, columns still missing a report, every column and hub in January-March, `--verify` and
+`--every-list` read every column. The price: a report posted late into a complete column, or a
+column added out of season, is found up to two monthly runs later.
 
 A report that is fetched again is asked for conditionally (If-None-Match / If-Modified-Since,
 where the portal gave an ETag or Last-Modified); a 304 counts as seen and nothing is
@@ -50,6 +54,7 @@ from scrapy.exceptions import IgnoreRequest
 
 from archive.store import Archive, now
 from crawler import writer
+from crawler.items import ReportItem
 
 log = logging.getLogger(__name__)
 
@@ -86,16 +91,55 @@ def rotation(share: float) -> int:
     return max(1, round(1 / share)) if share > 0 else 0
 
 
+def month_index(month: str) -> int:
+    year, mon = map(int, month.split("-"))
+    return year * 12 + mon - 1
+
+
+def _hash_slot(url: str) -> int:
+    """A stable number for a URL: its path and query hashed, not its host, so that a portal that
+    moves host keeps its place."""
+    parts = urlsplit(url)
+    return int(hashlib.sha1(f"{parts.path}?{parts.query}".encode("utf-8")).hexdigest()[:8], 16)
+
+
 def in_rotation(url: str, month: str, share: float) -> bool:
-    """Whether the report at `url` is re-checked in the run of `month` (YYYY-MM). The URL's path
-    and query are hashed, not its host, so a portal that moves host keeps its rotation."""
+    """Whether `url` falls in the run of `month` (YYYY-MM) of a rotation by hash: one in
+    round(1/share) months. Used for the columns at rest, and for a report that has no place in
+    the re-check rotation yet (see `due`)."""
+    n = rotation(share)
+    return n > 0 and month_index(month) % n == _hash_slot(url) % n
+
+
+def due(seq: int | None, url: str, month: str, share: float) -> bool:
+    """Whether the known report at `url`, at place `seq` of the re-check rotation (table
+    `rechecks`, `join_rotation`), is re-checked in the run of `month`. Places are consecutive
+    numbers, so each month takes exactly its share (the count of places ≡ the month, mod the
+    rotation): ceil or floor of N/12 by default, where a hash of each URL gave 22 to 40 of 335
+    reports. A place never changes, so every report is re-checked once in any `rotation`
+    consecutive monthly runs, however many reports join after it."""
     n = rotation(share)
     if n == 0:
         return False
-    parts = urlsplit(url)
-    slot = int(hashlib.sha1(f"{parts.path}?{parts.query}".encode("utf-8")).hexdigest()[:8], 16) % n
-    year, mon = map(int, month.split("-"))
-    return (year * 12 + mon - 1) % n == slot
+    if seq is None:
+        return in_rotation(url, month, share)
+    return month_index(month) % n == seq % n
+
+
+def join_rotation(db) -> int:
+    """Give each known report (entry URL) not yet in the re-check rotation the next places, in
+    the order of a stable hash of its URL (so the reports that join in one run spread over the
+    months). Run once at the start of a crawl, by the process that holds the archive; returns
+    how many joined."""
+    have = {u for (u,) in db.execute("select url from rechecks")}
+    new = sorted({u for (u,) in db.execute("select distinct entry_url from sources where entry_url is not null")} - have,
+                 key=lambda u: (_hash_slot(u), u))
+    if not new:
+        return 0
+    (top,) = db.execute("select coalesce(max(seq), -1) from rechecks").fetchone()
+    with db.conn:
+        db.conn.executemany("insert into rechecks (url, seq) values (?, ?)", [(u, top + 1 + i) for i, u in enumerate(new)])
+    return len(new)
 
 
 def complete_columns(db, latest: int) -> set[str]:
@@ -112,6 +156,19 @@ def complete_columns(db, latest: int) -> set[str]:
 def column_rests(column: str, month: str) -> bool:
     """Whether a complete column is left unread in the run of `month` (outside the season)."""
     return int(month[5:7]) not in SEASON and not in_rotation(column, month, 1 / LIST_ROTATION)
+
+
+def hub_rests(portal: str, url: str, month: str) -> bool:
+    """Whether a hub page of `portal` (its registry name) is left unread in the run of `month`.
+    Home pages share their path ("/"): the portal's name spreads them over the three months, so
+    that no month reads them all."""
+    parts = urlsplit(url)
+    return column_rests(f"{portal}{parts.path}?{parts.query}", month)
+
+
+def portal_name(spider, url: str) -> str:
+    """The registry name of the spider's portal; for a bare URL crawl, the host."""
+    return (getattr(spider, "portal", None) or {}).get("name") or urlsplit(url).netloc
 
 
 def this_month() -> str:
@@ -173,8 +230,9 @@ class DeltaFetchMiddleware(_ArchiveReader):
         self.share = s.getfloat("XXGK_VERIFY_SHARE", DEFAULT_SHARE)
         self.month = s.get("XXGK_MONTH") or this_month()
         self.resume = set(s.getlist("XXGK_RESUME_URLS"))
-        # entry URL -> (its list entry, how many archived sources it leads to, its column)
-        self.known: dict[str, tuple[str, int, str | None]] = {}
+        # entry URL -> (its list entry, how many archived sources it leads to, its column, its
+        # place in the re-check rotation)
+        self.known: dict[str, tuple[str, int, str | None, int | None]] = {}
         self.by_column: dict[str, list[str]] = {}  # column -> the entry URLs of self.known listed there
         self.cut: set[str] = set()  # columns whose later pages were not read
         self.handled: set[str] = set()  # entry URLs met in this run's lists
@@ -183,18 +241,22 @@ class DeltaFetchMiddleware(_ArchiveReader):
         self.complete: set[str] = set()  # columns holding every report due (see complete_columns)
         # column URL -> the columns its page leads to: (URL, callback, cb_kwargs, a start request)
         self.children: dict[str, list[tuple[str, str, str, int]]] = {}
+        self.listing: set[str] = set()  # columns that list a known report (no hubs)
         self.remembering = False
 
     def load(self, archive):
         self.known = known_entries(archive.db)
         self.by_column = entries_by_column(self.known)
         self.digests = dict(archive.db.execute("select url, sha256 from sources where url = entry_url"))
+        self.listing = set(self.by_column)
         self.complete = complete_columns(archive.db, int(self.month[:4]) - 1)
         self.remembering = archive.db["list_columns"].exists()  # made by ensure_attachments
         if self.remembering:
-            for url, parent, callback, kwargs, start in archive.db.execute(
-                    "select url, parent, callback, kwargs, start from list_columns order by rowid"):
-                self.children.setdefault(parent, []).append((url, callback, kwargs, start))
+            self.remembered(list_columns(archive.db))
+
+    def remembered(self, children: dict[str, list[tuple[str, str, str, int]]]) -> None:
+        """The columns each page led to in earlier runs (table list_columns)."""
+        self.children = children
 
     # Columns at rest -----------------------------------------------------------------------------
     @staticmethod
@@ -205,10 +267,24 @@ class DeltaFetchMiddleware(_ArchiveReader):
             return request.url
         return None
 
+    def is_hub(self, url: str) -> bool:
+        """A page that led to columns and lists no report itself: a home page, a 政府信息公开
+        index. It rests like a complete column (see `resting`). A page that led nowhere is read
+        every run: what is recorded cannot tell it from an empty 年报 column, or from a town's
+        column whose reports are all filed under the county's aggregate column."""
+        return bool(self.children.get(url)) and url not in self.listing
+
     def resting(self, request, spider) -> bool:
+        """A complete column, or a hub page, left unread in this run. A hub is read so that new
+        columns are found; they appear with new reports (a year's sub-column, a new town's
+        column: portal-evidence §1.1), so from April to December a hub is read in one run of
+        three, as a complete column is, and its columns are asked for as it last listed them."""
         column = self.column_of(request)
-        return (column is not None and column in self.complete and not self.every_list and not self.verify_all
-                and getattr(spider, "xxgk_trusted", False) and column_rests(column, self.month))
+        if column is None or self.every_list or self.verify_all or not getattr(spider, "xxgk_trusted", False):
+            return False
+        if column in self.complete:
+            return column_rests(column, self.month)
+        return self.is_hub(column) and hub_rests(portal_name(spider, column), column, self.month)
 
     def rest(self, request, spider) -> list:
         """A complete column not read this run: its known reports count as seen (those due for
@@ -218,10 +294,13 @@ class DeltaFetchMiddleware(_ArchiveReader):
         if column in self.cut:
             return []
         self.cut.add(column)
-        self._stat("xxgk/columns_resting")
         self._stat("xxgk/list_pages_skipped")
-        if hasattr(spider, "column_seen"):
-            spider.column_seen()
+        if self.is_hub(column):
+            self._stat("xxgk/hubs_resting")
+        else:
+            self._stat("xxgk/columns_resting")
+            if hasattr(spider, "column_seen"):
+                spider.column_seen()
         out = self._due(column, set(), getattr(spider, getattr(spider, "entry_callback", "parse_article")), spider)
         for url, callback, kwargs, start in self.children.get(column, ()):
             if url in self.cut:
@@ -246,9 +325,14 @@ class DeltaFetchMiddleware(_ArchiveReader):
             self.children.setdefault(parent, []).append(row[:1] + row[2:])
             known.add(r.url)
             rows.append(row)
-        if rows and self.writer is not None and self.remembering:
-            self.writer.executemany("insert into list_columns (url, parent, callback, kwargs, start) values (?, ?, ?, ?, ?)"
-                                    " on conflict(url, parent) do nothing", rows)
+        if rows and self.remembering:
+            self.keep_columns(rows)
+
+    def keep_columns(self, rows: list[tuple]) -> None:
+        """Store rows of `list_columns` (through the crawl's writer; a distributed worker hands
+        them to the crawl's writer through Redis)."""
+        if self.writer is not None:
+            self.writer.executemany(KEEP_COLUMNS, rows)
 
     async def process_start(self, start):
         async for r in start:
@@ -260,11 +344,11 @@ class DeltaFetchMiddleware(_ArchiveReader):
 
     # What is known of a report, looked up through these two (a distributed worker, which has no
     # archive, asks Redis: crawler/distributed/delta.py).
-    def lookup(self, url: str) -> tuple[str, int, str | None] | None:
+    def lookup(self, url: str) -> tuple[str, int, str | None, int | None] | None:
         return self.known.get(url)
 
     def column_entries(self, column: str):
-        """(entry URL, (entry, sources, column)) of the known reports listed in `column`."""
+        """(entry URL, (entry, sources, column, place)) of the known reports listed in `column`."""
         return ((url, self.known[url]) for url in self.by_column.get(column, ()))
 
     def _stat(self, name: str, n: int = 1) -> None:
@@ -292,8 +376,11 @@ class DeltaFetchMiddleware(_ArchiveReader):
         entry = response.meta.get("xxgk_entry")
         kept, entries, unchanged, dates = [], 0, 0, []
         same_page = self._page_unchanged(response)
+        digest = response.meta.get("xxgk_sha256")
         for r in out:
             if not isinstance(r, scrapy.Request):
+                if digest and isinstance(r, ReportItem) and r.get("body") is response.body:
+                    r["sha256"] = digest
                 kept.append(r)
                 continue
             name = callback_name(r)
@@ -323,7 +410,7 @@ class DeltaFetchMiddleware(_ArchiveReader):
             unchanged += 1
             if not first:
                 continue  # listed twice (a town's report in its county's column too): counted once
-            if self.verify_all or in_rotation(r.url, self.month, self.share):
+            if self.verify_all or due(known[3], r.url, self.month, self.share):
                 self._stat("xxgk/reports_verified")
                 kept.append(r)
                 continue
@@ -360,7 +447,11 @@ class DeltaFetchMiddleware(_ArchiveReader):
         if callback_name(response.request) not in ENTRY_CALLBACKS or response.url in self.open_pages:
             return False
         digest = self.digests.get(response.url)
-        return digest is not None and hashlib.sha256(response.body).hexdigest() == digest
+        if digest is None:
+            return False
+        body = hashlib.sha256(response.body).hexdigest()
+        response.meta["xxgk_sha256"] = body  # for the page's item: the writer need not hash it again
+        return body == digest
 
     def _skip(self, url: str, sources: int) -> None:
         self._stat("xxgk/reports_known", sources)
@@ -371,20 +462,20 @@ class DeltaFetchMiddleware(_ArchiveReader):
         """The known reports of a column whose later pages are not read: those due for
         re-checking this month are asked for directly, as their list entry said; the others
         count as seen, as if listed unchanged."""
-        due = []
-        for url, (entry, n, _column) in self.column_entries(column):
+        asked = []
+        for url, (entry, n, _column, seq) in self.column_entries(column):
             if url in listed or url in self.handled:
                 continue
             self.handled.add(url)
-            if not in_rotation(url, self.month, self.share) and url not in self.open_pages:
+            if not due(seq, url, self.month, self.share) and url not in self.open_pages:
                 self._skip(url, n)
                 continue
             title, published = json.loads(entry)
             self._stat("xxgk/reports_verified")
-            due.append(scrapy.Request(url, callback, errback=spider.on_error,
-                                      cb_kwargs={"title": title, "published": published or None, "column": column},
-                                      meta={"xxgk_entry": (url, entry)}))
-        return due
+            asked.append(scrapy.Request(url, callback, errback=spider.on_error,
+                                        cb_kwargs={"title": title, "published": published or None, "column": column},
+                                        meta={"xxgk_entry": (url, entry)}))
+        return asked
 
 
 class RecrawlMiddleware(_ArchiveReader):
@@ -461,21 +552,41 @@ class RecrawlMiddleware(_ArchiveReader):
         return response
 
 
-def known_entries(db) -> dict[str, tuple[str, int, str | None]]:
-    """Entry URL -> (its list entry, how many archived sources it leads to, its column)."""
-    return {url: (entry, n, column) for url, entry, n, column in db.execute(
-        "select entry_url, entry, count(*), max([column]) from sources where entry_url is not null"
-        " and entry is not null group by entry_url")}
+def known_entries(db) -> dict[str, tuple[str, int, str | None, int | None]]:
+    """Entry URL -> (its list entry, how many archived sources it leads to, its column, its place
+    in the re-check rotation)."""
+    return {url: (entry, n, column, seq) for url, entry, n, column, seq in db.execute(
+        "select s.entry_url, s.entry, count(*), max(s.[column]), r.seq from sources s"
+        " left join rechecks r on r.url = s.entry_url where s.entry_url is not null"
+        " and s.entry is not null group by s.entry_url")}
 
 
-def entries_by_column(known: dict[str, tuple[str, int, str | None]]) -> dict[str, list[str]]:
+def rechecks_due(db, month: str, share: float = DEFAULT_SHARE) -> set[str]:
+    """The entry URLs whose re-check falls in the run of `month` (as `due` decides)."""
+    return {url for url, (_e, _n, _c, seq) in known_entries(db).items() if due(seq, url, month, share)}
+
+
+def entries_by_column(known: dict[str, tuple]) -> dict[str, list[str]]:
     """Column -> the entry URLs listed in it, of `known_entries`: a column cut short looks up its
     own entries, not every known report's."""
     columns: dict[str, list[str]] = {}
-    for url, (_entry, _n, column) in known.items():
+    for url, (_entry, _n, column, _seq) in known.items():
         if column:
             columns.setdefault(column, []).append(url)
     return columns
+
+
+KEEP_COLUMNS = ("insert into list_columns (url, parent, callback, kwargs, start) values (?, ?, ?, ?, ?)"
+                " on conflict(url, parent) do nothing")
+
+
+def list_columns(db) -> dict[str, list[tuple[str, str, str, int]]]:
+    """Parent page -> the columns its page led to: (URL, callback, cb_kwargs as JSON, start)."""
+    children: dict[str, list[tuple[str, str, str, int]]] = {}
+    for url, parent, callback, kwargs, start in db.execute(
+            "select url, parent, callback, kwargs, start from list_columns order by rowid"):
+        children.setdefault(parent, []).append((url, callback, kwargs, start))
+    return children
 
 
 def validators(db) -> dict[str, tuple[str | None, str | None]]:
@@ -495,6 +606,9 @@ def ensure_attachments(db) -> None:
         # column at rest does not hide them.
         db.execute("create table if not exists list_columns (url text not null, parent text not null,"
                    " callback text not null, kwargs text not null, start integer not null, primary key (url, parent))")
+    if not db["rechecks"].exists():
+        # Each known report's place in the re-check rotation (see `due`), given once.
+        db.execute("create table if not exists rechecks (url text primary key, seq integer not null unique)")
     if not db["attachments"].exists():
         db["attachments"].create({"url": str, "page_url": str, "state": str, "reason": str, "run_id": int, "at": str},
                                  pk="url", not_null={"url"})

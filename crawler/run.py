@@ -20,7 +20,7 @@ from archive.lock import DataLock
 from archive.store import Archive, host_of
 
 from . import monitor
-from .recrawl import ensure_attachments
+from .recrawl import ensure_attachments, join_rotation
 from .registry import bare_entry
 
 log = logging.getLogger(__name__)
@@ -161,6 +161,7 @@ def _run_crawl(urls, data_dir: Path, polite: bool, quiet: bool, portals, timeout
     entries += [bare_entry(us) for us in by_host.values()]
     archive = Archive(data_dir)
     ensure_attachments(archive.db)  # before any writer holds a batch open
+    join_rotation(archive.db)  # the reports the last run archived take their places among the re-checks
     run_id = archive.start_run([u for e in entries for u in e["start_urls"]])
     resume = archive.resume_urls(run_id)
     if resume:

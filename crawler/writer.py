@@ -67,8 +67,10 @@ class ArchiveWriter:
         if self.pending:
             self.flush()
 
-    def store(self, parsed, *, url: str, body: bytes, status: int, headers, fetched_at: str, **kw) -> str:
-        snapshot, digest = None, sha256(body)  # hashed once for the snapshot and the store
+    def store(self, parsed, *, url: str, body: bytes, status: int, headers, fetched_at: str,
+              digest: str | None = None, **kw) -> str:
+        # Hashed once for the snapshot and the store (a re-check's page was hashed by delta-fetch).
+        snapshot, digest = None, digest or sha256(body)
         if self.archive.known_digest(url) != digest:
             snapshot = self.snapshots.write(url, body, status=status, headers=headers, fetched_at=fetched_at,
                                             sync=False, digest=digest)

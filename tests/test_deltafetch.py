@@ -10,7 +10,7 @@ import pytest
 import sqlite_utils
 
 from archive.store import DB_NAME
-from crawler.recrawl import in_rotation
+from crawler.recrawl import due as rotation_due, in_rotation, rechecks_due
 from crawler.registry import dump
 from crawler.simulator.server import Simulator
 
@@ -76,9 +76,11 @@ def test_five_percent_changed_in_place(year_of_months):
 
 def test_each_correction_found_in_its_month(year_of_months):
     *_, changed, before, months, data = year_of_months
+    db = sqlite_utils.Database(data / DB_NAME)
     found_so_far = set()
     for month, _, stdout, found in months:
-        due = {k for k, (_, _, url) in before.items() if in_rotation(url, month, SHARE)}
+        rechecked = rechecks_due(db, month, SHARE)
+        due = {k for k, (_, _, url) in before.items() if url in rechecked}
         assert found - found_so_far == due, month
         assert f"{len(due)} corrected (new version)" in stdout if due else "corrected" not in stdout
         found_so_far = found
@@ -95,14 +97,21 @@ def test_corrections_archived_as_second_versions(year_of_months):
 
 
 def test_every_report_rechecked_once_a_year(year_of_months):
-    _, entries, _, _, _, months, _ = year_of_months
+    _, entries, _, _, _, months, data = year_of_months
+    db = sqlite_utils.Database(data / DB_NAME)
     asked = Counter(p for _, requests, _, _ in months for _, method, p in requests)
     paths = {urlsplit(u).path + (f"?{urlsplit(u).query}" if urlsplit(u).query else "") for u in entries}
     assert {p: asked[p] for p in paths} == {p: 1 for p in paths}
+    counts = []
     for month, requests, stdout, _ in months:
-        due = sum(in_rotation(u, month, SHARE) for u in entries)
+        due = len(rechecks_due(db, month, SHARE))
         assert sum(1 for _, _, p in requests if p in paths) == due, month
         assert f"{due} known re-checked" in stdout
+        counts.append(due)
+    # Balanced: each month re-checks its share, 109 reports in 12 months: 11 months of 9, one of
+    # 10, where a hash of the URL against the month gave the same reports 4 to 14.
+    assert len(entries) == 109 and sorted(counts) == [9] * 11 + [10]
+    assert [sum(in_rotation(u, m, SHARE) for u in entries) for m in MONTHS] == [9, 5, 14, 12, 8, 7, 4, 10, 8, 14, 11, 7]
 
 
 def test_a_month_reads_a_fraction_of_the_first_crawl(year_of_months):
@@ -192,6 +201,7 @@ def resting(tmp_path_factory):
             columns = {c for (c,) in db.execute("select distinct [column] from sources")}
             archived = set(db.execute("select organ, year from reports").fetchall())
             runs[month] = (sim.requests[start:], p.stdout, entries, columns, archived)
+            runs[month, "rechecked"] = rechecks_due(db, month, SHARE)
 
         run("2026-01")  # the first crawl: every town holds 2019-2025, the county 2008-2025
         run("2026-05")  # nothing new
@@ -220,7 +230,7 @@ def test_column_rotation_reads_each_column_once_in_three_months():
 
 
 def test_nothing_new_out_of_season_reads_only_the_columns_due(resting):
-    from crawler.recrawl import column_rests
+    from crawler.recrawl import column_rests, hub_rests
 
     runs, *_ = resting
     requests, stdout, entries, columns, _ = runs["2026-05"]
@@ -229,18 +239,26 @@ def test_nothing_new_out_of_season_reads_only_the_columns_due(resting):
     lonsun = [c for c in columns if "/public/column/" in c]
     gkmlpt = [c for c in columns if c.endswith("/gkmlpt/index")]
     assert (len(lonsun), len(gkmlpt)) == (4, 1)
-    due = sum(in_rotation(u, "2026-05", SHARE) for u in entries)
+    due = len(runs["2026-05", "rechecked"])
+    # The home pages (hubs: they lead to the columns) rest like the columns, spread over the
+    # three months by the portal's name: both rest in May and July, both are read in June. The
+    # columns they lead to are asked for all the same; so is /zwgk/, a page of 南岗's home page
+    # that led to no column (it cannot be told from an empty column), in every run.
+    homes = [k for k in ("义丰县人民政府", "南岗区人民政府") if not hub_rests(k, "/", "2026-05")]
+    assert homes == []
+    assert [sum(p == "/" for _, _, p in runs[m][0]) for m in ("2026-05", "2026-06", "2026-07")] == [0, 2, 0]
+    assert [sum(p == "/zwgk/" for _, _, p in runs[m][0]) for m in ("2026-05", "2026-06", "2026-07")] == [1, 1, 1]
     # Each LonSun column read: its shell and its first fragment (all known: the second is not
-    # asked for); gkmlpt read: its shell and page 1 of the 年报 category; /zwgk/, a page of the
-    # home page's that holds no column, every run.
+    # asked for); gkmlpt read: its shell and page 1 of the 年报 category; /zwgk/.
     lists = 1 + 2 * len(read & set(lonsun)) + 2 * len(read & set(gkmlpt))
     got = kinds(requests, {path_of(u) for u in entries})
-    assert got == Counter({"robots": 2, "home": 2, "report": due, "list": lists})
+    assert got == Counter({"robots": 2, "home": len(homes), "report": due, "list": lists})
     assert sorted(path_of(c) for c in read) == sorted(p for _, _, p in requests if "/public/column/" in p
                                                       or p == "/gkmlpt/index")
-    # The numbers for this seed: 2 of 5 columns read, 5 re-checks of 71 reports: 14 requests
-    # where the first crawl made 91 or 92.
-    assert (len(read), due, len(requests)) == (2, 5, 14)
+    # The numbers for this seed: 2 of 5 columns read, no home page, 6 re-checks of 71 reports
+    # (71/12): 13 requests where the first crawl made 91 or 92 (14 when the home pages were
+    # read every run and a hash gave May 5 re-checks).
+    assert (len(read), due, len(requests)) == (2, 6, 13)
 
 
 def test_new_report_found_in_the_next_run_that_reads_its_column(resting):
@@ -347,3 +365,74 @@ def test_a_list_in_oldest_first_order_is_read_to_its_end(tmp_path):
         stdout = run_xxgk(*crawl).stdout
         asked = [p for _, p in site.requests[start:]]
     assert asked == ["/robots.txt", "/list.html", "/list_2.html", "/r3.html"] and "1 new" in stdout
+
+
+# The re-check rotation ---------------------------------------------------------------------------
+def rotation_db(urls):
+    from crawler.recrawl import ensure_attachments
+
+    db = sqlite_utils.Database(memory=True)
+    db["sources"].create({"url": str, "entry_url": str, "entry": str, "column": str})
+    ensure_attachments(db)
+    add_sources(db, urls)
+    return db
+
+
+def add_sources(db, urls):
+    db["sources"].insert_all({"url": u, "entry_url": u, "entry": '["t", ""]', "column": "c"} for u in urls)
+
+
+def test_rotation_takes_exactly_its_share_each_month():
+    from crawler.recrawl import join_rotation
+
+    urls = [f"http://127.0.0.1:1/zfxxgknb/2025{i:04d}/t{i}.html" for i in range(335)]
+    db = rotation_db(urls)
+    assert join_rotation(db) == 335 and join_rotation(db) == 0
+    months = [f"2026-{m:02d}" for m in range(4, 13)] + [f"2027-{m:02d}" for m in range(1, 4)]
+    slices = [rechecks_due(db, m, SHARE) for m in months]
+    assert sorted(len(s) for s in slices) == [27] * 1 + [28] * 11  # 335 = 11 × 28 + 27
+    assert Counter(u for s in slices for u in s) == Counter({u: 1 for u in urls})
+    # A hash of each URL against the month (the columns' rotation) spreads the same reports unevenly.
+    by_hash = Counter(m for m in months for u in urls if in_rotation(u, m, SHARE))
+    assert max(by_hash.values()) - min(by_hash.values()) > 5
+    # Another share: 1/20 of them each month, each once in 20 months.
+    twenty = [f"{2026 + m // 12}-{m % 12 + 1:02d}" for m in range(20)]
+    assert sorted(len(rechecks_due(db, m, 0.05)) for m in twenty) == [16] * 5 + [17] * 15
+
+
+def test_reports_joining_never_delay_the_others():
+    """Reports join each month (many in January, a few after): each month still re-checks its
+    share of what is known, and no report goes more than 12 runs without a re-check, from the
+    run it joined."""
+    import random
+
+    from crawler.recrawl import join_rotation
+
+    rng = random.Random(13)
+    n = 0
+
+    def new(k):
+        nonlocal n
+        n += k
+        return [f"http://127.0.0.1:1/nb/{rng.getrandbits(40):x}/t{i}.html" for i in range(n - k, n)]
+
+    db = rotation_db(new(200))
+    joined: dict[str, int] = {}
+    checks: dict[str, list[int]] = {}
+    for t in range(48):  # four years of monthly runs from January 2026
+        month = f"{2026 + t // 12}-{t % 12 + 1:02d}"
+        join_rotation(db)
+        for (u,) in db.execute("select url from rechecks"):
+            joined.setdefault(u, t)
+        due = rechecks_due(db, month, SHARE)
+        assert len(due) in (len(joined) // 12, -(-len(joined) // 12)), month
+        for u in due:
+            checks.setdefault(u, []).append(t)
+        add_sources(db, new(40 if t % 12 == 0 else rng.randrange(0, 4)))
+    assert len(joined) > 400
+    for u, t0 in joined.items():
+        runs = [t0 - 1] + checks.get(u, [])  # the run before it joined: its fetch as a new report
+        # the first re-check within 12 runs of joining, then one every 12 runs exactly
+        assert runs[1] - runs[0] <= 12 if len(runs) > 1 else 47 - t0 < 12, u
+        assert all(b - a == 12 for a, b in zip(runs[1:], runs[2:])), u
+        assert 47 - runs[-1] < 12, u

@@ -115,6 +115,19 @@ def crawls(tmp_path_factory, redis_url):
                "finished": finished, "left": left}
 
 
+def test_workers_hand_back_the_columns_each_page_leads_to(crawls):
+    """What a re-crawl's columns at rest need (table list_columns: a home page's columns, a
+    county column's towns'), found by the workers and kept by the writer as a single process
+    keeps them, a killed worker and writer notwithstanding."""
+    import sqlite_utils
+
+    rows = {}
+    for name in ("single", "dist"):
+        db = sqlite_utils.Database(crawls["tmp"] / name / DB_NAME)
+        rows[name] = set(db.execute("select url, parent, callback, kwargs, start from list_columns").fetchall())
+    assert len(rows["single"]) > 10 and rows["dist"] == rows["single"]
+
+
 def test_same_archive_as_one_process(crawls):
     tmp = crawls["tmp"]
     assert crawls["resumed"].returncode == 0, crawls["resumed"].stderr[-3000:]
@@ -212,7 +225,7 @@ def recrawls(tmp_path_factory, redis_url):
 
     import sqlite_utils
 
-    from crawler.recrawl import in_rotation
+    from crawler.recrawl import rechecks_due
 
     from .test_deltafetch import current, in_place
 
@@ -230,15 +243,18 @@ def recrawls(tmp_path_factory, redis_url):
         before = {(r.organ.name, r.year): current(db, r.organ.name, r.year) for r in changed}
         # A month whose share holds some of the corrected reports but not all of them.
         month = next(m for m in (f"2027-{i:02d}" for i in range(2, 13))
-                     if 0 < sum(in_rotation(v[2], m, 1 / 12) for v in before.values()) < len(before))
-        due = {k for k, v in before.items() if in_rotation(v[2], month, 1 / 12)}
+                     if 0 < sum(v[2] in rechecks_due(db, m) for v in before.values()) < len(before))
+        due = {k for k, v in before.items() if v[2] in rechecks_due(db, month)}
         corrected = crawl_both(sim, reg, single, dist, redis_url, month)
         found = {}
         for name, data in (("single", single), ("dist", dist)):
             db = sqlite_utils.Database(data / DB_NAME)
             found[name] = {k for k in before if current(db, *k)[0] == 2}
+        # Out of the season, with every column holding its organs' reports for 2025: columns and
+        # home pages at rest.
+        rested = crawl_both(sim, reg, single, dist, redis_url, "2026-10")
     return {"first": first, "unchanged": unchanged, "corrected": corrected, "due": due, "found": found,
-            "single": single, "dist": dist, "before": before}
+            "single": single, "dist": dist, "before": before, "rested": rested}
 
 
 def timeless(data) -> dict:
@@ -280,6 +296,28 @@ def test_distributed_recrawl_finds_a_correction_when_the_rotation_says(recrawls)
     a, b = timeless(recrawls["single"]), timeless(recrawls["dist"])
     for table in a:
         assert b[table] == a[table], table
+
+
+def test_distributed_recrawl_rests_what_one_process_rests(recrawls):
+    """Out of the season the workers leave the same columns and home pages unread as a single
+    process (the writer publishes the complete columns and the columns each page leads to, which
+    the distributed first crawl's workers handed back): the same requests, fewer column pages."""
+    from collections import Counter
+    from urllib.parse import urlsplit
+
+    import sqlite_utils
+
+    from crawler.recrawl import column_rests, hub_rests
+
+    one, dist, stdout = recrawls["rested"]
+    assert Counter(dist) == Counter(one)
+    db = sqlite_utils.Database(recrawls["dist"] / DB_NAME)
+    columns = {urlsplit(c).path for (c,) in db.execute("select distinct [column] from sources")}
+    read = {p for _, _, p in dist if p in columns}
+    assert len(columns) == 8 and read == {c for c in columns if not column_rests(c, "2026-10")}
+    assert 0 < len(read) < len(columns)
+    assert sum(p == "/" for _, _, p in dist) == int(not hub_rests("丹溪县人民政府", "/", "2026-10"))
+    assert " 0 new" in stdout
 
 
 def test_reader_processes_divide_the_cores(redis_url):

@@ -3,7 +3,7 @@ share of re-checks: the list entries of the archived reports are unchanged."""
 import sqlite_utils
 
 from archive.store import DB_NAME
-from crawler.recrawl import in_rotation
+from crawler.recrawl import ensure_attachments, join_rotation, rechecks_due
 
 from .conftest import run_xxgk
 
@@ -23,9 +23,12 @@ def dump(data):
 
 
 def due(data, month=MONTH) -> int:
-    """Archived reports the rotation re-checks in `month`."""
+    """Archived reports the rotation re-checks in `month`: the places the next crawl gives them
+    (join_rotation, as it does at its start)."""
     db = sqlite_utils.Database(data / DB_NAME)
-    return sum(in_rotation(u, month, 1 / 12) for (u,) in db.execute("select distinct entry_url from sources"))
+    ensure_attachments(db)
+    join_rotation(db)
+    return len(rechecks_due(db, month, 1 / 12))
 
 
 def test_second_crawl_changes_nothing(copy_archive, simulator):

@@ -119,7 +119,7 @@ def enqueue(server, data_dir: Path, entries: list[dict], unreachable, conf: dict
     # What the workers' delta-fetch needs of the archive; as in a single-process crawl, no
     # portal's later list pages are left unread after an interrupted run.
     clean = set() if archive.resume_urls(run_id) else monitor.clean_portals(archive.db)
-    known = publish(server, archive.db, clean)
+    known = publish(server, archive.db, clean, conf.get("month"))
     log.info("%d known reports published for delta-fetch", known)
     archive.close()
     pipe = server.pipeline(transaction=True)

@@ -19,23 +19,28 @@ import pickle
 
 import scrapy
 
-from crawler.recrawl import (ENTRY_CALLBACKS, DeltaFetchMiddleware, RecrawlMiddleware, callback_name, entries_by_column,
-                             known_entries, open_pages, validators)
+from crawler.recrawl import (ENTRY_CALLBACKS, DeltaFetchMiddleware, RecrawlMiddleware, callback_name, complete_columns,
+                             entries_by_column, ensure_attachments, join_rotation, known_entries, list_columns, open_pages,
+                             this_month, validators)
 
 from . import ITEMS, PREFIX, shared
 
-KNOWN = PREFIX + "known"  # hash: entry URL -> JSON [entry, sources, column]
+KNOWN = PREFIX + "known"  # hash: entry URL -> JSON [entry, sources, column, place in the rotation]
 COLUMNS = PREFIX + "known:columns"  # hash: column -> JSON [entry URL, …]
 VALIDATORS = PREFIX + "validators"  # hash: URL -> JSON [ETag, Last-Modified]
 OPEN_PAGES = PREFIX + "open-pages"  # set: report pages whose attachments are still owed
 CLEAN = PREFIX + "clean"  # set: portals whose last crawl read everything without an error
+COMPLETE = PREFIX + "complete"  # set: columns holding every report due (crawler.recrawl.complete_columns)
+LIST_COLUMNS = PREFIX + "list-columns"  # hash: page -> JSON [[column URL, callback, cb_kwargs, start], …]
 CHUNK = 5000
 
 
-def publish(server, db, clean: set[str]) -> int:
+def publish(server, db, clean: set[str], month: str | None = None) -> int:
     """Put what the re-crawl middlewares read from the archive into Redis; returns how many
     known entries there are."""
-    server.delete(KNOWN, COLUMNS, VALIDATORS, OPEN_PAGES, CLEAN)
+    server.delete(KNOWN, COLUMNS, VALIDATORS, OPEN_PAGES, CLEAN, COMPLETE, LIST_COLUMNS)
+    ensure_attachments(db)
+    join_rotation(db)
     known = known_entries(db)
     columns = entries_by_column(known)
 
@@ -52,6 +57,12 @@ def publish(server, db, clean: set[str]) -> int:
         server.sadd(OPEN_PAGES, *pages[i:i + CHUNK])
     if clean:
         server.sadd(CLEAN, *clean)
+    # The columns at rest and the columns a page leads to, so that workers rest what a single
+    # process rests (crawler/recrawl.py: columns at rest).
+    complete = complete_columns(db, int((month or this_month())[:4]) - 1)
+    if complete:
+        server.sadd(COMPLETE, *complete)
+    put(LIST_COLUMNS, {p: json.dumps(rows, ensure_ascii=False) for p, rows in list_columns(db).items()})
     return len(known)
 
 
@@ -99,6 +110,16 @@ class _FromRedis:
 class RedisDeltaFetchMiddleware(_FromRedis, DeltaFetchMiddleware):
     def opened(self) -> None:
         self.cache: dict[str, tuple | None] = {}
+        self.complete = {c.decode() for c in self.server.smembers(COMPLETE)}
+        self.listing = {c.decode() for c in self.server.hkeys(COLUMNS)}
+        self.remembered({p.decode(): [tuple(r) for r in json.loads(raw)]
+                         for p, raw in self.server.hgetall(LIST_COLUMNS).items()})
+        self.remembering = True
+
+    def keep_columns(self, rows: list[tuple]) -> None:
+        # To the writer, which keeps them in the archive's list_columns (crawler/distributed/writer.py).
+        record = {"portal_key": self.crawler.spider.xxgk_portal_key, "list_columns": rows}
+        self.server.rpush(ITEMS, pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
 
     def _fetch(self, urls: list[str]) -> None:
         urls = [u for u in dict.fromkeys(urls) if u not in self.cache]

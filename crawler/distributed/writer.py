@@ -12,6 +12,7 @@ import logging
 import pickle
 import time
 
+from crawler.recrawl import KEEP_COLUMNS
 from crawler.writer import ArchiveWriter
 
 from . import COUNTS, ITEMS, WRITING, portal_key
@@ -41,6 +42,10 @@ class Writer:
         if "seen" in r:
             # A report a worker did not fetch again: still listed (crawler/distributed/delta.py).
             self.w.seen(r["seen"], self.run_id, r["entry"])
+            return
+        if "list_columns" in r:
+            # The columns a page led to, kept for the columns at rest (crawler/recrawl.py).
+            self.w.executemany(KEEP_COLUMNS, r["list_columns"])
             return
         try:
             outcome = self.w.store(r.pop("parsed"), run_id=self.run_id, **r)
