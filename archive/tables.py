@@ -118,16 +118,28 @@ def read_applications(grid: Grid, report: ParsedReport, carry: dict) -> None:
         report.warnings.append("表三: no column headers recognised")
         return
     prev = carry.get("applications_prev")  # the row before a page break
+    remarks = any(_aside_kind(c) == "remark" for row in grid[:first] for c in row)
     for row in grid[first:]:
         if in_order:
             cells = distinct(row)
-            last_label = max((i for i, c in enumerate(cells) if _is_label(c)), default=None)
-            if last_label is None:
+            first_label = next((i for i, c in enumerate(cells) if _is_label(c) and c.text), None)
+            if first_label is None:
                 continue
+            # The row's labels run from the first label to the first value; cells after its
+            # values (a remark such as 已办结) are not its label.
+            last_label = first_label
+            while last_label + 1 < len(cells) and _is_label(cells[last_label + 1]) and cells[last_label + 1].text:
+                last_label += 1
             key = application_row_key([c.text for c in cells[: last_label + 1]])
             if key is None and prev == "other_no_fee" and "其他" in normalise(cells[last_label].text):
                 key = "other_misc"  # 3.其他 under （六）, whose label stood on the first row only
             values = cells[last_label + 1 :]
+            after = next((i for i, c in enumerate(values) if _is_label(c) and c.text), None)
+            if after is not None and not any(not _is_label(c) for c in values[after:]):
+                values = values[:after]  # a remark after the values
+            if remarks:
+                while len(values) > len(APPLICANT_KEYS) and read_value(values[-1].text).status != "number":
+                    values.pop()  # the 备注 column's blank
             if key is None:
                 continue
             prev = carry["applications_prev"] = key
@@ -153,8 +165,50 @@ REVIEW_KEYS = tuple(f"{g}/{c}" for g, _ in schema.REVIEW_ROWS for c, _ in schema
 
 
 # 表四 ----------------------------------------------------------------------------------------
+def _outcome_rows(grid: Grid) -> list[tuple[int, str]]:
+    """(row index, outcome) of the rows whose first label names an outcome of 表四: a 表四 printed
+    the other way round, a row per outcome and a column per group."""
+    out = []
+    for i, row in enumerate(grid):
+        cells = distinct(row)
+        if len(cells) < 2 or not _is_label(cells[0]) or sum(1 for c in cells[1:] if not _is_label(c)) < 2:
+            continue
+        text = normalise(cells[0].text)
+        if "复议" in text or "诉讼" in text:
+            continue
+        outcome = schema.match_rule(text, schema.REVIEW_COLUMN_RULES)
+        if outcome:
+            out.append((i, outcome))
+    return out
+
+
+def read_reviews_transposed(grid: Grid, rows: list[tuple[int, str]], report: ParsedReport) -> bool:
+    """表四 with the outcomes as rows: each column's group from the header labels above it
+    (行政复议; 行政诉讼 over 未经复议直接起诉 / 复议后起诉). False when the header does not name the
+    three groups, one column each."""
+    first = rows[0][0]
+    width = max(len(r) for r in grid)
+    groups: dict[int, str] = {}
+    for c in range(width):
+        texts = [normalise(x.text) for x in distinct(row[c] for row in grid[:first] if c < len(row))]
+        group = schema.match_rule("|".join(t for t in texts if t), schema.REVIEW_GROUP_RULES)
+        if group:
+            groups[c] = group
+    if sorted(groups.values()) != sorted(g for g, _ in schema.REVIEW_ROWS):
+        return False
+    for i, outcome in rows:
+        for c, group in groups.items():
+            cell = grid[i][c] if c < len(grid[i]) else None
+            if cell is not None and cell.colspan == 1 and cell.rowspan == 1:
+                report.put("reviews", group, outcome, read_value(cell.text))
+    return True
+
+
 def read_reviews(grid: Grid, report: ParsedReport, carry: dict) -> None:
     width = max(len(r) for r in grid)
+    turned = _outcome_rows(grid)
+    if len({o for _, o in turned}) >= 4 and read_reviews_transposed(grid, turned, report):
+        return
 
     def is_data(row):
         return sum(1 for c in distinct(row) if c is not None and not _is_label(c) and c.text) >= 3
@@ -177,10 +231,19 @@ def read_reviews(grid: Grid, report: ParsedReport, carry: dict) -> None:
         # Headers typed without merged cells (the outcomes left-aligned, a group label over one
         # slot): when the value row prints the fifteen cells, they follow the official order.
         values = [c for c in distinct(grid[first]) if not _is_label(c)]
+        if len(values) > len(REVIEW_KEYS) and any(_aside_kind(c) == "remark" for row in grid[:first] for c in row):
+            # A 备注 column typed after 总计 without merged cells: its blank is not a value.
+            while len(values) > len(REVIEW_KEYS) and read_value(values[-1].text).status != "number":
+                values.pop()
         if len(values) == len(REVIEW_KEYS):
             for col, cell in zip(REVIEW_KEYS, values):
                 group, outcome = col.split("/")
                 report.put("reviews", group, outcome, read_value(cell.text))
+            return
+        if len(set(k for k in keys if k)) != sum(1 for k in keys if k):
+            # The header names some columns twice: its positions are not the values' (a header
+            # typed without merged cells over a row of another width). Nothing is read by them.
+            report.warnings.append(f"表四: {len(values)} value cells under a header without positions")
             return
     for col, cell in _values_by_column(grid[first], keys).items():
         group, outcome = col.split("/")
@@ -192,14 +255,15 @@ def read_active(grid: Grid, report: ParsedReport, carry: dict) -> None:
     keys: list[str | None] = carry.get("active") or []
     for row in grid:
         cells = distinct(row)
-        if not cells:
+        # The printed cells after any 第二十条 heading (a row of its own, or a column spanning
+        # its block's rows).
+        lead = [c for c in cells if c.text and not normalise(c.text).startswith("第二十条")]
+        if not lead:
             continue
-        head = normalise(cells[0].text)
-        if head.startswith("第二十条") and len(cells) == 1:
-            continue
+        head = normalise(lead[0].text)
         if head in ("信息内容", "内容", "项目") or (
-            len(cells) > 1 and all(_is_label(c) for c in cells)
-            and any(schema.match_rule(normalise(c.text), schema.ACTIVE_COLUMN_RULES) for c in cells[1:])
+            len(lead) > 1 and all(_is_label(c) for c in lead)
+            and any(schema.match_rule(normalise(c.text), schema.ACTIVE_COLUMN_RULES) for c in lead[1:])
         ):
             keys = [None] + [
                 schema.match_rule(normalise(c.text), schema.ACTIVE_COLUMN_RULES) if c is not None else None
@@ -207,15 +271,113 @@ def read_active(grid: Grid, report: ParsedReport, carry: dict) -> None:
             ]
             carry["active"] = keys
             continue
-        key = schema.match_rule(head, schema.ACTIVE_ROW_RULES)
-        if key is None or not keys:
+        # The row's label: its first label cell naming a row (a 第二十条 heading may stand in a
+        # column of its own before it).
+        label = next((c for c in cells if _is_label(c) and schema.match_rule(normalise(c.text), schema.ACTIVE_ROW_RULES)
+                      and not normalise(c.text).startswith("第二十条")), None)
+        if label is None or not keys:
             continue
-        for col, cell in _values_by_column([None] + list(row[1:]), keys).items():
-            if cell is not cells[0]:
+        key = schema.match_rule(normalise(label.text), schema.ACTIVE_ROW_RULES)
+        at = row.index(label)
+        for col, cell in _values_by_column([None] * (at + 1) + list(row[at + 1:]), keys).items():
+            if cell is not label:
                 report.put("active", key, col, read_value(cell.text))
 
 
 READERS = {"applications": read_applications, "reviews": read_reviews, "active": read_active}
+
+
+# Columns that print no value of the template: a serial number before the labels, remarks after
+# the values. Read as labels they would hide a row's label (`已办结`) or pass for a value (`1`).
+_SERIAL_HEAD = {"序号", "编号", "行次"}
+_REMARK_HEAD = {"备注", "说明", "备注说明", "附注"}
+_SERIAL = re.compile(r"[0-9一二三四五六七八九十]{1,3}[.、．]?")
+
+
+def _aside_kind(cell: Cell | None) -> str | None:
+    if cell is None:
+        return None
+    t = normalise(cell.text).rstrip(":：")
+    return "serial" if t in _SERIAL_HEAD else "remark" if t in _REMARK_HEAD else None
+
+
+def drop_aside_columns(grid: Grid) -> Grid:
+    """The grid without its 序号 and 备注 columns: a column headed 序号 (the first one) whose
+    other cells are serial numbers, or headed 备注 whose other cells hold no number. A header
+    typed without merged cells puts 备注 over a column of values: that column stays."""
+    if not grid:
+        return grid
+    width = max(len(r) for r in grid)
+    drop = []
+    for c in range(width):
+        col = [row[c] if c < len(row) else None for row in grid]
+        head = next((x for x in col if _aside_kind(x)), None)
+        if head is None or any(x is head for x in _neighbours(grid, c)):
+            continue
+        kind = _aside_kind(head)
+        # Cells of this column alone (a heading merged across the table is not the column's).
+        own = [x for x in distinct(col) if x is not head and x is not None and x.text
+               and not any(y is x for y in _neighbours(grid, c))]
+        if kind == "serial" and c == _first_column(grid) and all(_SERIAL.fullmatch(normalise(x.text)) for x in own):
+            drop.append(c)
+        elif kind == "remark" and not any(read_value(x.text).status == "number" for x in own):
+            drop.append(c)
+    if not drop:
+        return grid
+    shrunk: set[int] = set()
+    for c in drop:
+        for row in grid:
+            x = row[c] if c < len(row) else None
+            if x is not None and id(x) not in shrunk and x.colspan > 1:
+                shrunk.add(id(x))
+                x.colspan -= 1
+    return [[x for i, x in enumerate(row) if i not in drop] for row in grid]
+
+
+def _first_column(grid: Grid) -> int:
+    return min((i for row in grid for i, x in enumerate(row) if x is not None and x.text), default=0)
+
+
+def _neighbours(grid: Grid, c: int):
+    """The cells beside column ``c`` in every row (to tell a cell spanning into it)."""
+    for row in grid:
+        for i in (c - 1, c + 1):
+            if 0 <= i < len(row) and row[i] is not None:
+                yield row[i]
+
+
+# A row naming a table and nothing else: where one Word table holding several tables is cut.
+_TABLE_HEADING = re.compile(r"主动公开政府信息|收到和处理政府信息公开申请|行政复议[、,，和及]?行政诉讼|^表[二三四]")
+
+
+def split_at_headings(grid: Grid) -> list[Grid]:
+    """A grid cut before each row that prints only a table's name (表三 收到和处理…): the three
+    tables typed as one."""
+    out, current = [], []
+    for row in grid:
+        cells = [x for x in distinct(row) if x.text]
+        if current and len(cells) == 1 and _TABLE_HEADING.search(normalise(cells[0].text)) and not any(
+                c.rowspan > 1 for c in cells):
+            out.append(current)
+            current = []
+        current.append(row)
+    if current:
+        out.append(current)
+    return out
+
+
+def _row_texts(row) -> tuple[str, ...]:
+    return tuple(normalise(x.text) for x in distinct(row))
+
+
+def _repeated_header(grid: Grid, previous: Grid) -> int:
+    """How many leading rows of ``grid`` repeat the leading label rows of ``previous`` (a header
+    Word prints again on each page a table continues on)."""
+    n = 0
+    while n < len(grid) - 1 and n < len(previous) and _row_texts(grid[n]) == _row_texts(previous[n]) and all(
+            _is_label(x) for x in distinct(grid[n]) if x.text):
+        n += 1
+    return n
 
 
 def read_grids(grids: list[Grid], report: ParsedReport) -> None:
@@ -224,7 +386,16 @@ def read_grids(grids: list[Grid], report: ParsedReport) -> None:
     carry: dict = {}
     last = None
     joined: list[Grid] = []
+    grids = [drop_aside_columns(part) for grid in grids for part in split_at_headings(grid)]
     for grid in grids:
+        if joined:
+            # A table continued on the next page with its header printed again: the rows after
+            # the repeated header continue the table, read under the header in force there.
+            n = _repeated_header(grid, joined[-1])
+            if n and classify(grid[n:]) in (None, classify(joined[-1])) and classify(joined[-1]) == "active":
+                grid = grid[n:]
+                joined[-1] = joined[-1] + grid
+                continue
         # A table broken at a page break after its header: the rows of values alone (no label
         # at all) continue the grid before them, whose header says what they are.
         if joined and len(grid[0]) == len(joined[-1][0]) and not any(

@@ -368,6 +368,10 @@ def read_applications(text: str, report: ParsedReport) -> tuple[int | None, bool
             printed[lab.key] = segs
     # A table whose rows are pipe rows separates its cells: a row read otherwise is never split.
     glued_layout = runs_together(list(printed.values()), len(APPLICANT_KEYS)) if printed and not piped else False
+    if glued_layout and a_value_per_line(text, labels, end):
+        # Each value on a line of its own: the cells are separated, and a short row lost its
+        # blank cells (a text dump drops empty cells); splitting its digits would misplace them.
+        glued_layout = False
     rows: dict[str, Cells] = {}
     for key in [lab.key for lab in labels]:
         if key in piped:
@@ -391,6 +395,20 @@ def read_applications(text: str, report: ParsedReport) -> tuple[int | None, bool
             cells.cands = resolved[key]
         put_row(report, "applications", key, list(APPLICANT_KEYS), cells)
     return end, glued_layout
+
+
+def a_value_per_line(text: str, labels: list[Label], end: int) -> bool:
+    """Whether every row of 表三 that prints several values prints each on a line of its own
+    (and at least one row prints several)."""
+    multi = False
+    for lab, nxt in zip(labels, labels[1:] + [Label("", end, end)]):
+        lines = [segments(line) for line in text[lab.end : nxt.start].split("\n")]
+        if sum(len(x) for x in lines) < 2:
+            continue
+        if any(len(x) > 1 for x in lines):
+            return False
+        multi = True
+    return multi
 
 
 def _table3_end(text: str, pos: int) -> int:

@@ -20,6 +20,7 @@ Classes (FUZZ):
 - number_styles: `1 234` (a space for thousands), `12.0`, `0.0`;
 - page_split: every table split in two at a page break, the header row repeated;
 - css_divs: an HTML page whose tables are <div>s styled display:table (no <table> at all);
+- text_blanks_dropped: the crawler's text of a page with empty cells (a cell per line, blanks gone);
 - p_span: HTML whose every value sits in `<p><span>` with &nbsp; padding and empty spans;
 - xlsx_text_numbers: XLSX with merged label cells and the numbers stored as text (or floats);
 - xls_libreoffice / ods_libreoffice / odt_libreoffice: the XLSX or DOCX converted by LibreOffice.
@@ -93,12 +94,18 @@ def remark_column(grids: Grids, rng: random.Random) -> Grids:
         head = _height_of_header(rows)
         new = []
         for i, row in enumerate(rows):
+            if heading.startswith("二"):
+                if row[0].text == "信息内容":
+                    new.append(row + [C("备注")])
+                elif row[0].text.startswith("第二十条"):
+                    new.append(row + ([C("")] if row[0].cs > 1 else []))  # a merged heading spans it too
+                else:
+                    new.append(row + [C(rng.choice(("", "", "无", "—", "已公开")))])
+                continue
             if i == 0:
                 new.append(row + [C("备注", rs=max(head, 1))])
             elif i < head:
                 new.append(row)
-            elif heading.startswith("二") and not any(c.key for c in row):
-                new.append(row + [C("备注" if row[0].text == "信息内容" else "")])
             else:
                 note = rng.choice(("", "", "", "无", "—", "已办结", "/"))
                 new.append(row + [C(note)])
@@ -311,19 +318,26 @@ def _html(truth, grids, style="plain"):
     return html_page(truth, [(h, html_table(g, style)) for h, g in grids])
 
 
-def _css_table(rows) -> str:
-    """A table as <div>s with CSS display:table (spans cannot be printed: cells repeated empty)."""
+CSS_CLASSES = "<style>.t-table{display:table;width:100%}.t-row{display:table-row}.t-cell, .t-head{display: table-cell;border:1px solid #000}</style>"
+
+
+def _css_table(rows, by_class: bool) -> str:
+    """A table as <div>s with CSS display:table, inline or by class (spans cannot be printed:
+    a merged cell's text in its first slot, the others empty)."""
     placed = _place(rows)
     height = max(r + c.rs for r, _, c in placed)
     width = max(col + c.cs for _, col, c in placed)
     slots = {}
     for r, col, c in placed:
         slots[r, col] = c.text
-    out = ['<div class="tbl" style="display:table;border-collapse:collapse">']
+    t, tr, td = (('class="t-table"', 'class="t-row"', 'class="t-cell"') if by_class else
+                 ('style="display:table;border-collapse:collapse"', 'style="display:table-row"',
+                  'style="display:table-cell;border:1px solid"'))
+    out = [f"<div {t}>"]
     for r in range(height):
-        out.append('<div style="display:table-row">')
+        out.append(f"<div {tr}>")
         for col in range(width):
-            out.append(f'<div style="display:table-cell;border:1px solid">{slots.get((r, col), "")}</div>')
+            out.append(f'<div {td}><span>{slots.get((r, col), "")}</span></div>')
         out.append("</div>")
     out.append("</div>")
     return "".join(out)
@@ -399,7 +413,18 @@ def fuzz_number_styles(truth, rng):
 def fuzz_css_divs(truth, rng):
     pr = Printer(rng, blank=0.2)
     grids = official_grids(truth, pr)
-    return html_page(truth, [(h, _css_table(g)) for h, g in grids]), pr
+    by_class = rng.random() < 0.5
+    page = html_page(truth, [(h, _css_table(g, by_class)) for h, g in grids])
+    return page.replace("</head>", CSS_CLASSES + "</head>") if by_class else page, pr
+
+
+def fuzz_text_blanks_dropped(truth, rng):
+    """The text a crawler keeps of a page whose blanks are empty cells: a cell per line, the
+    empty ones gone (trafilatura drops them), so a row prints fewer values than columns."""
+    from archive.extract import main_text
+
+    pr = Printer(rng, blank=0.3)
+    return main_text(html_page(truth, [(h, html_table(g)) for h, g in official_grids(truth, pr)])), pr
 
 
 def fuzz_p_span(truth, rng):
@@ -451,6 +476,7 @@ FUZZ = {
     "page_split": _grid_class(page_split, formats=("html", "docx")),
     "css_divs": fuzz_css_divs,
     "p_span": fuzz_p_span,
+    "text_blanks_dropped": fuzz_text_blanks_dropped,
     "xlsx_text_numbers": fuzz_xlsx_text_numbers,
     "combo": _combo,
     "xls_libreoffice": _libreoffice(fuzz_xlsx_text_numbers, ".xlsx", "xls"),

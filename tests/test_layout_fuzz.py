@@ -56,7 +56,7 @@ def classify(report, truth, blanks):
     for table, rows in report.tables.items():
         for row, cols in rows.items():
             for col, v in cols.items():
-                if row not in truth.tables.get(table, {}) and v.number not in (None, 0):
+                if col not in truth.tables.get(table, {}).get(row, {}) and v.number not in (None, 0):
                     wrong.append(f"{table}.{row}.{col} (not in the template)")
     return exact, wrong, silent, unknown
 
