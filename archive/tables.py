@@ -119,6 +119,13 @@ def read_applications(grid: Grid, report: ParsedReport, carry: dict) -> None:
         return
     prev = carry.get("applications_prev")  # the row before a page break
     remarks = any(_aside_kind(c) == "remark" for row in grid[:first] for c in row)
+    # The last column any header label stands over (a table typed inside a wider one, as the
+    # three tables typed as one, has empty cells beyond it).
+    if 0 < first < len(grid):
+        carry["applications_extent"] = max(
+            (i for row in grid[:first] if len([c for c in distinct(row) if c.text]) > 1  # not a title row
+             for i, c in enumerate(row) if c is not None and c.text), default=width)
+    extent = carry.get("applications_extent", width)
     for row in grid[first:]:
         if in_order:
             cells = distinct(row)
@@ -137,14 +144,18 @@ def read_applications(grid: Grid, report: ParsedReport, carry: dict) -> None:
             after = next((i for i, c in enumerate(values) if _is_label(c) and c.text), None)
             if after is not None and not any(not _is_label(c) for c in values[after:]):
                 values = values[:after]  # a remark after the values
-            if remarks:
-                while len(values) > len(APPLICANT_KEYS) and read_value(values[-1].text).status != "number":
-                    values.pop()  # the 备注 column's blank
+            while len(values) > len(APPLICANT_KEYS) and read_value(values[-1].text).status != "number" and (
+                    remarks or row.index(values[-1]) > extent):
+                values.pop()  # the 备注 column's blank, or an empty cell beyond every header label
             if key is None:
                 continue
             prev = carry["applications_prev"] = key
             if len(values) != len(APPLICANT_KEYS):
                 report.warnings.append(f"表三 {key}: {len(values)} value cells under a header without positions")
+                # The row was printed: its cells are unknown (and name the template's rows).
+                for col in APPLICANT_KEYS:
+                    if f"applications.{key}.{col}" not in report.unknown_cells:
+                        report.unknown_cells.append(f"applications.{key}.{col}")
                 continue
             for col, cell in zip(APPLICANT_KEYS, values):
                 report.put("applications", key, col, read_value(cell.text))
@@ -189,8 +200,11 @@ def read_reviews_transposed(grid: Grid, rows: list[tuple[int, str]], report: Par
     first = rows[0][0]
     width = max(len(r) for r in grid)
     groups: dict[int, str] = {}
-    for c in range(width):
-        texts = [normalise(x.text) for x in distinct(row[c] for row in grid[:first] if c < len(row))]
+    # The header rows (not a title row naming the table) over the columns that hold values.
+    header = [row for row in grid[:first] if len([x for x in distinct(row) if x.text]) > 1]
+    valued = {c for i, _ in rows for c, x in enumerate(grid[i]) if x is not None and not _is_label(x)}
+    for c in sorted(valued):
+        texts = [normalise(x.text) for x in distinct(row[c] for row in header if c < len(row))]
         group = schema.match_rule("|".join(t for t in texts if t), schema.REVIEW_GROUP_RULES)
         if group:
             groups[c] = group
