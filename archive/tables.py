@@ -18,8 +18,8 @@ from .report import ParsedReport
 def classify(grid: Grid) -> str | None:
     """Which canonical table a grid holds, from its labels."""
     text = normalise_text("".join(c.text for c in distinct(cell for row in grid for cell in row)))
-    if "本年新收" in text or "上年结转" in text or "予以公开" in text:
-        return "applications"
+    if "本年新收" in text or "上年结转" in text or "予以公开" in text or "申请人情况" in text:
+        return "applications"  # (申请人情况: its header alone, the rows on the next page)
     if "行政复议" in text and ("维持" in text or "纠正" in text or "审结" in text):
         return "reviews"
     if "信息内容" in text or "第二十条" in text or ("规章" in text and "规范性文件" in text):
@@ -37,7 +37,11 @@ def _column_keys(header_rows: Grid, width: int, rules) -> list[str | None]:
     for c in range(width):
         texts = [normalise(cell.text) for cell in distinct(row[c] for row in header_rows if c < len(row))]
         texts = [t for t in texts if t]
-        keys.append(schema.match_rule(texts[-1], rules) if texts else None)
+        key = schema.match_rule(texts[-1], rules) if texts else None
+        if key is None and len(texts) > 1:
+            # A header row broken by a page (商业企 | … on one page, 业 | … on the next).
+            key = schema.match_rule(texts[-2] + texts[-1], rules)
+        keys.append(key)
     return keys
 
 
@@ -88,6 +92,11 @@ def application_row_key(labels: list[str]) -> str | None:
 def _names_all(header_rows: Grid, rules, keys) -> bool:
     """Whether the header rows print a label for every one of ``keys`` (wherever they stand)."""
     found = {schema.match_rule(normalise(c.text), rules) for row in header_rows for c in distinct(row)}
+    # A header row broken by a page: a label's head in one row, its tail below it.
+    for upper, lower in zip(header_rows, header_rows[1:]):
+        for a, b in zip(upper, lower):
+            if a is not None and b is not None and a is not b:
+                found.add(schema.match_rule(normalise(a.text) + normalise(b.text), rules))
     return set(keys) <= found
 
 
@@ -107,6 +116,12 @@ def read_applications(grid: Grid, report: ParsedReport, carry: dict) -> None:
         # still names every applicant column: the values then follow the official order.
         in_order = len(set(k for k in keys if k)) < len(APPLICANT_KEYS) and _names_all(
             grid[:first], schema.APPLICANT_COLUMN_RULES, APPLICANT_KEYS)
+        seen = [k for i, k in enumerate(keys) if k and (i == 0 or keys[i - 1] != k)]
+        if not in_order and (len(set(seen)) != len(seen) or seen != [k for k in APPLICANT_KEYS if k in seen]):
+            # Labels over the wrong columns (a header typed without merged cells that does not
+            # name every column): its positions would misplace the values.
+            report.warnings.append(f"表三: header columns {'|'.join(k or '-' for k in keys)} out of order: not read by position")
+            keys = []
         carry["applications"] = keys
         carry["applications_in_order"] = in_order
     else:
@@ -334,7 +349,7 @@ def drop_aside_columns(grid: Grid) -> Grid:
                and not any(y is x for y in _neighbours(grid, c))]
         if kind == "serial" and c == _first_column(grid) and all(_SERIAL.fullmatch(normalise(x.text)) for x in own):
             drop.append(c)
-        elif kind == "remark" and not any(read_value(x.text).status == "number" for x in own):
+        elif kind == "remark" and not any(read_value(x.text).status == "number" or _names_a_column(x.text) for x in own):
             drop.append(c)
     if not drop:
         return grid
@@ -346,6 +361,14 @@ def drop_aside_columns(grid: Grid) -> Grid:
                 shrunk.add(id(x))
                 x.colspan -= 1
     return [[x for i, x in enumerate(row) if i not in drop] for row in grid]
+
+
+def _names_a_column(text: str) -> bool:
+    """Whether a cell prints a column label of one of the tables (a header typed without merged
+    cells puts 备注 over such labels: that column is not the remarks')."""
+    t = normalise(text)
+    return any(schema.match_rule(t, rules) for rules in (
+        schema.APPLICANT_COLUMN_RULES, schema.REVIEW_COLUMN_RULES, schema.ACTIVE_COLUMN_RULES))
 
 
 def _first_column(grid: Grid) -> int:
@@ -402,6 +425,12 @@ def read_grids(grids: list[Grid], report: ParsedReport) -> None:
     joined: list[Grid] = []
     grids = [drop_aside_columns(part) for grid in grids for part in split_at_headings(grid)]
     for grid in grids:
+        if joined and len(grid[0]) == len(joined[-1][0]) and classify(joined[-1]) in ("applications", "reviews") and not any(
+                not _is_label(c) and c.text for row in joined[-1] for c in row if c is not None):
+            # A table whose page ends after its header (a header row itself may break over the
+            # pages): the next grid holds its rows.
+            joined[-1] = joined[-1] + grid
+            continue
         if joined:
             # A table continued on the next page with its header printed again: the rows after
             # the repeated header continue the table, read under the header in force there.

@@ -398,17 +398,21 @@ def read_applications(text: str, report: ParsedReport) -> tuple[int | None, bool
 
 
 def a_value_per_line(text: str, labels: list[Label], end: int) -> bool:
-    """Whether every row of 表三 that prints several values prints each on a line of its own
-    (and at least one row prints several)."""
-    multi = False
+    """Whether the rows of 表三 break their values over lines: in most rows that print several
+    values, a line break stands between two of them (a PDF text layer, a cell per line). A
+    crawler dump that runs cells together prints a row on one line."""
+    multi = broken = 0
     for lab, nxt in zip(labels, labels[1:] + [Label("", end, end)]):
-        lines = [segments(line) for line in text[lab.end : nxt.start].split("\n")]
-        if sum(len(x) for x in lines) < 2:
+        region = text[lab.end : nxt.start]
+        if "\n" not in region.strip():
+            if len(segments(region)) > 1:
+                multi += 1
             continue
-        if any(len(x) > 1 for x in lines):
-            return False
-        multi = True
-    return multi
+        lines = [n for n in (len(segments(line)) for line in region.split("\n")) if n]
+        if sum(lines) > 1:
+            multi += 1
+            broken += len(lines) > 1
+    return multi > 0 and 2 * broken > multi
 
 
 def _table3_end(text: str, pos: int) -> int:

@@ -21,9 +21,13 @@ Classes (FUZZ):
 - page_split: every table split in two at a page break, the header row repeated;
 - css_divs: an HTML page whose tables are <div>s styled display:table (no <table> at all);
 - text_blanks_dropped: the crawler's text of a page with empty cells (a cell per line, blanks gone);
+- layout_table: the article inside an old portal's layout <table>, the tables nested, <th> headers;
+- spacer_rows: empty rows inside the tables;
+- sheet_per_table: XLSX with a sheet per table;
 - p_span: HTML whose every value sits in `<p><span>` with &nbsp; padding and empty spans;
 - xlsx_text_numbers: XLSX with merged label cells and the numbers stored as text (or floats);
-- xls_libreoffice / ods_libreoffice / odt_libreoffice: the XLSX or DOCX converted by LibreOffice.
+- xls_libreoffice / ods_libreoffice / odt_libreoffice: the XLSX or DOCX converted by LibreOffice;
+- pdf_libreoffice: a DOCX with one to three of the perturbations above, printed to PDF by LibreOffice.
 """
 from __future__ import annotations
 
@@ -103,7 +107,10 @@ def remark_column(grids: Grids, rng: random.Random) -> Grids:
                     new.append(row + [C(rng.choice(("", "", "无", "—", "已公开")))])
                 continue
             if i == 0:
-                new.append(row + [C("备注", rs=max(head, 1))])
+                merged = any(c.rs > 1 or c.cs > 1 for r in rows[:head] for c in r)
+                # Over the merged header of the official tables it spans the header rows; a
+                # table typed without merges prints it at the end of the first header row.
+                new.append(row + [C("备注", rs=max(head, 1) if merged else 1)])
             elif i < head:
                 new.append(row)
             else:
@@ -456,6 +463,75 @@ def fuzz_xlsx_text_numbers(truth, rng):
     return xlsx_text_numbers(truth, official_grids(truth, pr)), pr
 
 
+def fuzz_layout_table(truth, rng):
+    """An old portal's page: the whole article inside a layout <table>, the report's tables
+    nested in its cell, headers as <th>."""
+    pr = Printer(rng, blank=0.2)
+    page = _html(truth, _base(truth, pr, rng))
+    body = page[page.index("<body>") + 6 : page.index("</body>")]
+    if rng.random() < 0.5:
+        body = body.replace("<td><p>信息内容</p></td>", "<th><p>信息内容</p></th>")
+    return (page[: page.index("<body>") + 6] + '<table width="100%"><tr><td class="nav">首页 &gt; 政务公开</td></tr>'
+            f'<tr><td id="zoom">{body}</td></tr></table></body></html>'), pr
+
+
+def spacer_rows(grids: Grids, rng: random.Random) -> Grids:
+    """Empty rows inside the tables (a typist's spacing), one or two a table."""
+    out = []
+    for heading, rows in grids:
+        head = _height_of_header(rows)
+        new = list(rows)
+        w = _width(rows)
+        for _ in range(rng.randint(1, 2)):
+            body = [i for i in range(head + 1, len(new)) if not _crosses(new[head:], i - head)]
+            if body:
+                at = rng.choice(body)
+                new.insert(at, [C("") for _ in range(w)] if rng.random() < 0.5 else [C("", cs=w)])
+        out.append((heading, new))
+    return out
+
+
+def sheet_per_table(truth: Truth, grids) -> bytes:
+    """XLSX with a sheet per table (named 表二, 表三, 表四), the title on the first."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    for n, (heading, rows) in enumerate(grids):
+        ws = wb.active if n == 0 else wb.create_sheet()
+        ws.title = f"表{'二三四'[n]}"
+        top = 1
+        if n == 0:
+            ws.cell(1, 1, title(truth))
+            top = 3
+        ws.cell(top, 1, heading)
+        top += 1
+        for r, col, cell in _place(rows):
+            value = cell.text
+            if cell.key and re.fullmatch(r"-?\d+", value):
+                value = int(value)
+            ws.cell(top + r, 1 + col, value if value != "" else None)
+            if cell.rs > 1 or cell.cs > 1:
+                ws.merge_cells(start_row=top + r, start_column=1 + col, end_row=top + r + cell.rs - 1,
+                               end_column=col + cell.cs)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def fuzz_sheet_per_table(truth, rng):
+    pr = Printer(rng, blank=0.2)
+    return sheet_per_table(truth, _base(truth, pr, rng)), pr
+
+
+def _docx_combo(truth, rng):
+    """Several perturbations at once, in a DOCX."""
+    pr = Printer(rng, blank=0.2)
+    grids = _base(truth, pr, rng)
+    for p in rng.sample(COMBINABLE, rng.randint(1, 3)):
+        grids = p(grids, rng)
+    return docx_fast(truth, grids), pr
+
+
 def _libreoffice(source_fam, suffix, target):
     def fam(truth, rng):
         from crawler.simulator.documents import soffice_convert
@@ -495,14 +571,18 @@ FUZZ = {
     "page_split": _grid_class(page_split, formats=("html", "docx")),
     "css_divs": fuzz_css_divs,
     "p_span": fuzz_p_span,
+    "layout_table": fuzz_layout_table,
+    "spacer_rows": _grid_class(spacer_rows),
+    "sheet_per_table": fuzz_sheet_per_table,
     "text_blanks_dropped": fuzz_text_blanks_dropped,
     "xlsx_text_numbers": fuzz_xlsx_text_numbers,
     "combo": _combo,
     "xls_libreoffice": _libreoffice(fuzz_xlsx_text_numbers, ".xlsx", "xls"),
     "ods_libreoffice": _libreoffice(fuzz_xlsx_text_numbers, ".xlsx", "ods"),
     "odt_libreoffice": _libreoffice(_docx_official, ".docx", "odt"),
+    "pdf_libreoffice": _libreoffice(_docx_combo, ".docx", "pdf"),
 }
-SLOW_FUZZ = ("xls_libreoffice", "ods_libreoffice", "odt_libreoffice")
+SLOW_FUZZ = ("xls_libreoffice", "ods_libreoffice", "odt_libreoffice", "pdf_libreoffice")
 
 
 def render_fuzz(truth: Truth, name: str, rng: random.Random) -> Rendered:

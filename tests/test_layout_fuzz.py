@@ -32,6 +32,9 @@ def cases():
     for name in FUZZ:
         for i in range(N_SLOW if name in SLOW_FUZZ else N):
             out.append((name, i, random_report(rng, mixed=0.25), rng.random()))
+        if name == "pdf_libreoffice":  # the open class: a few more reports
+            for i in range(N_SLOW, 3):
+                out.append((name, i, random_report(rng, mixed=0.25), rng.random()))
     return out
 
 
