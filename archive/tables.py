@@ -133,7 +133,9 @@ def read_applications(grid: Grid, report: ParsedReport, carry: dict) -> None:
         report.warnings.append("表三: no column headers recognised")
         return
     prev = carry.get("applications_prev")  # the row before a page break
-    remarks = any(_aside_kind(c) == "remark" for row in grid[:first] for c in row)
+    if 0 < first < len(grid):
+        carry["applications_remarks"] = any(_aside_kind(c) == "remark" for row in grid[:first] for c in row)
+    remarks = carry.get("applications_remarks", False)
     # The last column any header label stands over (a table typed inside a wider one, as the
     # three tables typed as one, has empty cells beyond it).
     if 0 < first < len(grid):
@@ -330,37 +332,47 @@ def _aside_kind(cell: Cell | None) -> str | None:
     return "serial" if t in _SERIAL_HEAD else "remark" if t in _REMARK_HEAD else None
 
 
-def drop_aside_columns(grid: Grid) -> Grid:
-    """The grid without its 序号 and 备注 columns: a column headed 序号 (the first one) whose
-    other cells are serial numbers, or headed 备注 whose other cells hold no number. A header
-    typed without merged cells puts 备注 over a column of values: that column stays."""
+def drop_aside_columns(grid: Grid, inherited: list[tuple[int, str]] | None = None) -> tuple[Grid, list[tuple[int, str]]]:
+    """The grid without its 序号 and 备注 columns, and which were dropped: a column headed 序号
+    (the first one) whose other cells are serial numbers, or headed 备注 whose other cells hold
+    no number and no column label. A header typed without merged cells puts 备注 over a column of
+    values: that column stays. ``inherited``: the columns dropped from the table this grid
+    continues (a page break: no header of its own), dropped again where their cells agree."""
     if not grid:
-        return grid
+        return grid, []
     width = max(len(r) for r in grid)
-    drop = []
+    drop: list[tuple[int, str]] = []
     for c in range(width):
         col = [row[c] if c < len(row) else None for row in grid]
         head = next((x for x in col if _aside_kind(x)), None)
         if head is None or any(x is head for x in _neighbours(grid, c)):
             continue
         kind = _aside_kind(head)
-        # Cells of this column alone (a heading merged across the table is not the column's).
-        own = [x for x in distinct(col) if x is not head and x is not None and x.text
-               and not any(y is x for y in _neighbours(grid, c))]
-        if kind == "serial" and c == _first_column(grid) and all(_SERIAL.fullmatch(normalise(x.text)) for x in own):
-            drop.append(c)
-        elif kind == "remark" and not any(read_value(x.text).status == "number" or _names_a_column(x.text) for x in own):
-            drop.append(c)
+        if _aside_cells(grid, c, kind, head):
+            drop.append((c, kind))
+    if not drop and inherited:
+        drop = [(c, kind) for c, kind in inherited if c < width and _aside_cells(grid, c, kind, None)]
     if not drop:
-        return grid
+        return grid, []
+    cols = {c for c, _ in drop}
     shrunk: set[int] = set()
-    for c in drop:
+    for c in cols:
         for row in grid:
             x = row[c] if c < len(row) else None
             if x is not None and id(x) not in shrunk and x.colspan > 1:
                 shrunk.add(id(x))
                 x.colspan -= 1
-    return [[x for i, x in enumerate(row) if i not in drop] for row in grid]
+    return [[x for i, x in enumerate(row) if i not in cols] for row in grid], drop
+
+
+def _aside_cells(grid: Grid, c: int, kind: str, head) -> bool:
+    """Whether column ``c``'s own cells (not the header, not a cell spanning into a neighbour)
+    are what a 序号 or 备注 column holds."""
+    own = [x for x in distinct(row[c] if c < len(row) else None for row in grid)
+           if x is not head and x.text and not any(y is x for y in _neighbours(grid, c))]
+    if kind == "serial":
+        return c == _first_column(grid) and all(_SERIAL.fullmatch(normalise(x.text)) for x in own)
+    return not any(read_value(x.text).status == "number" or _names_a_column(x.text) for x in own)
 
 
 def _names_a_column(text: str) -> bool:
@@ -423,7 +435,13 @@ def read_grids(grids: list[Grid], report: ParsedReport) -> None:
     carry: dict = {}
     last = None
     joined: list[Grid] = []
-    grids = [drop_aside_columns(part) for grid in grids for part in split_at_headings(grid)]
+    parts, dropped, width = [], [], None
+    for part in (p for grid in grids for p in split_at_headings(grid)):
+        own_width = len(part[0])
+        part, drops = drop_aside_columns(part, dropped if own_width == width else None)
+        dropped, width = drops, own_width
+        parts.append(part)
+    grids = parts
     for grid in grids:
         if joined and len(grid[0]) == len(joined[-1][0]) and classify(joined[-1]) in ("applications", "reviews") and not any(
                 not _is_label(c) and c.text for row in joined[-1] for c in row if c is not None):
