@@ -6,6 +6,7 @@ table mapper tell "one printed value spanning two columns" from "two printed val
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import lxml.html
@@ -107,15 +108,77 @@ def _owner_table(tr):
     return node
 
 
-def html_grids(html) -> list[Grid]:
+# Tables drawn with <div>s and CSS (display: table / table-row / table-cell), inline or by class
+# in the page's <style>: no <table> element at all, so the grid comes from the display values.
+_DISPLAY = re.compile(r"display\s*:\s*(table(?:-row|-cell)?)\b", re.I)
+_CLASS_RULE = re.compile(r"((?:\.[\w-]+\s*,?\s*)+)\{[^}]*?display\s*:\s*(table(?:-row|-cell)?)\b", re.I)
+
+
+def _css_classes(doc) -> dict[str, str]:
+    out = {}
+    for style in doc.iter("style"):
+        for selectors, display in _CLASS_RULE.findall(style.text or ""):
+            for name in re.findall(r"\.([\w-]+)", selectors):
+                out[name] = display.lower()
+    return out
+
+
+def _display(el, classes: dict[str, str]) -> str | None:
+    style = el.get("style")
+    if style:
+        m = _DISPLAY.search(style)
+        if m:
+            return m.group(1).lower()
+    cls = el.get("class")
+    if cls and classes:
+        for name in cls.split():
+            if name in classes:
+                return classes[name]
+    return None
+
+
+def css_table_grid(table, classes: dict[str, str]) -> Grid:
+    """A CSS table as a grid: its table-row elements (not those of a table nested in it), each
+    row's table-cell children in order; CSS has no spans."""
+    rows = []
+    for el in table.iter():
+        if el is table or not isinstance(el.tag, str) or _display(el, classes) != "table-row":
+            continue
+        owner = el.getparent()
+        while owner is not None and owner is not table and _display(owner, classes) != "table":
+            owner = owner.getparent()
+        if owner is not table:
+            continue
+        rows.append([td for td in el if isinstance(td.tag, str) and _display(td, classes) == "table-cell"])
+    if not rows or sum(len(r) for r in rows) > MAX_CELLS:
+        return [] if not rows else _too_large()
+    width = max(len(r) for r in rows)
+    return [[Cell(cell_text(td), r, c) for c, td in enumerate(row)] + [None] * (width - len(row))
+            for r, row in enumerate(rows)]
+
+
+def _too_large():
+    raise GridTooLarge()
+
+
+def html_grids(html, css: bool | None = None) -> list[Grid]:
     """Every table of a document (HTML text or an lxml tree), in document order, as grids
-    (empty tables left out)."""
+    (empty tables left out). ``css``: whether to look for CSS tables too (by default when the
+    text names a table-cell display; a caller holding the text says so, the tree cannot)."""
     if html is None or (isinstance(html, (str, bytes)) and not html):
         return []
+    if css is None:
+        css = isinstance(html, (str, bytes)) and ("table-cell" in html if isinstance(html, str) else b"table-cell" in html)
     doc = lxml.html.fromstring(html) if isinstance(html, (str, bytes)) else html
     grids, total = [], 0
-    for table in doc.iter("table"):
-        g = table_grid(table)
+    if css:
+        classes = _css_classes(doc)
+        tables = [el for el in doc.iter() if el.tag == "table" or isinstance(el.tag, str) and el.tag != "table"
+                  and _display(el, classes) == "table"]
+    else:
+        tables = doc.iter("table")
+    for table in tables:
+        g = table_grid(table) if table.tag == "table" else css_table_grid(table, classes)
         if g and any(cell is not None and cell.text for row in g for cell in row):
             total += len(g) * len(g[0])
             if total > MAX_CELLS:  # the whole document too, not only each table

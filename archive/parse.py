@@ -121,7 +121,7 @@ def parse_html(html: str, title: str | None = None, source: str = "<html>") -> P
     if doc is None:
         raise ParseError(source, "not readable as HTML (Document is empty)")
     try:
-        grids = html_grids(doc)
+        grids = html_grids(doc, css="table-cell" in html)  # tables of CSS <div>s only where named
     except GridTooLarge as e:
         raise ParseError(source, e.reason) from None
     title = title or _title(doc)

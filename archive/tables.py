@@ -18,8 +18,8 @@ from .report import ParsedReport
 def classify(grid: Grid) -> str | None:
     """Which canonical table a grid holds, from its labels."""
     text = normalise_text("".join(c.text for c in distinct(cell for row in grid for cell in row)))
-    if "本年新收" in text or "上年结转" in text or "予以公开" in text:
-        return "applications"
+    if "本年新收" in text or "上年结转" in text or "予以公开" in text or "申请人情况" in text:
+        return "applications"  # (申请人情况: its header alone, the rows on the next page)
     if "行政复议" in text and ("维持" in text or "纠正" in text or "审结" in text):
         return "reviews"
     if "信息内容" in text or "第二十条" in text or ("规章" in text and "规范性文件" in text):
@@ -37,7 +37,11 @@ def _column_keys(header_rows: Grid, width: int, rules) -> list[str | None]:
     for c in range(width):
         texts = [normalise(cell.text) for cell in distinct(row[c] for row in header_rows if c < len(row))]
         texts = [t for t in texts if t]
-        keys.append(schema.match_rule(texts[-1], rules) if texts else None)
+        key = schema.match_rule(texts[-1], rules) if texts else None
+        if key is None and len(texts) > 1:
+            # A header row broken by a page (商业企 | … on one page, 业 | … on the next).
+            key = schema.match_rule(texts[-2] + texts[-1], rules)
+        keys.append(key)
     return keys
 
 
@@ -88,6 +92,11 @@ def application_row_key(labels: list[str]) -> str | None:
 def _names_all(header_rows: Grid, rules, keys) -> bool:
     """Whether the header rows print a label for every one of ``keys`` (wherever they stand)."""
     found = {schema.match_rule(normalise(c.text), rules) for row in header_rows for c in distinct(row)}
+    # A header row broken by a page: a label's head in one row, its tail below it.
+    for upper, lower in zip(header_rows, header_rows[1:]):
+        for a, b in zip(upper, lower):
+            if a is not None and b is not None and a is not b:
+                found.add(schema.match_rule(normalise(a.text) + normalise(b.text), rules))
     return set(keys) <= found
 
 
@@ -107,6 +116,12 @@ def read_applications(grid: Grid, report: ParsedReport, carry: dict) -> None:
         # still names every applicant column: the values then follow the official order.
         in_order = len(set(k for k in keys if k)) < len(APPLICANT_KEYS) and _names_all(
             grid[:first], schema.APPLICANT_COLUMN_RULES, APPLICANT_KEYS)
+        seen = [k for i, k in enumerate(keys) if k and (i == 0 or keys[i - 1] != k)]
+        if not in_order and (len(set(seen)) != len(seen) or seen != [k for k in APPLICANT_KEYS if k in seen]):
+            # Labels over the wrong columns (a header typed without merged cells that does not
+            # name every column): its positions would misplace the values.
+            report.warnings.append(f"表三: header columns {'|'.join(k or '-' for k in keys)} out of order: not read by position")
+            keys = []
         carry["applications"] = keys
         carry["applications_in_order"] = in_order
     else:
@@ -118,21 +133,46 @@ def read_applications(grid: Grid, report: ParsedReport, carry: dict) -> None:
         report.warnings.append("表三: no column headers recognised")
         return
     prev = carry.get("applications_prev")  # the row before a page break
+    if 0 < first < len(grid):
+        carry["applications_remarks"] = any(_aside_kind(c) == "remark" for row in grid[:first] for c in row)
+    remarks = carry.get("applications_remarks", False)
+    # The last column any header label stands over (a table typed inside a wider one, as the
+    # three tables typed as one, has empty cells beyond it).
+    if 0 < first < len(grid):
+        carry["applications_extent"] = max(
+            (i for row in grid[:first] if len([c for c in distinct(row) if c.text]) > 1  # not a title row
+             for i, c in enumerate(row) if c is not None and c.text), default=width)
+    extent = carry.get("applications_extent", width)
     for row in grid[first:]:
         if in_order:
             cells = distinct(row)
-            last_label = max((i for i, c in enumerate(cells) if _is_label(c)), default=None)
-            if last_label is None:
+            first_label = next((i for i, c in enumerate(cells) if _is_label(c) and c.text), None)
+            if first_label is None:
                 continue
+            # The row's labels run from the first label to the first value; cells after its
+            # values (a remark such as 已办结) are not its label.
+            last_label = first_label
+            while last_label + 1 < len(cells) and _is_label(cells[last_label + 1]) and cells[last_label + 1].text:
+                last_label += 1
             key = application_row_key([c.text for c in cells[: last_label + 1]])
             if key is None and prev == "other_no_fee" and "其他" in normalise(cells[last_label].text):
                 key = "other_misc"  # 3.其他 under （六）, whose label stood on the first row only
             values = cells[last_label + 1 :]
+            after = next((i for i, c in enumerate(values) if _is_label(c) and c.text), None)
+            if after is not None and not any(not _is_label(c) for c in values[after:]):
+                values = values[:after]  # a remark after the values
+            while len(values) > len(APPLICANT_KEYS) and read_value(values[-1].text).status != "number" and (
+                    remarks or row.index(values[-1]) > extent):
+                values.pop()  # the 备注 column's blank, or an empty cell beyond every header label
             if key is None:
                 continue
             prev = carry["applications_prev"] = key
             if len(values) != len(APPLICANT_KEYS):
                 report.warnings.append(f"表三 {key}: {len(values)} value cells under a header without positions")
+                # The row was printed: its cells are unknown (and name the template's rows).
+                for col in APPLICANT_KEYS:
+                    if f"applications.{key}.{col}" not in report.unknown_cells:
+                        report.unknown_cells.append(f"applications.{key}.{col}")
                 continue
             for col, cell in zip(APPLICANT_KEYS, values):
                 report.put("applications", key, col, read_value(cell.text))
@@ -153,8 +193,53 @@ REVIEW_KEYS = tuple(f"{g}/{c}" for g, _ in schema.REVIEW_ROWS for c, _ in schema
 
 
 # 表四 ----------------------------------------------------------------------------------------
+def _outcome_rows(grid: Grid) -> list[tuple[int, str]]:
+    """(row index, outcome) of the rows whose first label names an outcome of 表四: a 表四 printed
+    the other way round, a row per outcome and a column per group."""
+    out = []
+    for i, row in enumerate(grid):
+        cells = distinct(row)
+        if len(cells) < 2 or not _is_label(cells[0]) or sum(1 for c in cells[1:] if not _is_label(c)) < 2:
+            continue
+        text = normalise(cells[0].text)
+        if "复议" in text or "诉讼" in text:
+            continue
+        outcome = schema.match_rule(text, schema.REVIEW_COLUMN_RULES)
+        if outcome:
+            out.append((i, outcome))
+    return out
+
+
+def read_reviews_transposed(grid: Grid, rows: list[tuple[int, str]], report: ParsedReport) -> bool:
+    """表四 with the outcomes as rows: each column's group from the header labels above it
+    (行政复议; 行政诉讼 over 未经复议直接起诉 / 复议后起诉). False when the header does not name the
+    three groups, one column each."""
+    first = rows[0][0]
+    width = max(len(r) for r in grid)
+    groups: dict[int, str] = {}
+    # The header rows (not a title row naming the table) over the columns that hold values.
+    header = [row for row in grid[:first] if len([x for x in distinct(row) if x.text]) > 1]
+    valued = {c for i, _ in rows for c, x in enumerate(grid[i]) if x is not None and not _is_label(x)}
+    for c in sorted(valued):
+        texts = [normalise(x.text) for x in distinct(row[c] for row in header if c < len(row))]
+        group = schema.match_rule("|".join(t for t in texts if t), schema.REVIEW_GROUP_RULES)
+        if group:
+            groups[c] = group
+    if sorted(groups.values()) != sorted(g for g, _ in schema.REVIEW_ROWS):
+        return False
+    for i, outcome in rows:
+        for c, group in groups.items():
+            cell = grid[i][c] if c < len(grid[i]) else None
+            if cell is not None and cell.colspan == 1 and cell.rowspan == 1:
+                report.put("reviews", group, outcome, read_value(cell.text))
+    return True
+
+
 def read_reviews(grid: Grid, report: ParsedReport, carry: dict) -> None:
     width = max(len(r) for r in grid)
+    turned = _outcome_rows(grid)
+    if len({o for _, o in turned}) >= 4 and read_reviews_transposed(grid, turned, report):
+        return
 
     def is_data(row):
         return sum(1 for c in distinct(row) if c is not None and not _is_label(c) and c.text) >= 3
@@ -177,10 +262,19 @@ def read_reviews(grid: Grid, report: ParsedReport, carry: dict) -> None:
         # Headers typed without merged cells (the outcomes left-aligned, a group label over one
         # slot): when the value row prints the fifteen cells, they follow the official order.
         values = [c for c in distinct(grid[first]) if not _is_label(c)]
+        if len(values) > len(REVIEW_KEYS) and any(_aside_kind(c) == "remark" for row in grid[:first] for c in row):
+            # A 备注 column typed after 总计 without merged cells: its blank is not a value.
+            while len(values) > len(REVIEW_KEYS) and read_value(values[-1].text).status != "number":
+                values.pop()
         if len(values) == len(REVIEW_KEYS):
             for col, cell in zip(REVIEW_KEYS, values):
                 group, outcome = col.split("/")
                 report.put("reviews", group, outcome, read_value(cell.text))
+            return
+        if len(set(k for k in keys if k)) != sum(1 for k in keys if k):
+            # The header names some columns twice: its positions are not the values' (a header
+            # typed without merged cells over a row of another width). Nothing is read by them.
+            report.warnings.append(f"表四: {len(values)} value cells under a header without positions")
             return
     for col, cell in _values_by_column(grid[first], keys).items():
         group, outcome = col.split("/")
@@ -192,14 +286,15 @@ def read_active(grid: Grid, report: ParsedReport, carry: dict) -> None:
     keys: list[str | None] = carry.get("active") or []
     for row in grid:
         cells = distinct(row)
-        if not cells:
+        # The printed cells after any 第二十条 heading (a row of its own, or a column spanning
+        # its block's rows).
+        lead = [c for c in cells if c.text and not normalise(c.text).startswith("第二十条")]
+        if not lead:
             continue
-        head = normalise(cells[0].text)
-        if head.startswith("第二十条") and len(cells) == 1:
-            continue
+        head = normalise(lead[0].text)
         if head in ("信息内容", "内容", "项目") or (
-            len(cells) > 1 and all(_is_label(c) for c in cells)
-            and any(schema.match_rule(normalise(c.text), schema.ACTIVE_COLUMN_RULES) for c in cells[1:])
+            len(lead) > 1 and all(_is_label(c) for c in lead)
+            and any(schema.match_rule(normalise(c.text), schema.ACTIVE_COLUMN_RULES) for c in lead[1:])
         ):
             keys = [None] + [
                 schema.match_rule(normalise(c.text), schema.ACTIVE_COLUMN_RULES) if c is not None else None
@@ -207,15 +302,131 @@ def read_active(grid: Grid, report: ParsedReport, carry: dict) -> None:
             ]
             carry["active"] = keys
             continue
-        key = schema.match_rule(head, schema.ACTIVE_ROW_RULES)
-        if key is None or not keys:
+        # The row's label: its first label cell naming a row (a 第二十条 heading may stand in a
+        # column of its own before it).
+        label = next((c for c in cells if _is_label(c) and schema.match_rule(normalise(c.text), schema.ACTIVE_ROW_RULES)
+                      and not normalise(c.text).startswith("第二十条")), None)
+        if label is None or not keys:
             continue
-        for col, cell in _values_by_column([None] + list(row[1:]), keys).items():
-            if cell is not cells[0]:
+        key = schema.match_rule(normalise(label.text), schema.ACTIVE_ROW_RULES)
+        at = row.index(label)
+        for col, cell in _values_by_column([None] * (at + 1) + list(row[at + 1:]), keys).items():
+            if cell is not label:
                 report.put("active", key, col, read_value(cell.text))
 
 
 READERS = {"applications": read_applications, "reviews": read_reviews, "active": read_active}
+
+
+# Columns that print no value of the template: a serial number before the labels, remarks after
+# the values. Read as labels they would hide a row's label (`已办结`) or pass for a value (`1`).
+_SERIAL_HEAD = {"序号", "编号", "行次"}
+_REMARK_HEAD = {"备注", "说明", "备注说明", "附注"}
+_SERIAL = re.compile(r"[0-9一二三四五六七八九十]{1,3}[.、．]?")
+
+
+def _aside_kind(cell: Cell | None) -> str | None:
+    if cell is None:
+        return None
+    t = normalise(cell.text).rstrip(":：")
+    return "serial" if t in _SERIAL_HEAD else "remark" if t in _REMARK_HEAD else None
+
+
+def drop_aside_columns(grid: Grid, inherited: list[tuple[int, str]] | None = None) -> tuple[Grid, list[tuple[int, str]]]:
+    """The grid without its 序号 and 备注 columns, and which were dropped: a column headed 序号
+    (the first one) whose other cells are serial numbers, or headed 备注 whose other cells hold
+    no number and no column label. A header typed without merged cells puts 备注 over a column of
+    values: that column stays. ``inherited``: the columns dropped from the table this grid
+    continues (a page break: no header of its own), dropped again where their cells agree."""
+    if not grid:
+        return grid, []
+    width = max(len(r) for r in grid)
+    drop: list[tuple[int, str]] = []
+    for c in range(width):
+        col = [row[c] if c < len(row) else None for row in grid]
+        head = next((x for x in col if _aside_kind(x)), None)
+        if head is None or any(x is head for x in _neighbours(grid, c)):
+            continue
+        kind = _aside_kind(head)
+        if _aside_cells(grid, c, kind, head):
+            drop.append((c, kind))
+    if not drop and inherited:
+        drop = [(c, kind) for c, kind in inherited if c < width and _aside_cells(grid, c, kind, None)]
+    if not drop:
+        return grid, []
+    cols = {c for c, _ in drop}
+    shrunk: set[int] = set()
+    for c in cols:
+        for row in grid:
+            x = row[c] if c < len(row) else None
+            if x is not None and id(x) not in shrunk and x.colspan > 1:
+                shrunk.add(id(x))
+                x.colspan -= 1
+    return [[x for i, x in enumerate(row) if i not in cols] for row in grid], drop
+
+
+def _aside_cells(grid: Grid, c: int, kind: str, head) -> bool:
+    """Whether column ``c``'s own cells (not the header, not a cell spanning into a neighbour)
+    are what a 序号 or 备注 column holds."""
+    own = [x for x in distinct(row[c] if c < len(row) else None for row in grid)
+           if x is not head and x.text and not any(y is x for y in _neighbours(grid, c))]
+    if kind == "serial":
+        return c == _first_column(grid) and all(_SERIAL.fullmatch(normalise(x.text)) for x in own)
+    return not any(read_value(x.text).status == "number" or _names_a_column(x.text) for x in own)
+
+
+def _names_a_column(text: str) -> bool:
+    """Whether a cell prints a column label of one of the tables (a header typed without merged
+    cells puts 备注 over such labels: that column is not the remarks')."""
+    t = normalise(text)
+    return any(schema.match_rule(t, rules) for rules in (
+        schema.APPLICANT_COLUMN_RULES, schema.REVIEW_COLUMN_RULES, schema.ACTIVE_COLUMN_RULES))
+
+
+def _first_column(grid: Grid) -> int:
+    return min((i for row in grid for i, x in enumerate(row) if x is not None and x.text), default=0)
+
+
+def _neighbours(grid: Grid, c: int):
+    """The cells beside column ``c`` in every row (to tell a cell spanning into it)."""
+    for row in grid:
+        for i in (c - 1, c + 1):
+            if 0 <= i < len(row) and row[i] is not None:
+                yield row[i]
+
+
+# A row naming a table and nothing else: where one Word table holding several tables is cut.
+_TABLE_HEADING = re.compile(r"主动公开政府信息|收到和处理政府信息公开申请|行政复议[、,，和及]?行政诉讼|^表[二三四]")
+
+
+def split_at_headings(grid: Grid) -> list[Grid]:
+    """A grid cut before each row that prints only a table's name (表三 收到和处理…): the three
+    tables typed as one."""
+    out, current = [], []
+    for row in grid:
+        cells = [x for x in distinct(row) if x.text]
+        if current and len(cells) == 1 and _TABLE_HEADING.search(normalise(cells[0].text)) and not any(
+                c.rowspan > 1 for c in cells):
+            out.append(current)
+            current = []
+        current.append(row)
+    if current:
+        out.append(current)
+    return out
+
+
+def _row_texts(row) -> tuple[str, ...]:
+    return tuple(normalise(x.text) for x in distinct(row))
+
+
+def _repeated_header(grid: Grid, previous: Grid) -> int:
+    """How many leading rows of ``grid`` repeat the leading label rows of ``previous`` (a header
+    Word prints again on each page a table continues on)."""
+    n = 0
+    while n < len(grid) - 1 and n < len(previous) and _row_texts(grid[n]) == _row_texts(previous[n]) and all(
+            _is_label(x) for x in distinct(grid[n]) if x.text):
+        n += 1
+    return n
 
 
 def read_grids(grids: list[Grid], report: ParsedReport) -> None:
@@ -224,7 +435,28 @@ def read_grids(grids: list[Grid], report: ParsedReport) -> None:
     carry: dict = {}
     last = None
     joined: list[Grid] = []
+    parts, dropped, width = [], [], None
+    for part in (p for grid in grids for p in split_at_headings(grid)):
+        own_width = len(part[0])
+        part, drops = drop_aside_columns(part, dropped if own_width == width else None)
+        dropped, width = drops, own_width
+        parts.append(part)
+    grids = parts
     for grid in grids:
+        if joined and len(grid[0]) == len(joined[-1][0]) and classify(joined[-1]) in ("applications", "reviews") and not any(
+                not _is_label(c) and c.text for row in joined[-1] for c in row if c is not None):
+            # A table whose page ends after its header (a header row itself may break over the
+            # pages): the next grid holds its rows.
+            joined[-1] = joined[-1] + grid
+            continue
+        if joined:
+            # A table continued on the next page with its header printed again: the rows after
+            # the repeated header continue the table, read under the header in force there.
+            n = _repeated_header(grid, joined[-1])
+            if n and classify(grid[n:]) in (None, classify(joined[-1])) and classify(joined[-1]) == "active":
+                grid = grid[n:]
+                joined[-1] = joined[-1] + grid
+                continue
         # A table broken at a page break after its header: the rows of values alone (no label
         # at all) continue the grid before them, whose header says what they are.
         if joined and len(grid[0]) == len(joined[-1][0]) and not any(

@@ -373,6 +373,10 @@ def read_applications(text: str, report: ParsedReport, start: int | None) -> tup
             printed[lab.key] = segs
     # A table whose rows are pipe rows separates its cells: a row read otherwise is never split.
     glued_layout = runs_together(list(printed.values()), len(APPLICANT_KEYS)) if printed and not piped else False
+    if glued_layout and a_value_per_line(text, labels, end):
+        # Each value on a line of its own: the cells are separated, and a short row lost its
+        # blank cells (a text dump drops empty cells); splitting its digits would misplace them.
+        glued_layout = False
     rows: dict[str, Cells] = {}
     for key in [lab.key for lab in labels]:
         if key in piped:
@@ -396,6 +400,24 @@ def read_applications(text: str, report: ParsedReport, start: int | None) -> tup
             cells.cands = resolved[key]
         put_row(report, "applications", key, list(APPLICANT_KEYS), cells)
     return end, glued_layout
+
+
+def a_value_per_line(text: str, labels: list[Label], end: int) -> bool:
+    """Whether the rows of 表三 break their values over lines: in most rows that print several
+    values, a line break stands between two of them (a PDF text layer, a cell per line). A
+    crawler dump that runs cells together prints a row on one line."""
+    multi = broken = 0
+    for lab, nxt in zip(labels, labels[1:] + [Label("", end, end)]):
+        region = text[lab.end : nxt.start]
+        if "\n" not in region.strip():
+            if len(segments(region)) > 1:
+                multi += 1
+            continue
+        lines = [n for n in (len(segments(line)) for line in region.split("\n")) if n]
+        if sum(lines) > 1:
+            multi += 1
+            broken += len(lines) > 1
+    return multi > 0 and 2 * broken > multi
 
 
 def _table3_end(text: str, pos: int) -> int:
