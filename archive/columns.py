@@ -9,6 +9,11 @@ the line, measured against the lines of the same page that print all seven value
 cannot decide, the identities (A2 per row, A1 and A3 over the table, A4 for 表四) keep the
 placements a consistent table allows, as archive/glued.py does with glued digits: a cell is read
 only when every placement left agrees on it, otherwise it is unknown and the report flagged.
+
+The same reading serves PDF→markdown conversions (pymupdf4llm, markitdown): a table row that keeps
+every column places its cells by their order, blanks included; a row whose cells ran together, or
+a plain line of single spaces, has lost where its blanks were, and only the identities place it.
+It is tried only when the text by labels left 表三 or 表四 incomplete (archive.engine.read_text).
 """
 from __future__ import annotations
 

@@ -89,6 +89,27 @@ def application_row_key(labels: list[str]) -> str | None:
     return key
 
 
+def _aligned_right(grid: Grid, keys: list[str | None], width: int) -> list[str | None] | None:
+    """``keys`` moved to a grid of ``width`` columns by the right edge, when in every row each
+    keyed column holds a value (a number or a blank) and a label stands left of them."""
+    shift = width - len(keys)
+    moved = [None] * shift + keys if shift >= 0 else keys[-shift:]
+    if not any(moved) or set(k for k in moved if k) != set(k for k in keys if k):
+        return None
+    last = max(c for c, k in enumerate(moved) if k)
+    if not any(last < len(row) and row[last] is not None and read_value(row[last].text).status == "number"
+               for row in grid):
+        return None  # the right edge holds no number: a column of remarks, not 总计
+    for row in grid:
+        if not any(c is not None and c.text for c in row):
+            continue
+        values = [row[c] for c, k in enumerate(moved) if k and c < len(row)]
+        labels = [row[c] for c, k in enumerate(moved) if not k and c < len(row)]
+        if any(_is_label(c) for c in values if c is not None) or not any(_is_label(c) for c in labels):
+            return None
+    return moved
+
+
 def _names_all(header_rows: Grid, rules, keys) -> bool:
     """Whether the header rows print a label for every one of ``keys`` (wherever they stand)."""
     found = {schema.match_rule(normalise(c.text), rules) for row in header_rows for c in distinct(row)}
@@ -129,6 +150,13 @@ def read_applications(grid: Grid, report: ParsedReport, carry: dict) -> None:
         keys = carry.get("applications") or []
         in_order = carry.get("applications_in_order", False)
         first = 0
+        if keys and not in_order and len(keys) != width:
+            # The page's table found with another number of columns (a label column split in
+            # two): the values keep their places from the right edge, if every row agrees.
+            keys = _aligned_right(grid, keys, width)
+            if keys is None:
+                report.warnings.append("表三: a continuation of another width, its columns not matched: not read")
+                return
     if not any(keys) and not in_order:
         report.warnings.append("表三: no column headers recognised")
         return
@@ -291,7 +319,7 @@ def read_active(grid: Grid, report: ParsedReport, carry: dict) -> None:
         lead = [c for c in cells if c.text and not normalise(c.text).startswith("第二十条")]
         if not lead:
             continue
-        head = normalise(lead[0].text)
+        head = normalise(lead[0].text).rstrip(":：")
         if head in ("信息内容", "内容", "项目") or (
             len(lead) > 1 and all(_is_label(c) for c in lead)
             and any(schema.match_rule(normalise(c.text), schema.ACTIVE_COLUMN_RULES) for c in lead[1:])
@@ -332,7 +360,7 @@ def _aside_kind(cell: Cell | None) -> str | None:
     return "serial" if t in _SERIAL_HEAD else "remark" if t in _REMARK_HEAD else None
 
 
-def drop_aside_columns(grid: Grid, inherited: list[tuple[int, str]] | None = None) -> tuple[Grid, list[tuple[int, str]]]:
+def drop_aside_columns(grid: Grid, inherited: list[tuple[int, str, int]] | None = None) -> tuple[Grid, list[tuple[int, str, int]]]:
     """The grid without its 序号 and 备注 columns, and which were dropped: a column headed 序号
     (the first one) whose other cells are serial numbers, or headed 备注 whose other cells hold
     no number and no column label. A header typed without merged cells puts 备注 over a column of
@@ -351,7 +379,12 @@ def drop_aside_columns(grid: Grid, inherited: list[tuple[int, str]] | None = Non
         if _aside_cells(grid, c, kind, head):
             drop.append((c, kind))
     if not drop and inherited:
-        drop = [(c, kind) for c, kind in inherited if c < width and _aside_cells(grid, c, kind, None)]
+        # Where they stand in this grid (another number of columns on another page): 序号 the
+        # first column, 备注 as far from the right edge as before.
+        for c, kind, from_right in inherited:
+            c = _first_column(grid) if kind == "serial" else width - 1 - from_right
+            if 0 <= c < width and _aside_cells(grid, c, kind, None):
+                drop.append((c, kind))
     if not drop:
         return grid, []
     cols = {c for c, _ in drop}
@@ -362,12 +395,14 @@ def drop_aside_columns(grid: Grid, inherited: list[tuple[int, str]] | None = Non
             if x is not None and id(x) not in shrunk and x.colspan > 1:
                 shrunk.add(id(x))
                 x.colspan -= 1
-    return [[x for i, x in enumerate(row) if i not in cols] for row in grid], drop
+    return [[x for i, x in enumerate(row) if i not in cols] for row in grid], [(c, k, width - 1 - c) for c, k in drop]
 
 
 def _aside_cells(grid: Grid, c: int, kind: str, head) -> bool:
     """Whether column ``c``'s own cells (not the header, not a cell spanning into a neighbour)
     are what a 序号 or 备注 column holds."""
+    if not any(c is not None and c.text and not _is_label(c) for row in grid for c in row):
+        return False  # a header alone (its rows on the next page): nothing tells yet
     own = [x for x in distinct(row[c] if c < len(row) else None for row in grid)
            if x is not head and x.text and not any(y is x for y in _neighbours(grid, c))]
     if kind == "serial":
@@ -435,11 +470,9 @@ def read_grids(grids: list[Grid], report: ParsedReport) -> None:
     carry: dict = {}
     last = None
     joined: list[Grid] = []
-    parts, dropped, width = [], [], None
+    parts, dropped = [], []
     for part in (p for grid in grids for p in split_at_headings(grid)):
-        own_width = len(part[0])
-        part, drops = drop_aside_columns(part, dropped if own_width == width else None)
-        dropped, width = drops, own_width
+        part, dropped = drop_aside_columns(part, dropped)
         parts.append(part)
     grids = parts
     for grid in grids:

@@ -126,6 +126,22 @@ def due(seq: int | None, url: str, month: str, share: float) -> bool:
     return month_index(month) % n == seq % n
 
 
+def start_rotation(db, run_id: int, month: str, share: float) -> set[str]:
+    """Record the run's month and share (1 for --verify: every report re-checked), and return the
+    portals whose month's re-checks are done already: their last crawl was a clean run of the
+    same month with the same share or all of it. `xxgk schedule` crawls every Monday from January
+    to March; without this, each of a month's four or five runs asked for the month's share again."""
+    with db.conn:
+        db.conn.execute("insert or replace into rotation_runs (run_id, month, share) values (?, ?, ?)",
+                        [run_id, month, share])
+    if not db["portal_status"].exists():
+        return set()
+    return {p for (p,) in db.execute(
+        "select p.portal from portal_status p join rotation_runs r on r.run_id = p.last_run_id"
+        " where p.status = 'ok' and p.failed = 0 and p.last_run_id != ? and r.month = ? and (r.share = ? or r.share >= 1)",
+        [run_id, month, share])}
+
+
 def join_rotation(db) -> int:
     """Give each known report (entry URL) not yet in the re-check rotation the next places, in
     the order of a stable hash of its URL (so the reports that join in one run spread over the
@@ -410,7 +426,7 @@ class DeltaFetchMiddleware(_ArchiveReader):
             unchanged += 1
             if not first:
                 continue  # listed twice (a town's report in its county's column too): counted once
-            if self.verify_all or due(known[3], r.url, self.month, self.share):
+            if self.verify_all or (due(known[3], r.url, self.month, self.share) and not self.rechecked(spider)):
                 self._stat("xxgk/reports_verified")
                 kept.append(r)
                 continue
@@ -430,6 +446,12 @@ class DeltaFetchMiddleware(_ArchiveReader):
                                     and callback_name(r) in ENTRY_CALLBACKS)
                     kept += self._due(column, {r.url for r in out if isinstance(r, scrapy.Request)}, callback, spider)
         return kept + rested
+
+    @staticmethod
+    def rechecked(spider) -> bool:
+        """Whether this month's re-checks of the spider's portal were made by an earlier run
+        (crawler.recrawl.start_rotation)."""
+        return bool(getattr(spider, "xxgk_rechecked", False))
 
     def _newest_first(self, dates: list) -> bool:
         """Whether a list page's entries run newest first (as far as their dates tell): only then
@@ -467,7 +489,7 @@ class DeltaFetchMiddleware(_ArchiveReader):
             if url in listed or url in self.handled:
                 continue
             self.handled.add(url)
-            if not due(seq, url, self.month, self.share) and url not in self.open_pages:
+            if (not due(seq, url, self.month, self.share) or self.rechecked(spider)) and url not in self.open_pages:
                 self._skip(url, n)
                 continue
             title, published = json.loads(entry)
@@ -609,6 +631,10 @@ def ensure_attachments(db) -> None:
     if not db["rechecks"].exists():
         # Each known report's place in the re-check rotation (see `due`), given once.
         db.execute("create table if not exists rechecks (url text primary key, seq integer not null unique)")
+    if not db["rotation_runs"].exists():
+        # The month and share of each run's re-checks (see `rechecked_this_month`).
+        db.execute("create table if not exists rotation_runs (run_id integer primary key, month text not null,"
+                   " share real not null)")
     if not db["attachments"].exists():
         db["attachments"].create({"url": str, "page_url": str, "state": str, "reason": str, "run_id": int, "at": str},
                                  pk="url", not_null={"url"})

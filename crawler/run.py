@@ -20,7 +20,7 @@ from archive.lock import DataLock
 from archive.store import Archive, host_of
 
 from . import monitor
-from .recrawl import ensure_attachments, join_rotation
+from .recrawl import DEFAULT_SHARE, ensure_attachments, join_rotation, start_rotation, this_month
 from .registry import bare_entry
 
 log = logging.getLogger(__name__)
@@ -172,6 +172,9 @@ def _run_crawl(urls, data_dir: Path, polite: bool, quiet: bool, portals, timeout
                                             every_list=every_list))
     quiet_scrapy()
     clean = set() if resume else monitor.clean_portals(archive.db)
+    # A portal whose last run was a clean one of this month has had this month's re-checks.
+    rechecked = start_rotation(archive.db, run_id, month or this_month(),
+                               1.0 if verify else (DEFAULT_SHARE if verify_share is None else verify_share)) & clean
     spiders = spider_classes()
     launched: list[tuple[dict, object]] = []
     unreachable: list[tuple[dict, str, str, int]] = []  # (entry, status, reason, pages) found by discovery
@@ -185,7 +188,7 @@ def _run_crawl(urls, data_dir: Path, polite: bool, quiet: bool, portals, timeout
             # A column's later pages may be left unread only if the portal's last crawl read it
             # all without an error: otherwise an old report a failed page hid would stay missing.
             ds.append(process.crawl(crawler, start_urls=e["start_urls"], portal=None if e.get("bare") else e,
-                                    xxgk_trusted=e["name"] in clean))
+                                    xxgk_trusted=e["name"] in clean, xxgk_rechecked=e["name"] in rechecked))
         return DeferredList(ds)
 
     launch([e for e in entries if e.get("platform")])

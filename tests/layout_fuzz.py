@@ -99,7 +99,7 @@ def remark_column(grids: Grids, rng: random.Random) -> Grids:
         new = []
         for i, row in enumerate(rows):
             if heading.startswith("二"):
-                if any(c.text == "信息内容" for c in row):
+                if any(c.text.startswith("信息内容") for c in row):
                     new.append(row + [C("备注")])
                 elif any(c.text.startswith("第二十条") for c in row):
                     new.append(row + ([C("")] if row[-1].cs > 1 else []))  # a merged heading spans it too

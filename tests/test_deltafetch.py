@@ -436,3 +436,31 @@ def test_reports_joining_never_delay_the_others():
         assert runs[1] - runs[0] <= 12 if len(runs) > 1 else 47 - t0 < 12, u
         assert all(b - a == 12 for a, b in zip(runs[1:], runs[2:])), u
         assert 47 - runs[-1] < 12, u
+
+
+def test_a_month_rechecks_once_however_many_runs_it_has(tmp_path):
+    """`xxgk schedule` crawls every Monday from January to March: the month's share of re-checks
+    is asked for by its first clean run only; a run with another share asks for its own."""
+    from crawler.registry import dump as dump_registry
+
+    from .hostile import Site, html, sim_reports
+
+    reports = sim_reports(4)
+    with Site() as site:
+        items = "".join(f'<li><a href="/r{i}.html">{t}</a><span>2025-01-{10 + i}</span></li>'
+                        for i, (t, _, _) in reversed(list(enumerate(reports))))
+        site.routes["/list.html"] = html(f"<ul>{items}</ul>", "政府信息公开年报")
+        for i, (title, body, _) in enumerate(reports):
+            site.routes[f"/r{i}.html"] = html(body.split("<body>", 1)[1].rsplit("</body>", 1)[0], title)
+        dump_registry([{"name": "续县", "level": "county", "platform": "longtail",
+                        "start_urls": [f"{site.base}/list.html"]}], tmp_path / "portals.yml")
+        asked = []
+        for month, share in (("2026-02", "0.5"), ("2026-03", "0.5"), ("2026-03", "0.5"), ("2026-03", "0.25"),
+                             ("2026-03", "0.25")):
+            start = len(site.requests)
+            run_xxgk("crawl", "--data", tmp_path / "data", "--fast", "-q", "--registry", tmp_path / "portals.yml",
+                     "--month", month, "--verify-share", share)
+            asked.append(sum(1 for _, p in site.requests[start:] if p.startswith("/r") and p != "/robots.txt"))
+    # The first crawl fetches all 4; March's first run re-checks its half (2), the next none; a
+    # run with a quarter share re-checks its quarter (1), once.
+    assert asked == [4, 2, 0, 1, 0]

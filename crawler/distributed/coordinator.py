@@ -15,6 +15,7 @@ from pathlib import Path
 from archive.store import Archive, host_of
 
 from .. import monitor
+from ..recrawl import DEFAULT_SHARE, ensure_attachments, start_rotation, this_month
 from ..registry import bare_entry
 from . import BLOCKED, COUNTS, DONE, ITEMS, PORTALS, PREFIX, RUN, WORKERS, WRITING, connect, lease_key, portal_key
 from .delta import publish
@@ -119,7 +120,10 @@ def enqueue(server, data_dir: Path, entries: list[dict], unreachable, conf: dict
     # What the workers' delta-fetch needs of the archive; as in a single-process crawl, no
     # portal's later list pages are left unread after an interrupted run.
     clean = set() if archive.resume_urls(run_id) else monitor.clean_portals(archive.db)
-    known = publish(server, archive.db, clean, conf.get("month"))
+    ensure_attachments(archive.db)
+    share = 1.0 if conf.get("verify") else (DEFAULT_SHARE if conf.get("verify_share") is None else conf["verify_share"])
+    rechecked = start_rotation(archive.db, run_id, conf.get("month") or this_month(), share) & clean
+    known = publish(server, archive.db, clean, conf.get("month"), rechecked)
     log.info("%d known reports published for delta-fetch", known)
     archive.close()
     pipe = server.pipeline(transaction=True)
@@ -161,8 +165,6 @@ def run_distributed(url: str, data_dir: Path, urls=(), portals=None, polite: boo
         if not entries:
             raise CrawlError("nothing to crawl")
         ready, unreachable = discover(entries, polite, timeout)
-        from ..recrawl import this_month
-
         # The month is fixed here, so that every worker re-checks the same share.
         conf = {"polite": polite, "quiet": quiet, "timeout": timeout, "delay": delay, "verify": verify,
                 "verify_share": verify_share, "month": month or this_month()}

@@ -30,15 +30,16 @@ COLUMNS = PREFIX + "known:columns"  # hash: column -> JSON [entry URL, …]
 VALIDATORS = PREFIX + "validators"  # hash: URL -> JSON [ETag, Last-Modified]
 OPEN_PAGES = PREFIX + "open-pages"  # set: report pages whose attachments are still owed
 CLEAN = PREFIX + "clean"  # set: portals whose last crawl read everything without an error
+RECHECKED = PREFIX + "rechecked"  # set: portals whose month's re-checks are made (recrawl.start_rotation)
 COMPLETE = PREFIX + "complete"  # set: columns holding every report due (crawler.recrawl.complete_columns)
 LIST_COLUMNS = PREFIX + "list-columns"  # hash: page -> JSON [[column URL, callback, cb_kwargs, start], …]
 CHUNK = 5000
 
 
-def publish(server, db, clean: set[str], month: str | None = None) -> int:
+def publish(server, db, clean: set[str], month: str | None = None, rechecked: set[str] = frozenset()) -> int:
     """Put what the re-crawl middlewares read from the archive into Redis; returns how many
     known entries there are."""
-    server.delete(KNOWN, COLUMNS, VALIDATORS, OPEN_PAGES, CLEAN, COMPLETE, LIST_COLUMNS)
+    server.delete(KNOWN, COLUMNS, VALIDATORS, OPEN_PAGES, CLEAN, COMPLETE, LIST_COLUMNS, RECHECKED)
     ensure_attachments(db)
     join_rotation(db)
     known = known_entries(db)
@@ -57,6 +58,8 @@ def publish(server, db, clean: set[str], month: str | None = None) -> int:
         server.sadd(OPEN_PAGES, *pages[i:i + CHUNK])
     if clean:
         server.sadd(CLEAN, *clean)
+    if rechecked:
+        server.sadd(RECHECKED, *rechecked)
     # The columns at rest and the columns a page leads to, so that workers rest what a single
     # process rests (crawler/recrawl.py: columns at rest).
     complete = complete_columns(db, int((month or this_month())[:4]) - 1)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import (BLOCKED, COUNTS, DONE, PORTALS, RUN, STARTED, WORKERS, handoff, lease_key, lease_seconds, portal_key,
                shared)
-from .delta import CLEAN
+from .delta import CLEAN, RECHECKED
 from .scheduler import requeue_inflight
 
 log = logging.getLogger(__name__)
@@ -223,7 +223,8 @@ class Worker:
 
         crawler.signals.connect(opened, signal=signals.spider_opened, weak=False)
         d = self.process.crawl(crawler, start_urls=entry["start_urls"], portal=None if entry.get("bare") else entry,
-                               xxgk_portal_key=name, xxgk_trusted=bool(self.server.sismember(CLEAN, name)))
+                               xxgk_portal_key=name, xxgk_trusted=bool(self.server.sismember(CLEAN, name)),
+                               xxgk_rechecked=bool(self.server.sismember(RECHECKED, name)))
         d.addErrback(lambda f: log.error("%s: the crawl failed: %s", name, f.getTraceback()))
         d.addBoth(lambda _: self.finished(name, crawler))
 
