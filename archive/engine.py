@@ -82,12 +82,68 @@ def read_text(text: str, source: str, source_format: str = "text") -> ParsedRepo
     from .textparse import parse_text
 
     by_labels = parse_text(text, source, source_format=source_format)
+    broken = _BROKEN_NUMBER.search(text) is not None
+    if broken and by_labels.template is not None and not (complete(by_labels) and consistent(by_labels)):
+        by_labels = _either_break(by_labels, parse_text(_join_wrapped(text), source, source_format=source_format))
+    if broken:
+        _blank_rows_unknown(by_labels)
     if by_labels.template is None or not any(c.startswith(("applications.", "reviews.")) for c in by_labels.unknown_cells):
         return by_labels  # complete (or not a 2019/2021 report): nothing more is tried
     from .columns import read_by_columns
 
     by_columns = read_by_columns(text, by_labels)
     return by_labels if by_columns is None else choose(by_labels, by_columns)
+
+
+# A markdown cell whose digits a converter broke over lines (`12<br>7`): one wrapped number (127)
+# or the values of two rows run into one line (`573<br>0`); only the identities can tell.
+_BROKEN_NUMBER = re.compile(r"(\d)<br\s*/?>(\d)", re.I)
+# Joined only where it can be one number (no leading 0) and is the line's one broken cell: a line
+# whose cells all break is two rows run together.
+_WRAPPED = re.compile(r"(?<![\d.])([1-9]\d*)<br\s*/?>(\d)", re.I)
+
+
+def _join_wrapped(text: str) -> str:
+    return "\n".join(_WRAPPED.sub(r"\1\2", line) if len(_BROKEN_NUMBER.findall(line)) == 1 else line
+                     for line in text.split("\n"))
+
+
+def _either_break(split: ParsedReport, joined: ParsedReport) -> ParsedReport:
+    """The reading with broken cells read as two values and the one with them joined: a complete,
+    consistent one is kept; if neither is, the cells of a table failing an identity that the two
+    do not read alike are unknown (each reading fails, so neither is the source as printed)."""
+    if complete(joined) and consistent(joined) and joined.template == split.template:
+        return joined
+    if consistent(split):
+        return choose(split, joined)  # the cells split left unread, from joined where it fails nothing more
+    theirs = _cells(joined)
+    failing = {c["table"] for c in split.checks if c["status"] == "failed" and c["check"] in ("A1", "A2", "A3", "A4")}
+    differ = [k for k, v in _cells(split).items()
+              if k.split(".")[0] in failing and (k not in theirs or not _same(v, theirs[k]))]
+    for key in differ:
+        table, row, col = key.split(".")
+        del split.tables[table][row][col]
+        split.unknown_cells.append(key)
+    if differ:
+        split.warnings.append(f"{len(differ)} cells read differently with a number broken over lines "
+                              "as one value and as two, neither reading consistent: left unknown")
+        _refinish(split)
+    return split
+
+
+def _blank_rows_unknown(report: ParsedReport) -> None:
+    """A converter that runs two rows into one line leaves the second row's label on a line of
+    its own with empty cells: in such a text a 表三 row printing nothing is not a row of zeros."""
+    apps = report.tables.get("applications") or {}
+    blank = [r for r, cols in apps.items()
+             if cols and all(v.number is None and v.status in ("blank", "dash") for v in cols.values())]
+    for row in blank:
+        for col in list(apps[row]):
+            del apps[row][col]
+            report.unknown_cells.append(f"applications.{row}.{col}")
+        report.warnings.append(f"applications.{row}: no value printed in a text whose rows run together: left unknown")
+    if blank:
+        _refinish(report)
 
 
 def _text_only(doc: Document, source: str) -> ParsedReport:

@@ -118,7 +118,12 @@ def pipe_cells(region: str) -> list[str] | None:
     rows = 0
     for i, line in enumerate(lines):
         if i == 0:
-            body = first[first.index("|") :]
+            # A converter that wraps the label cell can leave the row's first value in it, after
+            # the label (`|行政许可<br>0|-7|0|`): that value is the first cell, never dropped.
+            head = first[: first.index("|")]
+            lead = head.strip() and read_value(head)
+            body = "|" + first.lstrip() if lead and lead.status == "number" and not _TWO_NUMBERS.search(head) \
+                else first[first.index("|") :]
         elif not line.strip():
             continue
         elif _PIPE_LINE.match(line):
