@@ -150,15 +150,13 @@ def css_table_grid(table, classes: dict[str, str]) -> Grid:
         if owner is not table:
             continue
         rows.append([td for td in el if isinstance(td.tag, str) and _display(td, classes) == "table-cell"])
-    if not rows or sum(len(r) for r in rows) > MAX_CELLS:
-        return [] if not rows else _too_large()
+    if not rows:
+        return []
+    if sum(len(r) for r in rows) > MAX_CELLS:
+        raise GridTooLarge()
     width = max(len(r) for r in rows)
     return [[Cell(cell_text(td), r, c) for c, td in enumerate(row)] + [None] * (width - len(row))
             for r, row in enumerate(rows)]
-
-
-def _too_large():
-    raise GridTooLarge()
 
 
 def html_grids(html, css: bool | None = None) -> list[Grid]:

@@ -378,9 +378,10 @@ def read_applications(text: str, report: ParsedReport, start: int | None) -> tup
             printed[lab.key] = segs
     # A table whose rows are pipe rows separates its cells: a row read otherwise is never split.
     glued_layout = runs_together(list(printed.values()), len(APPLICANT_KEYS)) if printed and not piped else False
-    if glued_layout and a_value_per_line(text, labels, end):
-        # Each value on a line of its own: the cells are separated, and a short row lost its
-        # blank cells (a text dump drops empty cells); splitting its digits would misplace them.
+    if glued_layout and values_broken_over_lines(text, labels, end):
+        # Line breaks between a row's values: the cells are separated (a PDF text layer, a cell
+        # per line), and a short row lost its blank cells (empty cells print nothing); splitting
+        # its digits would misplace them.
         glued_layout = False
     rows: dict[str, Cells] = {}
     for key in [lab.key for lab in labels]:
@@ -407,7 +408,7 @@ def read_applications(text: str, report: ParsedReport, start: int | None) -> tup
     return end, glued_layout
 
 
-def a_value_per_line(text: str, labels: list[Label], end: int) -> bool:
+def values_broken_over_lines(text: str, labels: list[Label], end: int) -> bool:
     """Whether the rows of 表三 break their values over lines: in most rows that print several
     values, a line break stands between two of them (a PDF text layer, a cell per line). A
     crawler dump that runs cells together prints a row on one line."""

@@ -31,7 +31,6 @@ Classes (FUZZ):
 """
 from __future__ import annotations
 
-import copy
 import io
 import random
 import re
