@@ -10,7 +10,7 @@ import pytest
 import sqlite_utils
 
 from archive.store import DB_NAME
-from crawler.recrawl import due as rotation_due, in_rotation, rechecks_due
+from crawler.recrawl import in_rotation, rechecks_due
 from crawler.registry import dump
 from crawler.simulator.server import Simulator
 
