@@ -186,6 +186,11 @@ def finish(report: ParsedReport) -> None:
         report.unknown_cells = []
     if report.template is None:
         report.template = template_in_text(report.text)
+        if report.template is None and active[0] and report.text and _T3_HEADING.search(report.text):
+            # 表二 read by its labels under the heading of 表三, whose labels a converter scattered
+            # past finding (and 表四's heading with them): a report all the same, named by its 表二
+            # (2019 or 2021) and by the fragments of 2021's （六） sub-rows (2021 or mixed).
+            report.template = "2021" if _2021_OTHER.search(report.text) else "2021-mixed"
         if report.template == "2021-mixed":
             report.template, report.template_variant = "2021", "mixed"
         if report.template:

@@ -11,7 +11,7 @@ import re
 import pytest
 
 from archive.parse import parse_bytes
-from tests.layouts import compare, random_report, render_pipes
+from tests.layouts import application_lines, compare, random_report, render_pipes
 
 N = 24
 
@@ -102,3 +102,30 @@ def test_clean_pipes_unchanged(seed):
         report, exact, wrong, unknown = _read(text, f"clean-{i}", truth)
         assert (wrong, unknown) == ([], [])
         assert len(exact) == len(list(truth.cells()))
+
+
+def test_scattered_table_three_still_a_report():
+    """表二 read from a clean table, 表三's labels interleaved past finding (`|一、本<br>公开申|年新收政
+    <br>请数量|府信息|…`) and 表四's heading broken with them: recognised by its 表二 and the heading of
+    表三, flagged, every cell of 表三 and 表四 unknown — never an empty, unflagged report."""
+    seen = set()
+    for i, truth, text in _reports(5):
+        head = text[: text.index("三、收到和处理政府信息公开申请情况")]
+        rows = ["|（本列|数据的勾|稽关系|申请人|情况||||||", "|---|---|---|---|---|---|---|---|---|---|"]
+        for cells, values in application_lines(truth):
+            # The label's two printed lines in three narrow cells, read cell by cell: each cell
+            # holds a piece of the first line over a piece of the second.
+            label = "".join(cells)
+            one, two = label[:10], label[10:]
+            rows.append(f"|{one[:3]}<br>{two[:3]}|{one[3:7]}<br>{two[3:]}|{one[7:]}|" + "|".join(values) + "|")
+        # 表四's heading as pymupdf4llm printed it, its words broken over cells and lines.
+        heading4 = "|理<br>四、政府信息公<br>行政复议<br><br><br>|开行政复<br><br>|议、行政<br>行政<br><br>|诉讼情况<br>诉讼<br>|||"
+        text = f"{head}三、收到和处理政府信息公开申请情况\n\n" + "\n".join(rows) + f"\n{heading4}\n"
+        report, exact, wrong, unknown = _read(text, f"scattered-{i}", truth)
+        template = "2021" if truth.template == "2021" else "2019"
+        assert report.template == template, (i, report.warnings)
+        assert report.flagged
+        assert wrong == [], (i, wrong)
+        assert {f"active.{r}.{c}" for r, cols in truth.tables["active"].items() for c in cols} <= set(exact)
+        seen.add(truth.variant or truth.template)
+    assert seen == {"2019", "2021", "mixed"}
