@@ -2,7 +2,8 @@
 
 HTML, DOCX, XLS(X), the PDF's ruled tables and OCR all give the same intermediate: the grids of
 the tables (archive.htmlgrid.Cell objects, a merged cell one object seen from every slot it
-covers, with its position and spans) and the running text in reading order. archive.engine maps
+covers, with its position and spans) and the running text in reading order; OCR adds what its
+two engines read in each value cell. archive.engine maps
 a Document onto the canonical tables (archive.parse calls it); the readers never do
 (tests/test_one_way.py).
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .htmlgrid import Grid
+from .htmlgrid import Cell, Grid
 
 
 @dataclass
@@ -24,6 +25,11 @@ class Document:
     # names the report only when it holds a year or when the text names none.
     meta_title: str | None = None
     warnings: list[str] = field(default_factory=list)  # what the reader met that the report must say
+    # A reader unsure of its digits (OCR) pairs each value cell with what it read there (an
+    # object with `agreed` and `candidates()`); archive/confirm.py keeps the numbers that are
+    # read alike or confirmed by an identity. None: the reader is sure of what it read.
+    doubted: list[tuple[Cell, object]] | None = None
+    read_by: str | None = None  # how a doubted document was read, for the report's warning
 
 
 def pipe_text(grids: list[Grid]) -> str:

@@ -61,6 +61,10 @@ def read_document(doc: Document, source: str) -> ParsedReport:
     """The canonical report of a document (see the module docstring for which reading is kept)."""
     from .textparse import find_title, parse_text, prepare
 
+    if doc.doubted is not None:
+        from .confirm import read_doubted
+
+        return read_doubted(doc, source)  # maps the grids (through here), then confirms the values
     if not doc.grids:
         return _text_only(doc, source)
     prose = doc.prose if doc.prose is not None else prepare(doc.text)

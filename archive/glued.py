@@ -165,6 +165,13 @@ def feasible_parts(rows: list[list[tuple]], target: tuple, width: int) -> list[l
     def matches(total):
         return all(t is None or s is None or s == t for s, t in zip(total, target))
 
+    choices = 1
+    for cands in rows:
+        choices *= len(cands)
+        if choices > MAX_CANDIDATES:
+            break
+    if choices <= MAX_CANDIDATES:
+        return _feasible_by_choices(rows, matches, width)
     try:
         fwd = _reachable(rows, width)
         bwd = _reachable(rows[::-1], width)[::-1]
@@ -177,6 +184,33 @@ def feasible_parts(rows: list[list[tuple]], target: tuple, width: int) -> list[l
         keep = [c for c in cands if any(matches(_vec_add(_vec_add(s, c), t)) for s in fwd[i] for t in bwd[i + 1])]
         out.append(keep)
     return out
+
+
+def _feasible_by_choices(rows: list[list[tuple]], matches, width: int) -> list[list[tuple]] | None:
+    """feasible_parts when the choices are few enough to try each: the rows with one candidate
+    add up once, and only the choices among the others are summed (what the forward and
+    backward sums give, without a set of partial sums per row)."""
+    fixed = (Decimal(0),) * width
+    several = []
+    for i, cands in enumerate(rows):
+        if len(cands) == 1:
+            fixed = _vec_add(fixed, cands[0])
+        else:
+            several.append(i)
+    taken: dict[int, set] = {i: set() for i in several}
+    found = False
+    for choice in product(*(range(len(rows[i])) for i in several)):
+        total = fixed
+        for i, j in zip(several, choice):
+            total = _vec_add(total, rows[i][j])
+        if matches(total):
+            found = True
+            for i, j in zip(several, choice):
+                taken[i].add(j)
+    if not found:
+        return None
+    return [list(cands) if len(cands) == 1 else [c for j, c in enumerate(cands) if j in taken[i]]
+            for i, cands in enumerate(rows)]
 
 
 def resolve_applications(cands: dict[str, list[tuple[str, ...]]], result_rows: tuple[str, ...]) -> dict[str, list]:

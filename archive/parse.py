@@ -254,9 +254,9 @@ def _parse_bytes(data: bytes, source: str, content_type: str | None = None) -> P
 
         return read_attachment(read_ole(data, source), source)
     if kind == "image":
-        from .formats.ocr import parse_image
+        from .formats.ocr import read_image
 
-        return parse_image(data, source)
+        return read_document(read_image(data, source), source)
     raise ParseError(source, f"unsupported document type ({kind})")
 
 

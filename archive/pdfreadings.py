@@ -25,9 +25,10 @@ def parse_pdf_document(data: bytes, source: str) -> ParsedReport:
     refuse_password(data, source)
     text, meta = pdf_text(data, source)
     if not text.strip():
-        from .formats.ocr import parse_scanned_pdf
+        from .engine import read_document
+        from .formats.ocr import read_scanned_pdf
 
-        return parse_scanned_pdf(data, source)
+        return read_document(read_scanned_pdf(data, source), source)
     report = parse_text(text, source, source_format="pdf")
     if not report.title and meta.get("Title"):
         report.warnings.append(f"no title in the text; PDF metadata title: {meta['Title']}")

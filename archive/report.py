@@ -35,6 +35,15 @@ class ParsedReport:
             return
         cells[col] = value
 
+    def put_all(self, table: str, row: str, values: list[tuple[str, Value]]) -> None:
+        """put() for several cells of one row (a text row's values, stored at once)."""
+        cells = self.tables.setdefault(table, {}).setdefault(row, {})
+        for col, value in values:
+            if col in cells and cells[col].raw != value.raw:
+                self.warnings.append(f"{table}.{row}.{col} printed twice: {cells[col].raw!r} and {value.raw!r}")
+                continue
+            cells[col] = value
+
     def cells(self):
         """Every cell as (table, row, col, Value), in canonical order."""
         for table in schema.TABLES:

@@ -250,11 +250,14 @@ def put_row(report: ParsedReport, table: str, row: str, cols: list[str], cells: 
         report.unknown_cells.extend(f"{table}.{row}.{c}" for c in cols)
         return
     cands = cells.cands
+    known = []
     for col, cell in zip(cols, cands[0] if len(cands) == 1 else glued.agreed(cands, len(cols))):
         if cell is None:
             report.unknown_cells.append(f"{table}.{row}.{col}")
         else:
-            report.put(table, row, col, _DASH if cell == glued.DASH else read_value(cell))
+            known.append((col, _DASH if cell == glued.DASH else read_value(cell)))
+    if known:
+        report.put_all(table, row, known)
     if len(cells.cands) > 1:
         report.warnings.append(
             f"{table}.{row}: {''.join(cells.segs)!r} splits {len(cells.cands)} ways; cells on which they differ left unknown"

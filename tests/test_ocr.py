@@ -1,8 +1,8 @@
 """The picture reader's parts on pictures made here with Pillow: RapidOCR as installed (models in
 its wheel, no direction classifier, full-width digits folded), turning a skewed page upright,
 the red seal read away, the grid of a table found, and the identities that confirm a number
-one engine alone read. The whole reader is tested on the simulator's scans in test_formats.py
-and test_attachments.py."""
+one engine alone read (archive/confirm.py). The whole reader is tested on the simulator's scans
+in test_formats.py and test_attachments.py."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -13,6 +13,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from archive import schema
+from archive.confirm import confirm
 from archive.formats import ocr, tablegrid
 
 from . import documents as D
@@ -79,14 +80,14 @@ def _applications_row(row: str, parts: list[int]) -> dict:
 def test_an_identity_confirms_the_one_reading_that_balances_it():
     row = _applications_row("granted", [8, 0, 2, 0, 0, 1])
     known = _known({k: v for k, v in row.items() if k != ("applications", "granted", "research")})
-    got = ocr.confirm(known, {("applications", "granted", "research"): ["2"]}, schema)
+    got = confirm(known, {("applications", "granted", "research"): ["2"]})
     assert got == {("applications", "granted", "research"): "2"}
 
 
 def test_a_reading_that_does_not_balance_is_not_confirmed():
     row = _applications_row("granted", [8, 0, 2, 0, 0, 1])
     known = _known({k: v for k, v in row.items() if k != ("applications", "granted", "research")})
-    assert ocr.confirm(known, {("applications", "granted", "research"): ["7"]}, schema) == {}
+    assert confirm(known, {("applications", "granted", "research"): ["7"]}) == {}
 
 
 def test_two_open_cells_in_one_identity_confirm_nothing():
@@ -94,14 +95,14 @@ def test_two_open_cells_in_one_identity_confirm_nothing():
     open_ = [("applications", "granted", "research"), ("applications", "granted", "total")]
     known = _known({k: v for k, v in row.items() if k not in open_})
     # 2 and 11 balance the row, but so would 3 and 12: two unknowns are never settled by one sum.
-    assert ocr.confirm(known, {open_[0]: ["2"], open_[1]: ["11"]}, schema) == {}
+    assert confirm(known, {open_[0]: ["2"], open_[1]: ["11"]}) == {}
 
 
 def test_confirmed_cells_confirm_others_in_turn():
     # 表四 复议 row: 总计 known from both engines; 维持 read by one engine only, 纠正 too.
     cells = {("reviews", "review", c): v for c, v in zip(("upheld", "corrected", "other", "pending", "total"), (0, 4, 2, 0, 6))}
     known = _known({k: v for k, v in cells.items() if k[2] not in ("corrected",)})
-    got = ocr.confirm(known, {("reviews", "review", "corrected"): ["4"]}, schema)
+    got = confirm(known, {("reviews", "review", "corrected"): ["4"]})
     assert got == {("reviews", "review", "corrected"): "4"}
 
 

@@ -6,9 +6,11 @@ the wheel). Label cells keep RapidOCR's text, and the grids are mapped by their 
 other reader's grids. Every value cell is read a second time by Tesseract (digits only), an
 independent engine: a number is kept when both read the same number, or when one read it with
 confidence and an accounting identity (A1–A4), all of whose other cells are known, balances
-with exactly that number. Anything else is unknown, never guessed, and the report carries
-source_format "ocr" and a warning saying how many cells were read how. Running text (title,
-headings) is RapidOCR's; a number in it is kept only where Tesseract (chi_sim) reads it too.
+with exactly that number (archive/confirm.py, the mapping side: this reader yields a Document
+whose value cells carry both readings). Anything else is unknown, never guessed, and the report
+carries source_format "ocr" and a warning saying how many cells were read how. Running text
+(title, headings) is RapidOCR's; a number in it is kept only where Tesseract (chi_sim) reads it
+too.
 """
 from __future__ import annotations
 
@@ -18,9 +20,9 @@ import re
 import shutil
 from dataclasses import dataclass
 
+from ..document import Document
 from ..errors import ParseError
 from ..htmlgrid import Grid
-from ..report import ParsedReport
 from . import limits
 
 UNREADABLE = "\ufffd"  # a doubted digit in running text: the stream reader cannot read it as a number
@@ -302,68 +304,10 @@ def _checked_lines(page, lines, crops, reads, source, timeout) -> list[str]:
     return out
 
 
-# Identities -------------------------------------------------------------------------------------
-def equations(schema) -> list[tuple[list[tuple], list[tuple]]]:
-    """A1–A4 as (left cells, right cells) whose sums are equal."""
-    A = "applications"
-    eqs = []
-    for row, _, _ in schema.APPLICATION_ROWS:
-        eqs.append(([(A, row, "total")], [(A, row, c) for c in schema.APPLICANT_PARTS]))
-    for col, _ in schema.APPLICANT_COLUMNS:
-        eqs.append(([(A, "new_received", col), (A, "carried_over", col)],
-                    [(A, "total_processed", col), (A, "carried_forward", col)]))
-        for rows in {schema.RESULT_ROWS_2021, schema.RESULT_ROWS_2019}:
-            eqs.append(([(A, "total_processed", col)], [(A, r, col) for r in rows]))
-    for group, _ in schema.REVIEW_ROWS:
-        eqs.append(([("reviews", group, "total")], [("reviews", group, c) for c in schema.REVIEW_PARTS]))
-    return eqs
-
-
-def confirm(known: dict, candidates: dict, schema) -> dict:
-    """Candidates an identity confirms: in an equation whose every other cell is known, the one
-    candidate cell must hold exactly the number that balances it, and one engine must have read
-    that number. Repeated while it confirms more."""
-    from decimal import Decimal
-
-    known = dict(known)
-    confirmed = {}
-    eqs = equations(schema)
-    changed = True
-    while changed:
-        changed = False
-        for left, right in eqs:
-            cells = left + right
-            open_ = [k for k in cells if k not in known]
-            if len(open_) != 1 or open_[0] not in candidates:
-                continue
-            k = open_[0]
-            if k in left:
-                need = sum((known[c] for c in right), Decimal(0)) - sum((known[c] for c in left if c != k), Decimal(0))
-            else:
-                need = sum((known[c] for c in left), Decimal(0)) - sum((known[c] for c in right if c != k), Decimal(0))
-            for text in candidates[k]:
-                n = _number(text)
-                if n and n[0] == "number" and n[1] == need:
-                    known[k] = need
-                    confirmed[k] = text
-                    changed = True
-                    break
-    return confirmed
-
-
-# Reports -------------------------------------------------------------------------------------------
-PROBE = 10**9  # value cells hold PROBE + their index while the grids are mapped by their labels
-
-
-def parse_pages(images, source: str, what: str) -> ParsedReport:
-    from decimal import Decimal
-
-    from .. import schema
-    from ..labels import read_value
-    from ..document import Document
-    from ..engine import read_document
-    from ..textparse import parse_text, prepare
-
+# Documents ------------------------------------------------------------------------------------------
+def read_pages(images, source: str, what: str) -> Document:
+    """The pages' tables and running text, each value cell with what the two engines read in it
+    (Document.doubted): archive/confirm.py decides which numbers stand."""
     pages = [read_page(img, source) for img in images]
     grids = [g for p in pages for g in p.grids]
     outside = "\n".join(line for p in pages for line in p.outside)
@@ -372,106 +316,8 @@ def parse_pages(images, source: str, what: str) -> ParsedReport:
         readings.update(p.readings)
     if not outside.strip() and not any(b.cell.text or id(b.cell) in readings for p in pages for b in p.boxes):
         raise ParseError(source, f"{what}: OCR found no text")
-    # The grids are mapped once with a token in every value cell: the mapping (by the labels
-    # alone) tells which canonical cell each grid cell is, whatever the engines read in it.
-    cells = {}
-    for p in pages:
-        for b in p.boxes:
-            if id(b.cell) in readings:
-                b.cell.text = str(PROBE + len(cells))
-                cells[b.cell.text] = b.cell
-    if grids:
-        report = read_document(Document("ocr", grids=list(grids), text=outside), source)
-    else:
-        report = parse_text(outside, source, source_format="ocr")
-    where, key_of = {}, {}
-    for table, row, col, value in report.cells():
-        if value.raw in cells:
-            where[(table, row, col)] = readings[id(cells[value.raw])]
-            key_of[id(cells[value.raw])] = (table, row, col)
-    known, candidates = {}, {}
-    for key, r in where.items():
-        if r.agreed is not None:
-            known[key] = _number(r.agreed)[1] or Decimal(0)
-        elif r.candidates():
-            candidates[key] = r.candidates()
-    for table, row, col, value in report.cells():
-        if value.status == "blank":
-            # An empty cell balances an identity as a zero, though it is stored as printed.
-            known.setdefault((table, row, col), Decimal(0))
-    confirmed = confirm(known, candidates, schema)
-    doubted = 0
-    for key, r in where.items():
-        table, row, col = key
-        text = r.agreed if r.agreed is not None else confirmed.get(key)
-        if text is None:
-            del report.tables[table][row][col]
-            report.unknown_cells.append(f"{table}.{row}.{col}")
-            doubted += 1
-        else:
-            report.tables[table][row][col] = read_value(text)
-    for table in list(report.tables):
-        for row in [r for r, cols in report.tables[table].items() if not cols]:
-            del report.tables[table][row]
-    # The grids as finally read, for the report's text: a doubted or unplaced cell is empty.
-    for cell in cells.values():
-        t, r, c = key_of.get(id(cell), (None, None, None))
-        value = report.tables.get(t, {}).get(r, {}).get(c)
-        cell.text = value.raw if value is not None else ""
-    doubted += _unknown_from_unreadable(report)
-    if report.template:
-        _missing_as_unknown(report, schema)
-    lines = [outside]
-    for grid in grids:
-        for row in grid:
-            lines.append(" ".join(dict.fromkeys(c.text for c in row if c is not None and c.text)))
-    report.text = prepare("\n".join(lines))
-    agreed = sum(1 for r in where.values() if r.agreed is not None)
-    report.warnings.insert(0, (
-        f"read by OCR (RapidOCR and Tesseract) from {what}: {len(where)} value cells, {agreed} read alike by both, "
-        f"{len(confirmed)} read by one and confirmed by the identities, {doubted} doubted and left unknown"))
-    from ..checks import check_report
-
-    check_report(report)
-    return report
-
-
-def _unknown_from_unreadable(report: ParsedReport) -> int:
-    """Value cells read as something that is not a number (text outside a ruled table) become
-    unknown cells: removed from the tables, listed in unknown_cells (which flags the report)."""
-    n = 0
-    for table, row, col, value in list(report.cells()):
-        if value.status == "unreadable":
-            del report.tables[table][row][col]
-            report.unknown_cells.append(f"{table}.{row}.{col}")
-            n += 1
-    for table in list(report.tables):
-        for row in [r for r, cols in report.tables[table].items() if not cols]:
-            del report.tables[table][row]
-    return n
-
-
-def _missing_as_unknown(report: ParsedReport, schema) -> None:
-    """Cells of the detected template that were not read at all (a label OCR garbled) are
-    unknown too: a picture prints every cell of its tables."""
-    expected = expected_cells(report.template, report.template_variant, schema)
-    have = {f"{t}.{r}.{c}" for t, r, c, _ in report.cells()} | set(report.unknown_cells)
-    for key in expected:
-        if key not in have:
-            report.unknown_cells.append(key)
-
-
-def expected_cells(template: str, variant: str | None, schema) -> list[str]:
-    out = []
-    rows = [k for k, _, _ in schema.APPLICATION_ROWS]
-    if template == "2019" or variant == "mixed":
-        rows = [k for k in rows if k not in schema.OTHER_2021]
-    else:
-        rows = [k for k in rows if k != "other"]
-    out += [f"applications.{r}.{c}" for r in rows for c, _ in schema.APPLICANT_COLUMNS]
-    out += [f"reviews.{g}.{c}" for g, _ in schema.REVIEW_ROWS for c, _ in schema.REVIEW_COLUMNS]
-    active = schema.ACTIVE_2019 if template == "2019" else schema.ACTIVE_2021
-    return [f"active.{r}.{c}" for r, cols in active.items() for c in cols] + out
+    doubted = [(b.cell, readings[id(b.cell)]) for p in pages for b in p.boxes if id(b.cell) in readings]
+    return Document("ocr", grids=grids, text=outside, doubted=doubted, read_by=f"OCR (RapidOCR and Tesseract) from {what}")
 
 
 def _open_image(data: bytes, source: str):
@@ -503,11 +349,11 @@ def _open_image(data: bytes, source: str):
         raise ParseError(source, "not a readable image (damaged or truncated)") from None
 
 
-def parse_image(data: bytes, source: str) -> ParsedReport:
-    return parse_pages(_open_image(data, source), source, "an image")
+def read_image(data: bytes, source: str) -> Document:
+    return read_pages(_open_image(data, source), source, "an image")
 
 
-def parse_scanned_pdf(data: bytes, source: str, dpi: int = 200) -> ParsedReport:
+def read_scanned_pdf(data: bytes, source: str, dpi: int = 200) -> Document:
     """A PDF without text layer: each page rendered by pdfium and read by OCR."""
     import pypdfium2 as pdfium
 
@@ -529,7 +375,7 @@ def parse_scanned_pdf(data: bytes, source: str, dpi: int = 200) -> ParsedReport:
     finally:
         doc.close()
     try:
-        return parse_pages(images, source, "a scanned PDF")
+        return read_pages(images, source, "a scanned PDF")
     except ParseError as e:
         if e.reason.endswith("OCR found no text"):
             # Kept as before OCR existed: an empty page is simply a PDF with nothing to read.
