@@ -89,8 +89,8 @@ def read_text(text: str, source: str, source_format: str = "text") -> ParsedRepo
     broken = _BROKEN_NUMBER.search(text) is not None
     if broken and by_labels.template is not None and not (complete(by_labels) and consistent(by_labels)):
         by_labels = _either_break(by_labels, parse_text(_join_wrapped(text), source, source_format=source_format))
-    if broken:
-        _blank_rows_unknown(by_labels)
+    if broken and any(len(_BROKEN_NUMBER.findall(line)) > 1 for line in text.split("\n")):
+        _blank_rows_unknown(by_labels)  # rows run together somewhere (`| 573<br>0 | 0<br>1 |`)
     if by_labels.template is None or not any(c.startswith(("applications.", "reviews.")) for c in by_labels.unknown_cells):
         return by_labels  # complete (or not a 2019/2021 report): nothing more is tried
     from .columns import read_by_columns
