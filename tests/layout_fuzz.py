@@ -36,7 +36,7 @@ import random
 import re
 
 from archive import schema
-from tests.layouts import (C, Printer, Rendered, Truth, _place, flat_grids, html_page, html_table,
+from tests.layouts import (C, Printer, Rendered, Truth, _place, docx_from, flat_grids, html_page, html_table,
                            official_grids, title, narrative, xlsx_from)
 
 Grids = list  # [(heading, rows of C)]
@@ -379,41 +379,12 @@ def xlsx_text_numbers(truth: Truth, grids) -> bytes:
     return buf.getvalue()
 
 
-def docx_fast(truth: Truth, grids) -> bytes:
-    """tests.layouts.docx_from's document, written without python-docx's Table.cell (which
-    rebuilds the whole cell list on each call: seconds a table)."""
-    import docx
-
-    d = docx.Document()
-    d.add_paragraph(title(truth))
-    d.add_paragraph("一、总体情况")
-    d.add_paragraph(narrative(truth))
-    for heading, rows in grids:
-        d.add_paragraph(heading)
-        placed = _place(rows)
-        height = max(r + c.rs for r, _, c in placed)
-        width = max(col + c.cs for _, col, c in placed)
-        t = d.add_table(rows=height, cols=width)
-        t.style = "Table Grid"
-        slots = [list(row.cells) for row in t.rows]  # before any merge: one cell per slot
-        for r, col, cell in placed:
-            target = slots[r][col]
-            if cell.rs > 1 or cell.cs > 1:
-                target = target.merge(slots[r + cell.rs - 1][col + cell.cs - 1])
-            target.text = cell.text
-    d.add_paragraph("五、存在的主要问题及改进情况")
-    d.add_paragraph("无。")
-    buf = io.BytesIO()
-    d.save(buf)
-    return buf.getvalue()
-
-
 def _any_format(truth, grids, rng, formats=("html", "docx", "xlsx")):
     fmt = rng.choice(formats)
     if fmt == "html":
         return _html(truth, grids)
     if fmt == "docx":
-        return docx_fast(truth, grids)
+        return docx_from(truth, grids)
     return xlsx_from(truth, [(h, g) for h, g in grids])
 
 
@@ -528,7 +499,7 @@ def _docx_combo(truth, rng):
     grids = _base(truth, pr, rng)
     for p in rng.sample(COMBINABLE, rng.randint(1, 3)):
         grids = p(grids, rng)
-    return docx_fast(truth, grids), pr
+    return docx_from(truth, grids), pr
 
 
 def _libreoffice(source_fam, suffix, target):
@@ -543,7 +514,7 @@ def _libreoffice(source_fam, suffix, target):
 
 def _docx_official(truth, rng):
     pr = Printer(rng, blank=0.2)
-    return docx_fast(truth, _base(truth, pr, rng)), pr
+    return docx_from(truth, _base(truth, pr, rng)), pr
 
 
 def _combo(truth, rng):

@@ -762,10 +762,13 @@ def docx_from(truth: Truth, grids) -> bytes:
         width = max(col + c.cs for _, col, c in placed)
         t = d.add_table(rows=height, cols=width)
         t.style = "Table Grid"
+        # Every slot's cell taken once before any merge: python-docx's Table.cell rebuilds the
+        # whole cell list on each call (seconds a table).
+        slots = [list(row.cells) for row in t.rows]
         for r, col, cell in placed:
-            target = t.cell(r, col)
+            target = slots[r][col]
             if cell.rs > 1 or cell.cs > 1:
-                target = target.merge(t.cell(r + cell.rs - 1, col + cell.cs - 1))
+                target = target.merge(slots[r + cell.rs - 1][col + cell.cs - 1])
             target.text = cell.text
     d.add_paragraph("五、存在的主要问题及改进情况")
     d.add_paragraph("无。")
