@@ -37,7 +37,7 @@ import re
 
 from archive import schema
 from tests.layouts import (C, Printer, Rendered, Truth, _place, docx_from, flat_grids, html_page, html_table,
-                           official_grids, title, narrative, xlsx_from)
+                           official_grids, title, narrative, xlsx_from, xlsx_grid)
 
 Grids = list  # [(heading, rows of C)]
 
@@ -365,15 +365,8 @@ def xlsx_text_numbers(truth: Truth, grids) -> bytes:
         if heading:
             ws.cell(top, 1, heading)
             top += 1
-        for r, col, cell in _place(rows):
-            value = cell.text
-            if cell.key and re.fullmatch(r"-?\d+", value) and rng.random() < 0.3:
-                value = float(value)  # a number typed with a decimal format
-            ws.cell(top + r, 1 + col, value if value != "" else None)
-            if cell.rs > 1 or cell.cs > 1:
-                ws.merge_cells(start_row=top + r, start_column=1 + col, end_row=top + r + cell.rs - 1,
-                               end_column=col + cell.cs)
-        top += max(r + c.rs for r, _, c in _place(rows)) + 1
+        # Some numbers typed with a decimal format (floats), the others as text.
+        top += xlsx_grid(ws, top, rows, number=lambda v: float(v) if rng.random() < 0.3 else v) + 1
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -475,14 +468,7 @@ def sheet_per_table(truth: Truth, grids) -> bytes:
             top = 3
         ws.cell(top, 1, heading)
         top += 1
-        for r, col, cell in _place(rows):
-            value = cell.text
-            if cell.key and re.fullmatch(r"-?\d+", value):
-                value = int(value)
-            ws.cell(top + r, 1 + col, value if value != "" else None)
-            if cell.rs > 1 or cell.cs > 1:
-                ws.merge_cells(start_row=top + r, start_column=1 + col, end_row=top + r + cell.rs - 1,
-                               end_column=col + cell.cs)
+        xlsx_grid(ws, top, rows)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

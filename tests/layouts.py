@@ -777,6 +777,21 @@ def docx_from(truth: Truth, grids) -> bytes:
     return buf.getvalue()
 
 
+def xlsx_grid(ws, top: int, rows: list[list[C]], number=int) -> int:
+    """Write a grid into an openpyxl sheet from row ``top``, merged cells merged, a value cell's
+    integer stored as ``number(text)``; the number of rows it takes."""
+    placed = _place(rows)
+    for r, col, cell in placed:
+        value = cell.text
+        if cell.key and _re.fullmatch(r"-?\d+", value):
+            value = number(value)
+        ws.cell(top + r, 1 + col, value if value != "" else None)
+        if cell.rs > 1 or cell.cs > 1:
+            ws.merge_cells(start_row=top + r, start_column=1 + col, end_row=top + r + cell.rs - 1,
+                           end_column=col + cell.cs)
+    return max(r + c.rs for r, _, c in placed)
+
+
 def xlsx_from(truth: Truth, grids) -> bytes:
     import openpyxl
 
@@ -787,16 +802,7 @@ def xlsx_from(truth: Truth, grids) -> bytes:
     for heading, rows in grids:
         ws.cell(top, 1, heading)
         top += 1
-        placed = _place(rows)
-        for r, col, cell in placed:
-            value = cell.text
-            if cell.key and _re.fullmatch(r"-?\d+", value):
-                value = int(value)
-            ws.cell(top + r, 1 + col, value if value != "" else None)
-            if cell.rs > 1 or cell.cs > 1:
-                ws.merge_cells(start_row=top + r, start_column=1 + col, end_row=top + r + cell.rs - 1,
-                               end_column=col + cell.cs)
-        top += max(r + c.rs for r, _, c in placed) + 1
+        top += xlsx_grid(ws, top, rows) + 1
     buf = _io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
