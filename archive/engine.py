@@ -30,8 +30,20 @@ def complete(report: ParsedReport) -> bool:
     return report.template is not None and not report.unknown_cells
 
 
+def failed_identities(report: ParsedReport) -> list[dict]:
+    return [c for c in report.checks if c["status"] == "failed" and c["check"] in ("A1", "A2", "A3", "A4")]
+
+
 def consistent(report: ParsedReport) -> bool:
-    return not any(c["status"] == "failed" and c["check"] in ("A1", "A2", "A3", "A4") for c in report.checks)
+    return not failed_identities(report)
+
+
+def _forget(report: ParsedReport, keys) -> None:
+    """Cells no reading can vouch for: out of the tables, into unknown_cells."""
+    for key in keys:
+        table, row, col = key.split(".")
+        del report.tables[table][row][col]
+        report.unknown_cells.append(key)
 
 
 def grid_reading(doc: Document) -> ParsedReport:
@@ -86,11 +98,14 @@ def read_text(text: str, source: str, source_format: str = "text") -> ParsedRepo
     from .textparse import parse_text
 
     by_labels = parse_text(text, source, source_format=source_format)
-    broken = _BROKEN_NUMBER.search(text) is not None
-    if broken and by_labels.template is not None and not (complete(by_labels) and consistent(by_labels)):
-        by_labels = _either_break(by_labels, parse_text(_join_wrapped(text), source, source_format=source_format))
-    if broken and any(len(_BROKEN_NUMBER.findall(line)) > 1 for line in text.split("\n")):
-        _blank_rows_unknown(by_labels)  # rows run together somewhere (`| 573<br>0 | 0<br>1 |`)
+    if _BROKEN_NUMBER.search(text):
+        lines = text.split("\n")
+        breaks = [len(_BROKEN_NUMBER.findall(line)) for line in lines]
+        if by_labels.template is not None and not (complete(by_labels) and consistent(by_labels)):
+            joined = "\n".join(_WRAPPED.sub(r"\1\2", line) if n == 1 else line for line, n in zip(lines, breaks))
+            by_labels = _either_break(by_labels, parse_text(joined, source, source_format=source_format))
+        if max(breaks) > 1:
+            _blank_rows_unknown(by_labels)  # rows run together somewhere (`| 573<br>0 | 0<br>1 |`)
     if by_labels.template is None or not any(c.startswith(("applications.", "reviews.")) for c in by_labels.unknown_cells):
         return by_labels  # complete (or not a 2019/2021 report): nothing more is tried
     from .columns import read_by_columns
@@ -107,11 +122,6 @@ _BROKEN_NUMBER = re.compile(r"(\d)<br\s*/?>(\d)", re.I)
 _WRAPPED = re.compile(r"(?<![\d.])([1-9]\d*)<br\s*/?>(\d)", re.I)
 
 
-def _join_wrapped(text: str) -> str:
-    return "\n".join(_WRAPPED.sub(r"\1\2", line) if len(_BROKEN_NUMBER.findall(line)) == 1 else line
-                     for line in text.split("\n"))
-
-
 def _either_break(split: ParsedReport, joined: ParsedReport) -> ParsedReport:
     """The reading with broken cells read as two values and the one with them joined: a complete,
     consistent one is kept; if neither is, the cells of a table failing an identity that the two
@@ -121,13 +131,10 @@ def _either_break(split: ParsedReport, joined: ParsedReport) -> ParsedReport:
     if consistent(split):
         return choose(split, joined)  # the cells split left unread, from joined where it fails nothing more
     theirs = _cells(joined)
-    failing = {c["table"] for c in split.checks if c["status"] == "failed" and c["check"] in ("A1", "A2", "A3", "A4")}
+    failing = {c["table"] for c in failed_identities(split)}
     differ = [k for k, v in _cells(split).items()
               if k.split(".")[0] in failing and (k not in theirs or not _same(v, theirs[k]))]
-    for key in differ:
-        table, row, col = key.split(".")
-        del split.tables[table][row][col]
-        split.unknown_cells.append(key)
+    _forget(split, differ)
     if differ:
         split.warnings.append(f"{len(differ)} cells read differently with a number broken over lines "
                               "as one value and as two, neither reading consistent: left unknown")
@@ -142,9 +149,7 @@ def _blank_rows_unknown(report: ParsedReport) -> None:
     blank = [r for r, cols in apps.items()
              if cols and all(v.number is None and v.status in ("blank", "dash") for v in cols.values())]
     for row in blank:
-        for col in list(apps[row]):
-            del apps[row][col]
-            report.unknown_cells.append(f"applications.{row}.{col}")
+        _forget(report, [f"applications.{row}.{col}" for col in apps[row]])
         report.warnings.append(f"applications.{row}: no value printed in a text whose rows run together: left unknown")
     if blank:
         _refinish(report)
@@ -176,10 +181,8 @@ def choose(first: ParsedReport, second: ParsedReport) -> ParsedReport:
     if len(good) == 2:
         a, b = _cells(first), _cells(second)
         differ = [k for k in a if k in b and not _same(a[k], b[k])]
+        _forget(first, differ)
         for key in differ:
-            table, row, col = key.split(".")
-            del first.tables[table][row][col]
-            first.unknown_cells.append(key)
             first.warnings.append(f"{key}: read {a[key].raw!r} from the grid, {b[key].raw!r} from the text: left unknown")
         if differ:
             _refinish(first)
