@@ -16,7 +16,10 @@ re-checks made already), three out of it (a column that holds every report due i
 of three runs), one out of it with `--every-list`. For the normal world, 5% of the reports are
 then corrected in place (same URL, same list entry, new numbers) and monthly re-crawls run until
 all are found: the rotation (1/12 a month by default) must find every one within 12 runs.
-`--show-lists` prints every list or start page the re-crawls read.
+`--show-lists` prints every list or start page the re-crawls read. Each nothing-new run is also
+split into the delta-fetch's requests (robots.txt, home pages, lists) and the rotation's
+(re-checked report pages and the files they lead to), and each world ends with how many runs are
+at or under 10% of the first crawl's requests, with and without the rotation.
 """
 from __future__ import annotations
 
@@ -116,7 +119,7 @@ def run_world(name: str, sim: Simulator, rotation: bool, show: bool = False) -> 
         registry = Path(tmp) / "portals.yml"
         dump(sim.registry(), registry)
         data = Path(tmp) / "data"
-        rows = []
+        rows, splits = [], []
         print(f"\n[{name}] {len(sim.portals)} portals")
         for label, month, extra in RUNS:
             before, before_304 = len(sim.requests), len(sim.not_modified)
@@ -128,12 +131,24 @@ def run_world(name: str, sim: Simulator, rotation: bool, show: bool = False) -> 
                 share = f"{requests / rows[0][2]:.3f} of the first crawl's requests, {seconds / rows[0][1]:.2f} of its time"
                 print(f"{label}: {requests} requests, {seconds:.1f} s ({share}); by kind: "
                       + ", ".join(f"{k} {n}" for k, n in kinds.items()))
+                # In a run that finds nothing new every report page asked for is a re-check of the
+                # rotation, and every file one a re-checked shell page leads to.
+                rotating = kinds["report pages (re-checks and new)"] + kinds["attachments"]
+                delta = requests - rotating
+                print(f"  delta-fetch (robots.txt, home pages, lists): {delta} ({delta / rows[0][2]:.3f});"
+                      f" the rotation's re-checks: {rotating} ({rotating / rows[0][2]:.3f})")
+                splits.append((label, requests, delta))
             print(f"  {summary}")
             if not rows[1:]:
                 print(f"{label}: {requests} requests, {seconds:.1f} s")
         out = [r for label, _, r, _ in rows if label in ("nothing new, 2026-05", "nothing new, 2026-06", "nothing new, 2026-07")]
         print(f"out of season, nothing new: {min(out)}-{max(out)} requests a run, mean {sum(out) / 3:.1f}:"
               f" {sum(out) / 3 / rows[0][2]:.3f} of the first crawl's")
+        first = rows[0][2]
+        print(f"nothing-new runs at ≤ 10% of the first crawl's requests ({first / 10:.1f}): "
+              f"{sum(r <= first / 10 for _, r, _ in splits)} of {len(splits)} in all; "
+              f"{sum(d <= first / 10 for _, _, d in splits)} of {len(splits)} without the rotation's re-checks"
+              f" (largest {max(d for _, _, d in splits) / first:.3f})")
         if not rotation:
             return
         r1 = rows[0][2]
