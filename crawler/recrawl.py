@@ -17,14 +17,14 @@ however many join. `--verify` re-checks all of them and reads every list page.
 
 Columns at rest: reports for a year are due by 31 January of the next (条例 第五十条). Outside
 January-March, a column that holds the report for the year before of every organ it held one for
-the year before that (`complete_columns`) is read in one monthly run of LIST_ROTATION (3), chosen
-by a hash of its URL; in the other runs its known reports count as seen (those due for
-re-checking are asked for directly) and the columns its page leads to (table `list_columns`) are
-asked for as if it had been read. A hub (a home page, a 政府信息公开 index: a page that led to
-columns and lists no report) rests the same way: new columns appear with new reports. New
-columns, columns still missing a report, every column and hub in January-March, `--verify` and
-`--every-list` read every column. The price: a report posted late into a complete column, or a
-column added out of season, is found up to two monthly runs later.
+the year before that, or a dormant one with no report for either year (`complete_columns`), is read
+in one monthly run of LIST_ROTATION (3), chosen by a hash of its URL; in the other runs its known
+reports count as seen (those due for re-checking are asked for directly) and the columns its page
+leads to (table `list_columns`) are asked for as if it had been read. A hub (a home page, a 政府信息公开
+index: a page that led to columns and lists no report) rests the same way: new columns appear with
+new reports. New columns, columns still missing a report, every column and hub in January-March,
+`--verify` and `--every-list` read every column. The price: a report posted late into a complete
+column, or a column added out of season, is found up to two monthly runs later.
 
 A report that is fetched again is asked for conditionally (If-None-Match / If-Modified-Since,
 where the portal gave an ETag or Last-Modified); a 304 counts as seen and nothing is
@@ -159,14 +159,25 @@ def join_rotation(db) -> int:
 
 
 def complete_columns(db, latest: int) -> set[str]:
-    """Columns that hold the report for `latest` of every organ whose report for the year before
-    they hold (and at least one for `latest`): nothing is due in them until next January."""
+    """Columns with nothing due until next January: those that hold the report for `latest` of
+    every organ whose report for the year before they hold (and at least one for `latest`), and
+    dormant ones, whose newest report is for `latest` - 2 or earlier. An organ silent for two
+    due years has most often been merged or abolished (撤乡并镇: a town's column keeps its old
+    reports and gets no new ones), or its column was replaced by a new one; read in one run of
+    three, a dormant column that comes back to life is still found."""
     years: dict[str, dict[int, set[str]]] = {}
+    dormant: set[str] = set()
     for column, organ, year in db.execute(
             "select s.[column], r.organ, r.year from sources s join reports r on r.id = s.report_id"
-            " where s.[column] is not null and r.year >= ?", [latest - 1]):
-        years.setdefault(column, {}).setdefault(year, set()).add(organ)
-    return {c for c, y in years.items() if y.get(latest) and y.get(latest - 1, set()) <= y[latest]}
+            " where s.[column] is not null"):
+        if year is None:
+            continue
+        if year < latest - 1:
+            dormant.add(column)
+        else:
+            years.setdefault(column, {}).setdefault(year, set()).add(organ)
+    complete = {c for c, y in years.items() if y.get(latest) and y.get(latest - 1, set()) <= y[latest]}
+    return complete | (dormant - set(years))
 
 
 def column_rests(column: str, month: str) -> bool:

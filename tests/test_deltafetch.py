@@ -229,6 +229,29 @@ def test_column_rotation_reads_each_column_once_in_three_months():
     assert not any(column_rests(u, f"2026-{m:02d}") for u in urls for m in (1, 2, 3))
 
 
+def test_complete_and_dormant_columns():
+    """Nothing is due until next January in a column holding the year before's report of every
+    organ that reported the year before that, nor in a column whose newest report is two due
+    years old or older (a merged town's); a column still missing a report is due."""
+    from crawler.recrawl import complete_columns
+
+    db = sqlite_utils.Database(memory=True)
+    rows = {"done": [("县政府", 2024), ("县政府", 2025)],
+            "missing": [("教育局", 2024), ("财政局", 2024), ("财政局", 2025)],
+            "merged town": [("某乡", 2019), ("某乡", 2020)],
+            "two years silent": [("某镇", 2023)],
+            "one year silent": [("卫健局", 2024)],
+            "old and new": [("旧乡", 2020), ("新镇", 2025)],
+            "year unknown": [("某局", None)]}
+    db["reports"].insert_all({"id": i, "organ": o, "year": y}
+                             for i, (o, y) in enumerate(r for rs in rows.values() for r in rs))
+    db["sources"].insert_all({"report_id": i, "column": c}
+                             for i, c in enumerate(c for c, rs in rows.items() for _ in rs))
+    assert complete_columns(db, 2025) == {"done", "merged town", "two years silent", "old and new"}
+    # A year on, with nothing new, every column that held 2025's reports is due again.
+    assert complete_columns(db, 2026) == {"merged town", "two years silent", "one year silent"}
+
+
 def test_nothing_new_out_of_season_reads_only_the_columns_due(resting):
     from crawler.recrawl import column_rests, hub_rests
 
