@@ -230,6 +230,8 @@ class Archive:
         self.path = self.dir / DB_NAME
         self.db = sqlite_utils.Database(self.path)
         self.db.execute("PRAGMA journal_mode=WAL")
+        self._deferred: list[tuple[str, str, list]] = []  # (report id, SQL, rows) written at the batch's end
+        self._deferred_ids: set[str] = set()
         self.ensure_schema()
 
     def ensure_schema(self) -> None:
@@ -269,8 +271,12 @@ class Archive:
     # or not at all, whatever moment a crawl is killed at.
     def _put(self, table: str, rows, pk: str, conflict: str = "update") -> None:
         rows = [r for r in rows]
-        if not rows:
-            return
+        if rows:
+            self.db.conn.executemany(*self._upsert(table, rows, pk, conflict))
+
+    @staticmethod
+    def _upsert(table: str, rows: list[dict], pk: str, conflict: str = "update") -> tuple[str, list[tuple]]:
+        """The statement and parameters that write `rows` (dicts with the same keys)."""
         cols = list(rows[0])
         sql = f"insert into [{table}] ({', '.join(f'[{c}]' for c in cols)}) values ({', '.join('?' * len(cols))})"
         if conflict == "ignore":
@@ -278,7 +284,7 @@ class Archive:
         elif conflict == "update":
             updates = ", ".join(f"[{c}] = excluded.[{c}]" for c in cols if c != pk)
             sql += f" on conflict([{pk}]) do update set {updates}" if updates else f" on conflict([{pk}]) do nothing"
-        self.db.conn.executemany(sql, [tuple(map(r.get, cols)) for r in rows])
+        return sql, [tuple(map(r.get, cols)) for r in rows]
 
     @contextmanager
     def atomic(self):
@@ -286,17 +292,51 @@ class Archive:
         (`begin_batch`), a savepoint: the batch commits as a whole or not at all."""
         conn = self.db.conn
         if not conn.in_transaction:
-            with conn:
-                yield
+            try:
+                with conn:
+                    yield
+                    self._write_deferred()
+            except BaseException:
+                self._forget_deferred(0)
+                raise
             return
         conn.execute("SAVEPOINT one_report")
+        queued = len(self._deferred)
         try:
             yield
         except BaseException:
             conn.execute("ROLLBACK TO one_report")
             conn.execute("RELEASE one_report")
+            self._forget_deferred(queued)
             raise
         conn.execute("RELEASE one_report")
+
+    # A report's cells and its search-index entry are written at the end of its batch, not in its
+    # savepoint: SQLite copies every page a savepoint touches into its statement journal, and
+    # FTS5 writes its pending terms out as a new segment at every savepoint; with ~200 cells per
+    # report spread over the cells' indexes, that doubled the cost of storing them (measured).
+    # They commit in the same transaction as the report's other rows; a report stored again in
+    # the same batch has its queued rows written first (`_settle`), and a report whose
+    # savepoint rolls back has them dropped.
+    def _defer(self, report_id: str, sql: str, rows: list) -> None:
+        self._deferred.append((report_id, sql, rows))
+        self._deferred_ids.add(report_id)
+
+    def _forget_deferred(self, keep: int) -> None:
+        del self._deferred[keep:]
+        self._deferred_ids = {r for r, _, _ in self._deferred}
+
+    def _settle(self, report_id: str) -> None:
+        """Write the queued rows now if `report_id` has some: its rows are about to be read or replaced."""
+        if report_id in self._deferred_ids:
+            self._write_deferred()
+
+    def _write_deferred(self) -> None:
+        conn = self.db.conn
+        for _, sql, rows in self._deferred:
+            conn.executemany(sql, rows)
+        self._deferred.clear()
+        self._deferred_ids.clear()
 
     def begin_batch(self) -> None:
         """Open a batch: what is written next commits together, at `commit_batch`."""
@@ -304,6 +344,7 @@ class Archive:
             self.db.conn.execute("BEGIN")
 
     def commit_batch(self) -> None:
+        self._write_deferred()
         self.db.conn.commit()
 
     # Reading -----------------------------------------------------------------------------------
@@ -332,6 +373,7 @@ class Archive:
             return "unchanged"
         organ = parsed.organ or (portal or {}).get("name") or site or "未知机关"
         report_id = _id(organ, parsed.year) if parsed.year else _id("url", url)
+        self._settle(report_id)
         current = self.db.execute("select id, version, content_sha256 from versions where report_id = ? and current = 1",
                                   [report_id]).fetchone()
         content = content_digest(parsed)
@@ -465,14 +507,16 @@ class Archive:
         for table in ("cells", "checks"):
             self.db.execute(f"delete from {table} where report_id = ?", [report_id])
         unknown = set(parsed.unknown_cells)
-        self._put("cells", [{
+        cells = [{
             "id": f"{report_id}/{table}/{row}/{col}", "report_id": report_id, "table_name": table,
             "row_key": row, "col_key": col,
             "row_label": schema.ROW_LABELS[table].get(row, row), "col_label": schema.COLUMN_LABELS[table].get(col, col),
             "value": _number(v.number), "raw": v.raw, "status": v.status,
             "unknown": int(f"{table}.{row}.{col}" in unknown),
             "version_id": version_id, "source_url": url, "fetched_at": fetched_at, "snapshot": snapshot,
-        } for table, row, col, v in cells], "id")
+        } for table, row, col, v in cells]
+        if cells:
+            self._defer(report_id, *self._upsert("cells", cells, "id"))
         self._put("checks", [{
             "id": f"{report_id}/{i}", "report_id": report_id, "check_name": c["check"],
             "subject": c.get("subject") or "/".join(str(c.get(k)) for k in ("table", "row", "column") if c.get(k)),
@@ -484,8 +528,8 @@ class Archive:
         self._store_wide(report_id, organ, place, parsed, check_status)
         rowid = self.db.execute("select rowid from reports where id = ?", [report_id]).fetchone()[0]
         self.db.execute("delete from search_index where rowid = ?", [rowid])
-        self.db.execute("insert into search_index (rowid, title, organ, body) values (?, ?, ?, ?)",
-                        [rowid, bigrams(parsed.title or ""), bigrams(organ), bigrams(parsed.text or "")])
+        self._defer(report_id, "insert into search_index (rowid, title, organ, body) values (?, ?, ?, ?)",
+                    [(rowid, bigrams(parsed.title or ""), bigrams(organ), bigrams(parsed.text or ""))])
 
     def _store_wide(self, report_id, organ, place, parsed: ParsedReport, check_status) -> None:
         base = {"report_id": report_id, "organ": organ, "province": place.get("province"), "city": place.get("city"),
