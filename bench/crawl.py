@@ -144,7 +144,7 @@ def summarise(stacks: Path, top: int = 25) -> str:
 
 
 def measure(organs: int, delays: tuple[float, ...], per_portal: int,
-            profile: Path | None = None) -> tuple[Run, Run, int, int, int]:
+            profile: Path | None = None, keep: Path | None = None) -> tuple[Run, Run, int, int, int]:
     """(full crawl, bare download of the same pages, reports in the world, reports archived,
     report pages the bare download fetched) in a world whose portals answer after `delays`."""
     from crawler.registry import dump
@@ -166,6 +166,10 @@ def measure(organs: int, delays: tuple[float, ...], per_portal: int,
         if p.returncode != 0 or not m:
             raise SystemExit(f"crawl failed:\n{p.stdout}\n{p.stderr[-3000:]}")
         pages, _, new = map(int, m.groups())
+        if keep:  # for bench/compare_archives.py
+            import shutil
+
+            shutil.copytree(tmp / "data", keep)
         full = Run(pages, seconds, cpu, sim_cpu, float((tmp / "own_cpu").read_text()))
 
         asked = list(sim.requests)
@@ -191,6 +195,8 @@ def main() -> int:
                     "(2: the polite settings' CONCURRENT_REQUESTS_PER_DOMAIN)")
     ap.add_argument("--profile", type=Path, help="record the crawl process with py-spy into this file "
                     "(collapsed stacks) and print its top costs; the figures then include py-spy's")
+    ap.add_argument("--keep", type=Path, help="copy the crawl's archive to this new directory (one mode only), "
+                    "to compare with bench/compare_archives.py")
     ap.add_argument("--modes", nargs="+", choices=("zero", "latency"), default=["zero", "latency"])
     ap.add_argument("--delays", type=lambda v: tuple(float(x) for x in v.split(",")), default=DELAYS,
                     help="seconds before each answer in the latency mode, one per portal (comma-separated, "
@@ -202,7 +208,7 @@ def main() -> int:
         zero = mode == "zero"
         delays, organs = ((0.0,), args.organs) if zero else (args.delays, args.latency_organs)
         per_portal = args.per_portal if zero else args.latency_per_portal
-        full, bare, reports, new, n = measure(organs, delays, per_portal, args.profile)
+        full, bare, reports, new, n = measure(organs, delays, per_portal, args.profile, args.keep)
         if args.profile:
             print(summarise(args.profile), file=sys.stderr)
         ok &= new == reports
