@@ -6,7 +6,7 @@ world with the code before and after (`bench/crawl.py --keep DIR` keeps the craw
     python bench/compare_archives.py BEFORE_DIR AFTER_DIR
 
 Each table is compared as a multiset of rows, without the columns that differ from one crawl to
-the next by nature: times (`*_at`, `gone_since`, WARC-Date), where a record sits in which WARC
+the next by nature: times (`*_at`, `gone_since`, `last_crawl`…), the simulator's ports in URLs, where a record sits in which WARC
 file (file names carry a time and a process id, offsets follow the order of the downloads,
 record ids are random) and SQLite's rowids. The search index (contentless FTS5) is compared
 through fts5vocab as (report id, term, column, position); the WARC files as the multiset of
@@ -27,7 +27,15 @@ try:  # the SQLite the project uses (contentless-delete FTS5 needs 3.43)
 except ImportError:
     import sqlite3
 
-SKIP_COLUMNS = re.compile(r"(_at|^gone_since|^warc_file|^warc_offset|^warc_record_id|^started|^finished)$")
+SKIP_COLUMNS = re.compile(r"(_at|^at|^gone_since|^last_crawl|^last_success|^warc_file|^warc_offset|^warc_record_id"
+                          r"|^started|^finished)$")
+# Each run of the simulator serves its portals on ports of its own: URLs are compared without
+# them (every portal of the bench world has paths of its own list style).
+PORT = re.compile(r"127\.0\.0\.1:\d+")
+
+
+def unported(value):
+    return PORT.sub("127.0.0.1:PORT", value) if isinstance(value, str) else value
 SKIP_TABLES = re.compile(r"^(sqlite_|search_index|derived_builds|crawl_runs$)")  # crawl_runs: times only
 
 
@@ -38,12 +46,14 @@ def tables(db: sqlite3.Connection) -> list[str]:
 
 def rows(db: sqlite3.Connection, table: str) -> tuple[list[str], Counter]:
     cols = [r[1] for r in db.execute(f"pragma table_info([{table}])") if not SKIP_COLUMNS.search(r[1])]
-    return cols, Counter(db.execute(f"select {', '.join(f'[{c}]' for c in cols)} from [{table}]"))
+    return cols, Counter(tuple(map(unported, r))
+                         for r in db.execute(f"select {', '.join(f'[{c}]' for c in cols)} from [{table}]"))
 
 
 def search_terms(db: sqlite3.Connection) -> Counter:
     db.execute("create virtual table if not exists temp.terms using fts5vocab(main, search_index, 'instance')")
-    return Counter(db.execute("select r.id, t.term, t.col, t.offset from temp.terms t join reports r on r.rowid = t.doc"))
+    return Counter(tuple(map(unported, r)) for r in db.execute(
+        "select r.id, t.term, t.col, t.offset from temp.terms t join reports r on r.rowid = t.doc"))
 
 
 def warc_records(data: Path) -> Counter:
@@ -51,7 +61,7 @@ def warc_records(data: Path) -> Counter:
     for path in sorted((data / "warc").glob("*.warc.gz")):
         with open(path, "rb") as fh:
             for record in ArchiveIterator(fh):
-                out[(record.rec_headers.get_header("WARC-Target-URI"),
+                out[(unported(record.rec_headers.get_header("WARC-Target-URI")),
                      record.rec_headers.get_header("WARC-Payload-Digest"))] += 1
     return out
 
