@@ -200,16 +200,15 @@ def build_downloads(db, out_dir: Path) -> list[dict]:
     zips = [zipfile.ZipFile(p.with_name(p.name + ".part"), "w", compression=zipfile.ZIP_DEFLATED) for p in paths]
     counts = [{} for _ in sels]
     try:
-        organs: dict[str, set[int]] = {}
+        organs: dict[tuple, tuple[int, ...]] = {}
         for organ, year, province in db.execute("select distinct organ_id, year, province from reports"):
-            organs.setdefault(organ, set()).update(targets(year, province))
+            organs[(organ,)] = tuple(sorted({*organs.get((organ,), ()), *targets(year, province)}))
+        places: dict[tuple, tuple[int, ...]] = {}
         for table, key in ZIP_KEYS:
-            rows = _rows_with_places(db, table, key)
-            if key == "organ":
-                rows = ((tuple(sorted(organs[r[0]])), flag, r[1:]) for r, flag in rows if r[0] in organs)
-            else:
-                rows = ((targets(year, province), flag, r) for (year, province, *r), flag in rows)
-            _zip_csv_all(zips, counts, table, _columns(db, table), rows)
+            where = organs if key == "organ" else places
+            _zip_csv_all(zips, counts, table, _columns(db, table), _rows_with_places(db, table, key),
+                         lambda place: where.get(place) if key == "organ" else
+                         where.setdefault(place, targets(*place)))
         for sel, zf, n in zip(sels, zips, counts):
             n["region_totals"] = _zip_csv(zf, db, "region_totals", sel["totals"], sel["totals_args"])
             with zf.open(DICTIONARY, "w") as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as fh:
@@ -240,9 +239,10 @@ def _columns(db, table: str) -> list[str]:
 
 
 def _rows_with_places(db, table: str, key: str):
-    """(row, whether a cell of it may need csvsafe's rule) in rowid order: the row prefixed with
-    its report's year and province, or (organs) with the organ's id. The test is SQLite's, in C:
-    a row none of whose cells begins with a character of FORMULA_START is written as it is."""
+    """The rows of `table` in rowid order, each as (place, place, …, row…, flag): its report's year
+    and province, or (organs) the organ's id; then the row; then whether a cell of it may need
+    csvsafe's rule. That test is SQLite's, in C: a row none of whose cells begins with a
+    character of FORMULA_START is written as it is."""
     columns = _columns(db, table)
     if not columns:
         return iter(())
@@ -254,12 +254,13 @@ def _rows_with_places(db, table: str, key: str):
     else:
         sql = (f"select r.year, r.province, {select}, coalesce({flag}, 0) from [{table}] t"
                f" join reports r on r.id = t.[{key}] order by t.rowid")
-    return ((r[:-1], r[-1]) for r in db.execute(sql))
+    return db.execute(sql)
 
 
-def _zip_csv_all(zips, counts, table: str, columns: list[str], rows) -> None:
-    """`table`.csv in every zip: (targets, flag, row) — the zips the row belongs to, in the
-    order of `zips`. Consecutive rows of the same zips (a report's cells) are written as one text."""
+def _zip_csv_all(zips, counts, table: str, columns: list[str], rows, targets) -> None:
+    """`table`.csv in every zip, from `_rows_with_places`; `targets(place)`: the zips (indexes
+    into `zips`) a row of that place belongs to, or None for none. Consecutive rows of one place
+    (a report's cells) are written as one text."""
     if not columns:  # as _zip_csv: a table the archive lacks is left out
         for n in counts:
             n[table] = 0
@@ -276,6 +277,8 @@ def _zip_csv_all(zips, counts, table: str, columns: list[str], rows) -> None:
         fh.write(header)
 
     def emit(where, group):
+        if not where or not group:
+            return
         buf.seek(0)
         buf.truncate()
         writer.writerows(group)
@@ -284,15 +287,17 @@ def _zip_csv_all(zips, counts, table: str, columns: list[str], rows) -> None:
             streams[i].write(text)
             counts[i][table] += len(group)
 
-    where, group = None, []
-    for to, flag, row in rows:
-        if to != where:
-            if group:
-                emit(where, group)
-            where, group = to, []
-        group.append(safe_row(row) if flag else row)
-    if group:
-        emit(where, group)
+    width = len(rows.description) - len(columns) - 1
+    place, where, group = None, None, []
+    append = group.append
+    for r in rows:
+        if r[:width] != place:
+            emit(where, group)
+            place, group = r[:width], []
+            append = group.append
+            where = targets(place)
+        append(safe_row(r[width:-1]) if r[-1] else r[width:-1])
+    emit(where, group)
     for fh in streams:
         fh.close()
 

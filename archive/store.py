@@ -306,6 +306,7 @@ class Archive:
         self.db.execute("PRAGMA journal_mode=WAL")
         self._deferred: list[tuple[str, str, list]] = []  # (report id, SQL, rows) written at the batch's end
         self._deferred_ids: set[str] = set()
+        self._organ_places: dict[tuple, dict] = {}  # organs stored by this connection: their places
         self.ensure_schema()
 
     def ensure_schema(self) -> None:
@@ -372,6 +373,7 @@ class Archive:
                     self._write_deferred()
             except BaseException:
                 self._forget_deferred(0)
+                self._organ_places.clear()
                 raise
             return
         conn.execute("SAVEPOINT one_report")
@@ -382,6 +384,7 @@ class Archive:
             conn.execute("ROLLBACK TO one_report")
             conn.execute("RELEASE one_report")
             self._forget_deferred(queued)
+            self._organ_places.clear()
             raise
         conn.execute("RELEASE one_report")
 
@@ -418,8 +421,12 @@ class Archive:
             self.db.conn.execute("BEGIN")
 
     def commit_batch(self) -> None:
-        self._write_deferred()
-        self.db.conn.commit()
+        try:
+            self._write_deferred()
+            self.db.conn.commit()
+        except BaseException:
+            self._organ_places.clear()  # the batch may be lost: its organs with it
+            raise
 
     # Reading -----------------------------------------------------------------------------------
     def known_digest(self, url: str) -> str | None:
@@ -526,8 +533,16 @@ class Archive:
         self.db.execute("update versions set current = 0, superseded_at = ? where id = ?", [when, version_id])
 
     def _store_organ(self, name: str, site: str | None, portal: dict | None) -> dict:
-        """Insert the organ (and its portal's body) with its place; returns the place."""
+        """Insert the organ (and its portal's body) with its place; returns the place. Once per
+        organ and portal: the rows are in (or were rolled back, which empties the memo)."""
         portal = portal or {}
+        key = (name, site, *(portal.get(k) for k in ("name", "code", "level", "province", "city", "county", "parent")))
+        place = self._organ_places.get(key)
+        if place is None:
+            place = self._organ_places[key] = self._insert_organ(name, site, portal)
+        return dict(place)
+
+    def _insert_organ(self, name: str, site: str | None, portal: dict) -> dict:
         known = self._known_regions()
         parent = portal.get("name") or site
         parent = parent if parent and parent != name else None
@@ -535,6 +550,7 @@ class Archive:
         if portal.get("name") and code and portal.get("level") in ("city", "county", "province"):
             prefix = code[: regions.LEVEL_PREFIX[portal["level"]]]
             if prefix not in known:
+                self._organ_places.clear()  # a new region: places found before may read it
                 self._put("regions", [{"code": prefix, "name": regions.region_name(portal["name"]),
                                        "level": portal["level"]}], "code", conflict="ignore")
                 known[prefix] = regions.region_name(portal["name"])
