@@ -87,7 +87,8 @@ def test_a_report_corrected_in_the_batch_that_stored_it(tmp_path, reports):
 
 def test_a_report_that_fails_in_a_batch_leaves_nothing_and_its_organ_is_stored_later(tmp_path, reports, monkeypatch):
     archive = Archive(tmp_path)
-    first, second, third = ((p, f"http://sim.test/r{i}.html", page) for i, (p, page, _) in enumerate(reports[:3]))
+    first, second = ((p, f"http://sim.test/r{i}.html", page) for i, (p, page, _) in enumerate(reports[:2]))
+    third = (second[0], "http://sim.test/again.html", second[2])  # the same report from another URL
     town = {"name": "云溪县某镇人民政府", "code": "350128100000", "level": "town", "parent": PORTAL["name"]}
     archive.begin_batch()
     archive.store(first[0], url=first[1], body=first[2].encode(), fetched_at=FETCHED, portal=PORTAL)
@@ -100,12 +101,13 @@ def test_a_report_that_fails_in_a_batch_leaves_nothing_and_its_organ_is_stored_l
     with pytest.raises(OSError):
         archive.store(second[0], url=second[1], body=second[2].encode(), fetched_at=FETCHED, portal=town)
     monkeypatch.setattr(Archive, "_store_wide", real)
-    # The same organ again: its row was rolled back with the failed report, so it is written now.
+    # The same organ and portal again: their rows were rolled back with the failed report, so
+    # they are written now.
     assert archive.store(third[0], url=third[1], body=third[2].encode(), fetched_at=FETCHED, portal=town) == "new"
     archive.commit_batch()
     archive.close()
     db = sqlite_utils.Database(tmp_path / "xxgk.db")
-    assert [u for (u,) in db.execute("select url from sources order by url")] == [first[1], third[1]]
+    assert [u for (u,) in db.execute("select url from sources order by rowid")] == [first[1], third[1]]
     assert db.execute("select count(*) from cells").fetchone()[0] == \
         len(list(first[0].cells())) + len(list(third[0].cells()))
     assert db.execute("select count(*) from cells where source_url = ?", [second[1]]).fetchone()[0] == 0
