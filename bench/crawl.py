@@ -20,6 +20,8 @@ The crawl and the bare download keep the same number of requests in flight per p
                                                 # the crawl process under py-spy (a dev tool,
                                                 # `pip install py-spy`): its stacks in /tmp/crawl.txt
                                                 # and the top self and cumulative costs printed
+    python bench/crawl.py --modes zero --keep /tmp/after
+                                                # the crawl's archive kept, for bench/compare_archives.py
 """
 from __future__ import annotations
 
