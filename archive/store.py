@@ -11,6 +11,7 @@ import hashlib
 import json
 import re
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -215,12 +216,85 @@ def host_of(url: str) -> str:
 
 
 WIDE_KEYS = ("report_id", "organ", "province", "city", "county", "year", "template", "check_status")
+_WIDE = {t: wide_columns(t) for t in schema.TABLES}
 
 
 def _number(v):
     if v is None:
         return None
     return int(v) if v == v.to_integral_value() else float(v)
+
+
+CELL_COLUMNS = ("id", "report_id", "table_name", "row_key", "col_key", "row_label", "col_label", "value", "raw",
+                "status", "unknown", "version_id", "source_url", "fetched_at", "snapshot")
+CHECK_COLUMNS = ("id", "report_id", "check_name", "subject", "expected", "actual", "status", "detail", "version_id",
+                 "source_url", "fetched_at", "snapshot")
+
+
+@dataclass
+class Prepared:
+    """A parsed report as the archive writes it, its rows built where it was parsed: in a crawl,
+    a reader process (crawler/reading.py), so that the crawl process, which writes every
+    report of every portal, only adds the report's id, version and source to each row. Plain
+    tuples, not the parser's objects: a reader's result crosses to the crawl process pickled."""
+    organ: str | None
+    year: int | None
+    title: str | None
+    template: str | None
+    template_variant: str | None
+    source_format: str | None
+    text: str
+    flagged: int
+    incomplete: int
+    unknown_cells: int
+    warnings: str  # JSON
+    check_status: str
+    content: str  # content_digest
+    # (table/row/col, table, row, col, row label, col label, value, raw, status, unknown)
+    cells: list[tuple] = field(default_factory=list)
+    # (index, check, subject, expected, actual, status, detail)
+    checks: list[tuple] = field(default_factory=list)
+    # wide table -> its values in wide_columns() order, or None when the report has no such table
+    wide: dict[str, list | None] = field(default_factory=dict)
+    title_index: str = ""  # bigrams of the title and of the text, for the search index
+    text_index: str = ""
+
+
+def prepare(parsed: "ParsedReport | Prepared") -> Prepared:
+    """The rows of a parsed report (idempotent: a Prepared is returned as it is)."""
+    if isinstance(parsed, Prepared):
+        return parsed
+    statuses = {c["status"] for c in parsed.checks}
+    check_status = ("failed" if "failed" in statuses else "passed" if "passed" in statuses
+                    else "not_checkable" if statuses else "unchecked")
+    unknown = set(parsed.unknown_cells)
+    cells = [(f"{table}/{row}/{col}", table, row, col, schema.ROW_LABELS[table].get(row, row),
+              schema.COLUMN_LABELS[table].get(col, col), _number(v.number), v.raw, v.status,
+              int(f"{table}.{row}.{col}" in unknown))
+             for table, row, col, v in parsed.cells()]
+    checks = [(i, c["check"],
+               c.get("subject") or "/".join(str(c.get(k)) for k in ("table", "row", "column") if c.get(k)),
+               None if c.get("expected") is None else str(c["expected"]),
+               None if c.get("actual") is None else str(c["actual"]), c["status"], c.get("detail"))
+              for i, c in enumerate(parsed.checks)]
+    wide = {}
+    for table in schema.TABLES:
+        rows = parsed.tables.get(table)
+        if not rows:
+            wide[table] = None
+            continue
+        values = []
+        for _, row, col in _WIDE[table]:
+            v = rows.get(row, {}).get(col)
+            values.append(_number(v.number) if v is not None else None)
+        wide[table] = values
+    return Prepared(
+        organ=parsed.organ, year=parsed.year, title=parsed.title, template=parsed.template,
+        template_variant=parsed.template_variant, source_format=parsed.source_format, text=parsed.text,
+        flagged=int(parsed.flagged), incomplete=int(parsed.incomplete), unknown_cells=len(parsed.unknown_cells),
+        warnings=json.dumps(parsed.warnings, ensure_ascii=False), check_status=check_status,
+        content=content_digest(parsed), cells=cells, checks=checks, wide=wide,
+        title_index=bigrams(parsed.title or ""), text_index=bigrams(parsed.text or ""))
 
 
 class Archive:
@@ -230,6 +304,9 @@ class Archive:
         self.path = self.dir / DB_NAME
         self.db = sqlite_utils.Database(self.path)
         self.db.execute("PRAGMA journal_mode=WAL")
+        self._deferred: list[tuple[str, str, list]] = []  # (report id, SQL, rows) written at the batch's end
+        self._deferred_ids: set[str] = set()
+        self._organ_places: dict[tuple, dict] = {}  # organs stored by this connection: their places
         self.ensure_schema()
 
     def ensure_schema(self) -> None:
@@ -269,8 +346,12 @@ class Archive:
     # or not at all, whatever moment a crawl is killed at.
     def _put(self, table: str, rows, pk: str, conflict: str = "update") -> None:
         rows = [r for r in rows]
-        if not rows:
-            return
+        if rows:
+            self.db.conn.executemany(*self._upsert(table, rows, pk, conflict))
+
+    @staticmethod
+    def _upsert(table: str, rows: list[dict], pk: str, conflict: str = "update") -> tuple[str, list[tuple]]:
+        """The statement and parameters that write `rows` (dicts with the same keys)."""
         cols = list(rows[0])
         sql = f"insert into [{table}] ({', '.join(f'[{c}]' for c in cols)}) values ({', '.join('?' * len(cols))})"
         if conflict == "ignore":
@@ -278,7 +359,7 @@ class Archive:
         elif conflict == "update":
             updates = ", ".join(f"[{c}] = excluded.[{c}]" for c in cols if c != pk)
             sql += f" on conflict([{pk}]) do update set {updates}" if updates else f" on conflict([{pk}]) do nothing"
-        self.db.conn.executemany(sql, [tuple(map(r.get, cols)) for r in rows])
+        return sql, [tuple(map(r.get, cols)) for r in rows]
 
     @contextmanager
     def atomic(self):
@@ -286,17 +367,53 @@ class Archive:
         (`begin_batch`), a savepoint: the batch commits as a whole or not at all."""
         conn = self.db.conn
         if not conn.in_transaction:
-            with conn:
-                yield
+            try:
+                with conn:
+                    yield
+                    self._write_deferred()
+            except BaseException:
+                self._forget_deferred(0)
+                self._organ_places.clear()
+                raise
             return
         conn.execute("SAVEPOINT one_report")
+        queued = len(self._deferred)
         try:
             yield
         except BaseException:
             conn.execute("ROLLBACK TO one_report")
             conn.execute("RELEASE one_report")
+            self._forget_deferred(queued)
+            self._organ_places.clear()
             raise
         conn.execute("RELEASE one_report")
+
+    # A report's cells and its search-index entry are written at the end of its batch, not in its
+    # savepoint: SQLite copies every page a savepoint touches into its statement journal, and
+    # FTS5 writes its pending terms out as a new segment at every savepoint; with ~200 cells per
+    # report spread over the cells' indexes, that doubled the cost of storing them (measured).
+    # They commit in the same transaction as the report's other rows; a report stored again in
+    # the same batch has its queued rows written first (`_settle`), and a report whose
+    # savepoint rolls back has them dropped.
+    def _defer(self, report_id: str, sql: str, rows: list) -> None:
+        self._deferred.append((report_id, sql, rows))
+        self._deferred_ids.add(report_id)
+
+    def _forget_deferred(self, keep: int) -> None:
+        del self._deferred[keep:]
+        self._deferred_ids = {r for r, _, _ in self._deferred}
+
+    def _settle(self, report_id: str) -> None:
+        """Write the queued rows now if `report_id` has some: its rows are about to be read or replaced."""
+        if report_id in self._deferred_ids:
+            self._write_deferred()
+
+    def _write_deferred(self) -> None:
+        conn = self.db.conn
+        for _, sql, rows in self._deferred:
+            conn.executemany(sql, rows)
+        self._deferred.clear()
+        self._deferred_ids.clear()
 
     def begin_batch(self) -> None:
         """Open a batch: what is written next commits together, at `commit_batch`."""
@@ -304,7 +421,12 @@ class Archive:
             self.db.conn.execute("BEGIN")
 
     def commit_batch(self) -> None:
-        self.db.conn.commit()
+        try:
+            self._write_deferred()
+            self.db.conn.commit()
+        except BaseException:
+            self._organ_places.clear()  # the batch may be lost: its organs with it
+            raise
 
     # Reading -----------------------------------------------------------------------------------
     def known_digest(self, url: str) -> str | None:
@@ -315,7 +437,7 @@ class Archive:
         return dict(self.db.execute("select code, name from regions"))
 
     # Writing -----------------------------------------------------------------------------------
-    def store(self, parsed: ParsedReport, *, url: str, body: bytes, fetched_at: str,
+    def store(self, parsed: ParsedReport | Prepared, *, url: str, body: bytes, fetched_at: str,
               published: str | None = None, site: str | None = None, column: str | None = None,
               portal: dict | None = None, snapshot: Snapshot | None = None, run_id: int | None = None,
               etag: str | None = None, last_modified: str | None = None, via: str | None = None,
@@ -324,17 +446,19 @@ class Archive:
         report not archived before), "new-source" (a known report at another URL, same tables),
         "changed" (new bytes, same tables: a new snapshot of the same version) or "corrected"
         (different tables: a new version, the earlier one kept). `digest`: the body's SHA-256,
-        when the caller has it already."""
+        when the caller has it already. `parsed`: the parser's report, or its rows (`prepare`)."""
         digest = digest or sha256(body)
         old = self.known_digest(url)
         if old == digest:
             self.seen(url, run_id, entry)
             return "unchanged"
+        parsed = prepare(parsed)
         organ = parsed.organ or (portal or {}).get("name") or site or "未知机关"
         report_id = _id(organ, parsed.year) if parsed.year else _id("url", url)
+        self._settle(report_id)
         current = self.db.execute("select id, version, content_sha256 from versions where report_id = ? and current = 1",
                                   [report_id]).fetchone()
-        content = content_digest(parsed)
+        content = parsed.content
         portal_key = (portal or {}).get("name") or host_of(column or url)
         with self.atomic():
             place = self._store_organ(organ, site, portal)
@@ -409,8 +533,16 @@ class Archive:
         self.db.execute("update versions set current = 0, superseded_at = ? where id = ?", [when, version_id])
 
     def _store_organ(self, name: str, site: str | None, portal: dict | None) -> dict:
-        """Insert the organ (and its portal's body) with its place; returns the place."""
+        """Insert the organ (and its portal's body) with its place; returns the place. Once per
+        organ and portal: the rows are in (or were rolled back, which empties the memo)."""
         portal = portal or {}
+        key = (name, site, *(portal.get(k) for k in ("name", "code", "level", "province", "city", "county", "parent")))
+        place = self._organ_places.get(key)
+        if place is None:
+            place = self._organ_places[key] = self._insert_organ(name, site, portal)
+        return dict(place)
+
+    def _insert_organ(self, name: str, site: str | None, portal: dict) -> dict:
         known = self._known_regions()
         parent = portal.get("name") or site
         parent = parent if parent and parent != name else None
@@ -418,6 +550,7 @@ class Archive:
         if portal.get("name") and code and portal.get("level") in ("city", "county", "province"):
             prefix = code[: regions.LEVEL_PREFIX[portal["level"]]]
             if prefix not in known:
+                self._organ_places.clear()  # a new region: places found before may read it
                 self._put("regions", [{"code": prefix, "name": regions.region_name(portal["name"]),
                                        "level": portal["level"]}], "code", conflict="ignore")
                 known[prefix] = regions.region_name(portal["name"])
@@ -445,62 +578,42 @@ class Archive:
                               "parent_id": parent or portal.get("parent"), **place}], "id", conflict="ignore")
         return {"level": level, "region_code": code or None, **place}
 
-    def _store_report(self, report_id: str, organ: str, place: dict, parsed: ParsedReport, *, url, fetched_at,
+    def _store_report(self, report_id: str, organ: str, place: dict, parsed: Prepared, *, url, fetched_at,
                       published, version_id, snapshot):
-        checks = parsed.checks
-        statuses = {c["status"] for c in checks}
-        check_status = ("failed" if "failed" in statuses else "passed" if "passed" in statuses
-                        else "not_checkable" if statuses else "unchecked")
-        cells = list(parsed.cells())
+        check_status = parsed.check_status
         self._put("reports", [{
             "id": report_id, "organ_id": organ, "organ": organ, **place, "year": parsed.year,
             "title": parsed.title, "template": parsed.template, "template_variant": parsed.template_variant,
             "published": published, "url": url, "fetched_at": fetched_at, "source_format": parsed.source_format,
-            "check_status": check_status, "flagged": int(parsed.flagged), "incomplete": int(parsed.incomplete),
-            "unknown_cells": len(parsed.unknown_cells),
-            "cell_count": len(cells), "warnings": json.dumps(parsed.warnings, ensure_ascii=False),
+            "check_status": check_status, "flagged": parsed.flagged, "incomplete": parsed.incomplete,
+            "unknown_cells": parsed.unknown_cells,
+            "cell_count": len(parsed.cells), "warnings": parsed.warnings,
             "version": int(version_id.rsplit("/v", 1)[1]), "version_id": version_id, "online": 1,
         }], "id")
         self._put("report_texts", [{"report_id": report_id, "text": parsed.text}], "report_id")
         for table in ("cells", "checks"):
             self.db.execute(f"delete from {table} where report_id = ?", [report_id])
-        unknown = set(parsed.unknown_cells)
-        self._put("cells", [{
-            "id": f"{report_id}/{table}/{row}/{col}", "report_id": report_id, "table_name": table,
-            "row_key": row, "col_key": col,
-            "row_label": schema.ROW_LABELS[table].get(row, row), "col_label": schema.COLUMN_LABELS[table].get(col, col),
-            "value": _number(v.number), "raw": v.raw, "status": v.status,
-            "unknown": int(f"{table}.{row}.{col}" in unknown),
-            "version_id": version_id, "source_url": url, "fetched_at": fetched_at, "snapshot": snapshot,
-        } for table, row, col, v in cells], "id")
-        self._put("checks", [{
-            "id": f"{report_id}/{i}", "report_id": report_id, "check_name": c["check"],
-            "subject": c.get("subject") or "/".join(str(c.get(k)) for k in ("table", "row", "column") if c.get(k)),
-            "expected": None if c.get("expected") is None else str(c["expected"]),
-            "actual": None if c.get("actual") is None else str(c["actual"]),
-            "status": c["status"], "detail": c.get("detail"),
-            "version_id": version_id, "source_url": url, "fetched_at": fetched_at, "snapshot": snapshot,
-        } for i, c in enumerate(checks)], "id")
+        prefix, source = report_id + "/", (version_id, url, fetched_at, snapshot)
+        if parsed.cells:
+            self._defer(report_id, _CELLS_SQL, [(prefix + c[0], report_id, *c[1:], *source) for c in parsed.cells])
+        if parsed.checks:
+            self.db.conn.executemany(_CHECKS_SQL, [(f"{prefix}{c[0]}", report_id, *c[1:], *source)
+                                                   for c in parsed.checks])
         self._store_wide(report_id, organ, place, parsed, check_status)
         rowid = self.db.execute("select rowid from reports where id = ?", [report_id]).fetchone()[0]
         self.db.execute("delete from search_index where rowid = ?", [rowid])
-        self.db.execute("insert into search_index (rowid, title, organ, body) values (?, ?, ?, ?)",
-                        [rowid, bigrams(parsed.title or ""), bigrams(organ), bigrams(parsed.text or "")])
+        self._defer(report_id, "insert into search_index (rowid, title, organ, body) values (?, ?, ?, ?)",
+                    [(rowid, parsed.title_index, bigrams(organ), parsed.text_index)])
 
-    def _store_wide(self, report_id, organ, place, parsed: ParsedReport, check_status) -> None:
-        base = {"report_id": report_id, "organ": organ, "province": place.get("province"), "city": place.get("city"),
-                "county": place.get("county"), "year": parsed.year, "template": parsed.template,
-                "check_status": check_status}
+    def _store_wide(self, report_id, organ, place, parsed: Prepared, check_status) -> None:
+        base = (report_id, organ, place.get("province"), place.get("city"), place.get("county"), parsed.year,
+                parsed.template, check_status)
         for table in schema.TABLES:
-            rows = parsed.tables.get(table)
-            if not rows:
+            values = parsed.wide.get(table)
+            if values is None:
                 self.db.execute(f"delete from {table}_wide where report_id = ?", [report_id])
                 continue
-            record = dict(base)
-            for name, row, col in wide_columns(table):
-                v = rows.get(row, {}).get(col)
-                record[name] = _number(v.number) if v is not None else None
-            self._put(f"{table}_wide", [record], "report_id")
+            self.db.conn.execute(_WIDE_SQL[table], (*base, *values))
 
     # Crawl runs --------------------------------------------------------------------------------
     def start_run(self, start_urls: list[str]) -> int:
@@ -543,3 +656,9 @@ class Archive:
         self.db.execute("PRAGMA optimize")  # statistics for the query planner, cheap when current
         self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self.db.conn.close()
+
+
+_CELLS_SQL = Archive._upsert("cells", [dict.fromkeys(CELL_COLUMNS)], "id")[0]
+_CHECKS_SQL = Archive._upsert("checks", [dict.fromkeys(CHECK_COLUMNS)], "id")[0]
+_WIDE_SQL = {t: Archive._upsert(f"{t}_wide", [dict.fromkeys(WIDE_KEYS + tuple(n for n, _, _ in _WIDE[t]))],
+                                "report_id")[0] for t in schema.TABLES}

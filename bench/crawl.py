@@ -16,6 +16,12 @@ The crawl and the bare download keep the same number of requests in flight per p
     python bench/crawl.py                       # both modes: 2,160 reports at zero latency, 540 with latency
     python bench/crawl.py --organs 40 --modes zero
     python bench/crawl.py --delays 0.5          # every portal 0.5 s
+    python bench/crawl.py --modes zero --organs 5 --profile /tmp/crawl.txt
+                                                # the crawl process under py-spy (a dev tool,
+                                                # `pip install py-spy`): its stacks in /tmp/crawl.txt
+                                                # and the top self and cumulative costs printed
+    python bench/crawl.py --modes zero --keep /tmp/after
+                                                # the crawl's archive kept, for bench/compare_archives.py
 """
 from __future__ import annotations
 
@@ -115,7 +121,32 @@ def timed(cmd: list) -> tuple[subprocess.CompletedProcess, float, float, float]:
     return p, time.perf_counter() - t, children_cpu() - cpu, time.process_time() - sim_cpu
 
 
-def measure(organs: int, delays: tuple[float, ...], per_portal: int) -> tuple[Run, Run, int, int, int]:
+def summarise(stacks: Path, top: int = 25) -> str:
+    """The top functions of py-spy's collapsed stacks (`--format raw`: "frame;frame;... count"):
+    by samples in the function itself (self) and anywhere below it (cumulative)."""
+    own, below, total = {}, {}, 0
+    for line in stacks.read_text().splitlines():
+        frames, _, n = line.rpartition(" ")
+        if not frames:
+            continue
+        n = int(n)
+        total += n
+        # "name (file:line)" → "name (file)": lines of one function are one function
+        names = [re.sub(r":\d+\)$", ")", f) for f in frames.split(";")[1:]]  # [0]: the process
+        if names:
+            own[names[-1]] = own.get(names[-1], 0) + n
+        for f in set(names):
+            below[f] = below.get(f, 0) + n
+    out = [f"{total} samples"]
+    for title, counts in (("self", own), ("cumulative", below)):
+        out.append(f"top {top} by {title}:")
+        for f, n in sorted(counts.items(), key=lambda kv: -kv[1])[:top]:
+            out.append(f"  {n / total * 100:5.1f}%  {f}")
+    return "\n".join(out)
+
+
+def measure(organs: int, delays: tuple[float, ...], per_portal: int,
+            profile: Path | None = None, keep: Path | None = None) -> tuple[Run, Run, int, int, int]:
     """(full crawl, bare download of the same pages, reports in the world, reports archived,
     report pages the bare download fetched) in a world whose portals answer after `delays`."""
     from crawler.registry import dump
@@ -129,12 +160,18 @@ def measure(organs: int, delays: tuple[float, ...], per_portal: int) -> tuple[Ru
     with Simulator(portals=portals) as sim, tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         dump(sim.registry(), tmp / "portals.yml")
-        p, seconds, cpu, sim_cpu = timed([sys.executable, "-c", CRAWL, tmp / "own_cpu", str(per_portal), "crawl", "--fast", "--timeout",
+        spy = ["py-spy", "record", "--nonblocking", "--threads", "-r", "200", "--format", "raw", "-o",
+               str(profile), "--"] if profile else []
+        p, seconds, cpu, sim_cpu = timed([*spy, sys.executable, "-c", CRAWL, tmp / "own_cpu", str(per_portal), "crawl", "--fast", "--timeout",
                                           "30", "-q", "--data", tmp / "data", "--registry", tmp / "portals.yml"])
         m = re.search(r"crawl: (\d+) pages fetched, (\d+) reports seen: (\d+) new", p.stdout)
         if p.returncode != 0 or not m:
             raise SystemExit(f"crawl failed:\n{p.stdout}\n{p.stderr[-3000:]}")
         pages, _, new = map(int, m.groups())
+        if keep:  # for bench/compare_archives.py
+            import shutil
+
+            shutil.copytree(tmp / "data", keep)
         full = Run(pages, seconds, cpu, sim_cpu, float((tmp / "own_cpu").read_text()))
 
         asked = list(sim.requests)
@@ -158,6 +195,10 @@ def main() -> int:
     ap.add_argument("--latency-organs", type=int, default=5, help="organs per portal with latency")
     ap.add_argument("--latency-per-portal", type=int, default=2, help="requests in flight per portal with latency "
                     "(2: the polite settings' CONCURRENT_REQUESTS_PER_DOMAIN)")
+    ap.add_argument("--profile", type=Path, help="record the crawl process with py-spy into this file "
+                    "(collapsed stacks) and print its top costs; the figures then include py-spy's")
+    ap.add_argument("--keep", type=Path, help="copy the crawl's archive to this new directory (one mode only), "
+                    "to compare with bench/compare_archives.py")
     ap.add_argument("--modes", nargs="+", choices=("zero", "latency"), default=["zero", "latency"])
     ap.add_argument("--delays", type=lambda v: tuple(float(x) for x in v.split(",")), default=DELAYS,
                     help="seconds before each answer in the latency mode, one per portal (comma-separated, "
@@ -169,7 +210,9 @@ def main() -> int:
         zero = mode == "zero"
         delays, organs = ((0.0,), args.organs) if zero else (args.delays, args.latency_organs)
         per_portal = args.per_portal if zero else args.latency_per_portal
-        full, bare, reports, new, n = measure(organs, delays, per_portal)
+        full, bare, reports, new, n = measure(organs, delays, per_portal, args.profile, args.keep)
+        if args.profile:
+            print(summarise(args.profile), file=sys.stderr)
         ok &= new == reports
         label = ("zero latency" if zero else f"latency {'/'.join(f'{d:g}' for d in delays[:n])} s") + \
             f", {per_portal}/portal"

@@ -69,7 +69,7 @@ class ParsePipeline(_Pipeline):
         body = a["body"]
         html = sniff(body) == "html"
         try:
-            args = (read_file, body, a["url"], a.get("content_type"), a["title"], html)
+            args = (read_file, body, a["url"], a.get("content_type"), a["title"], html, True)
             loop = asyncio.get_running_loop()
             try:
                 # A file that kills its reader fails alone: the pool replaces that one worker.
@@ -87,7 +87,7 @@ class ParsePipeline(_Pipeline):
                 log.warning("not archived: %s", e)
             # Logged above in one line; Scrapy's own message would print the whole item.
             raise DropItem(str(e), log_level="DEBUG") from None
-        a["parsed"] = parsed
+        a["parsed"] = parsed  # its rows, archive.store.Prepared
         return item
 
 

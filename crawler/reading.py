@@ -12,17 +12,23 @@ import signal
 from archive.errors import ParseError
 from archive.parse import decode_html, parse_bytes, parse_html
 from archive.reader import death_signal
+from archive.store import prepare
 
 
-def read_file(body: bytes, url: str, content_type: str | None, title: str, html: bool = False):
+def read_file(body: bytes, url: str, content_type: str | None, title: str, html: bool = False,
+              rows: bool = False):
     """In a reader process: (the parsed report, None) or (None, the reason it cannot be read).
-    The reason crosses back as text: an exception with its own __init__ does not unpickle."""
+    The reason crosses back as text: an exception with its own __init__ does not unpickle.
+    `rows`: the report as the archive writes it (`archive.store.prepare`), built here rather
+    than in the crawl process, which writes for every portal on one core."""
     try:
         if html:
-            return parse_html(decode_html(body, content_type), title=title, source=url), None
-        return parse_bytes(body, url, content_type, title=title), None
+            parsed = parse_html(decode_html(body, content_type), title=title, source=url)
+        else:
+            parsed = parse_bytes(body, url, content_type, title=title)
     except ParseError as e:
         return None, e.reason
+    return (prepare(parsed) if rows else parsed), None
 
 
 def _background() -> None:
