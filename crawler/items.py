@@ -17,7 +17,7 @@ class ReportItem(scrapy.Item):
     column = scrapy.Field()  # the column URL it was listed in
     portal = scrapy.Field()  # the registry entry of the portal it came from: dict with name, code
     # (行政区划代码), level, parent, platform (None for a bare URL crawl)
-    parsed = scrapy.Field()  # archive.report.ParsedReport, set by ParsePipeline
+    parsed = scrapy.Field()  # archive.store.Prepared (the report and its rows, built in a reader process), set by ParsePipeline
     sha256 = scrapy.Field()  # the body's SHA-256 when a re-check computed it already (crawler/recrawl.py)
 
     REQUIRED = ("url", "title", "body", "fetched_at")
