@@ -37,10 +37,10 @@ _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _MD_PLACEHOLDER = re.compile(r"\n[ \t]*\|(?:[ \t]*(?:(?:列|Column|col)[ \t]*\d+)?[ \t]*\|)+[ \t]*(?=\n|\Z)", re.I)
 # 第二十条第（一）项: a block heading of 表二; its ordinal may be printed as a digit.
 _ARTICLE = re.compile(r"第[\s|]*二[\s|]*十[\s|]*条[\s|]*第?[\s|]*[(（]?[\s|]*[\d一二三四五六七八九十]+[\s|]*[)）]?[\s|]*项")
-_UNIT = re.compile(r"(?<=\d)[\s|]*(?:万元|元|件|个|项|条|笔|宗|人次|次)")
+_UNIT = re.compile(r"(?<=\d)[\s|]*(?:万元|元|件|个|项|条|笔|宗|人次|次|起|份)")
 # OCR reads 0 as O and 1 as l: a token of digits with such letters (`2O`, `24l`, `O`) among the
 # values of a row is a number. Only whole tokens between separators, never letters in words.
-_OCR_DIGITS = re.compile(r"(?<![^\s|])[0-9OolI]*[OolI][0-9OolI]*(?![^\s|件个项条笔宗次])")
+_OCR_DIGITS = re.compile(r"(?<![^\s|])[0-9OolI]*[OolI][0-9OolI]*(?![^\s|件个项条笔宗次起份])")
 _OCR_MAP = str.maketrans("OolI", "0011")
 # A line break inside a markdown table cell (PDF→markdown converters print a wrapped label as
 # `三、本<br>年度办<br>理结果`): between two characters of a label it joins them; next to a digit
@@ -73,7 +73,7 @@ def fuzzy(words: str) -> re.Pattern:
 
 # Segments: the printed cells of a stretch of text --------------------------------------------
 _TOKEN = re.compile(
-    r"(?P<num>-?\d+(?:\.\d+)*)|(?P<dash>[—–\-/\\－─]+)|(?P<sep>[\s|,，;；]+)|(?P<text>[^\s|\d—–\-/\\－─,，;；]+)"
+    r"(?P<num>-?\d+(?:\.\d+)*)|(?P<dash>[—–―‐‑‒﹣\-/\\－─]+)|(?P<sep>[\s|,，;；]+)|(?P<text>[^\s|\d—–―‐‑‒﹣\-/\\－─,，;；]+)"
 )
 
 
@@ -435,7 +435,7 @@ def _table3_end(text: str, pos: int) -> int:
 
 
 # 表四 ------------------------------------------------------------------------------------------
-_BLANKS_ONLY = re.compile(r"[\s|—–\-/\\－─无]*")
+_BLANKS_ONLY = re.compile(r"[\s|—–―‐‑‒﹣\-/\\－─无]*")
 REVIEW_KEYS = tuple((g, c) for g, _ in schema.REVIEW_ROWS for c, _ in schema.REVIEW_COLUMNS)
 _FIRST_DIGIT = re.compile(r"-?\d")
 
