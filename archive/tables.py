@@ -210,6 +210,9 @@ def read_applications(grid: Grid, report: ParsedReport, carry: dict) -> None:
                 values.pop()  # the 备注 column's blank, or an empty cell beyond every header label
             if compared and len(order) < len(values) <= len(order) + compared:
                 values = values[: len(order)]  # last year's columns, named after 总计
+            if len(values) == 1 and values[0].colspan == len(order) and read_value(values[0].text).status != "unreadable" \
+                    and read_value(values[0].text).number in (None, 0):
+                values = values * len(order)  # 无 (or 0) in one cell across the row: every column
             if key is None:
                 continue
             prev = carry["applications_prev"] = key
@@ -230,6 +233,27 @@ def read_applications(grid: Grid, report: ParsedReport, carry: dict) -> None:
         if key is None:
             continue
         prev = carry["applications_prev"] = key
+        start = next((i for i, k in enumerate(keys) if k), 0)
+        last = max((i for i, c in enumerate(row[:start]) if _is_label(c) and c.text), default=-1)
+        if any(c is not None and c is not row[last] for c in row[last + 1:start]):
+            # A cell after the row's label where the header has labels: the row's cells are
+            # not in the header's places (labels a rowspan printed on the page before left out, the row padded
+            # with empty cells at its end). Its values are the cells after its label, when
+            # they are exactly the header's columns once the padding is dropped.
+            cells = distinct(row)
+            at = max(i for i, c in enumerate(cells) if _is_label(c) and c.text)
+            values = cells[at + 1:]
+            named = list(dict.fromkeys(k for k in keys if k))
+            while len(values) > len(named) and not values[-1].text.strip():
+                values.pop()
+            if len(values) != len(named) or any(_is_label(c) and c.text for c in values):
+                report.warnings.append(f"表三 {key}: its cells out of the header's places: not read")
+                report.unknown_cells.extend(f"applications.{key}.{c}" for c in APPLICANT_KEYS
+                                            if f"applications.{key}.{c}" not in report.unknown_cells)
+                continue
+            for col, cell in zip(named, values):
+                report.put("applications", key, col, read_value(cell.text))
+            continue
         for col, cell in _values_by_column(row, keys).items():
             report.put("applications", key, col, read_value(cell.text))
 
@@ -243,7 +267,9 @@ def _compared_after_total(header_rows: Grid) -> int:
         if "总计" not in texts:
             continue
         after = texts[texts.index("总计") + 1:]
-        if after and all(_aside_kind(c) == "comparison" for c in cells[texts.index("总计") + 1:]):
+        # after this year's 总计, a column named by a year is another year's
+        if after and all(_aside_kind(c) == "comparison" or _YEAR_HEAD.fullmatch(t)
+                         for c, t in zip(cells[texts.index("总计") + 1:], after)):
             return len(after)
     return 0
 
@@ -295,6 +321,19 @@ def read_reviews_transposed(grid: Grid, rows: list[tuple[int, str]], report: Par
     return True
 
 
+def _totals_after_groups(header_rows: Grid) -> int:
+    """How many 合计/总计 columns a 表四 header names after its two groups, in the row that
+    names 行政复议 and 行政诉讼 (a total of the groups, no cell of the table)."""
+    for row in header_rows:
+        texts = [normalise(c.text) for c in distinct(row) if c.text]
+        if "行政复议" in texts and "行政诉讼" in texts:
+            after = texts[texts.index("行政诉讼") + 1:]
+            if after and all(t in ("合计", "总计", "小计", "总数") for t in after):
+                return len(after)
+    return 0
+
+
+_YEAR_HEAD = re.compile(r"(?:19|20)\d\d年度?(?:总计|合计)?")
 _YEAR = re.compile(r"(20\d\d)年")
 
 
@@ -361,10 +400,18 @@ def read_reviews(grid: Grid, report: ParsedReport, carry: dict) -> None:
             # A 备注 column typed after 总计 without merged cells: its blank is not a value.
             while len(values) > len(REVIEW_KEYS) and read_value(values[-1].text).status != "number":
                 values.pop()
+        extra = _totals_after_groups(grid[:first])
+        if extra and len(values) == len(REVIEW_KEYS) + extra:
+            values = values[: len(REVIEW_KEYS)]  # a 合计 of the groups after the fifteen
         if len(values) == len(REVIEW_KEYS):
             for col, cell in zip(REVIEW_KEYS, values):
                 group, outcome = col.split("/")
                 report.put("reviews", group, outcome, read_value(cell.text))
+            return
+        if not any(c.colspan > 1 or c.rowspan > 1 for row in grid[:first] for c in distinct(row)):
+            # A header typed without merged cells over a row of another count: its labels stand
+            # over no particular value. Nothing is read by position.
+            report.warnings.append(f"表四: {len(values)} value cells under a header without merged cells")
             return
         if len(set(k for k in keys if k)) != sum(1 for k in keys if k):
             # The header names some columns twice: its positions are not the values' (a header
@@ -391,10 +438,7 @@ def read_active(grid: Grid, report: ParsedReport, carry: dict) -> None:
             len(lead) > 1 and all(_is_label(c) for c in lead)
             and any(schema.match_rule(normalise(c.text), schema.ACTIVE_COLUMN_RULES) for c in lead[1:])
         ):
-            keys = [None] + [
-                schema.match_rule(normalise(c.text), schema.ACTIVE_COLUMN_RULES) if c is not None else None
-                for c in row[1:]
-            ]
+            keys = [None] + [_active_column(c) for c in row[1:]]
             carry["active"] = keys
             continue
         # The row's label: its first label cell naming a row (a 第二十条 heading may stand in a
@@ -408,6 +452,18 @@ def read_active(grid: Grid, report: ParsedReport, carry: dict) -> None:
         for col, cell in _values_by_column([None] * (at + 1) + list(row[at + 1:]), keys).items():
             if cell is not label:
                 report.put("active", key, col, read_value(cell.text))
+
+
+def _active_column(cell: Cell | None) -> str | None:
+    """A 表二 header cell's column; a column of last year's figures (上年处理决定数量 beside
+    本年处理决定数量) is none of this year's (the 2019 format's 上一年项目数量 is its own column)."""
+    if cell is None:
+        return None
+    text = normalise(cell.text)
+    key = schema.match_rule(text, schema.ACTIVE_COLUMN_RULES)
+    if key not in (None, "previous", "change") and _COMPARISON_HEAD.match(text):
+        return None
+    return key
 
 
 READERS = {"applications": read_applications, "reviews": read_reviews, "active": read_active}

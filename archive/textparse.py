@@ -77,6 +77,14 @@ _TOKEN = re.compile(
 )
 
 
+# A number printed with thousands separators (`1,795`, `3,985,758`): one cell, its commas no
+# separators between cells (a group of exactly three digits after each comma).
+_THOUSANDS = re.compile(r"(?<![\d,.])\d{1,3}(?:,\d{3})+(?![\d,]|\.\d)")
+
+
+_SIGN_WORD = re.compile(r"(?:增加|减少|增|减)(?=\d)")
+
+
 def segments(region: str) -> list[str]:
     """The runs of number characters in ``region`` up to the first text after them. A dash or
     slash on its own is a printed blank (glued.DASH); text before the numbers is the rest of a
@@ -85,6 +93,10 @@ def segments(region: str) -> list[str]:
     if "O" in region or "l" in region or "o" in region or "I" in region:
         region = _OCR_DIGITS.sub(lambda m: m.group().translate(_OCR_MAP), region)
     region = _UNIT.sub(" ", region)
+    if "," in region:
+        region = _THOUSANDS.sub(lambda m: m.group().replace(",", ""), region)
+    if "增" in region or "减" in region:  # 本年增/减 in words: 减12 is −12, 增5 is 5
+        region = _SIGN_WORD.sub(lambda m: " -" if m.group().startswith("减") else " ", region)
     for m in _TOKEN.finditer(region):
         kind = m.lastgroup
         if kind == "num":

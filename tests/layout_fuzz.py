@@ -345,6 +345,26 @@ def fuzz_number_units(truth, rng):
     return _any_format(truth, _base(truth, pr, rng), rng), pr
 
 
+def fuzz_markdown_number_units(truth, rng):
+    """The tables of number_units as markdown pipe tables (markitdown's conversion of the HTML
+    page): `1,234` and `12件` in a text, where a comma may also separate cells."""
+    from markitdown import MarkItDown
+
+    pr = UnitPrinter(rng)
+    page = _html(truth, _base(truth, pr, rng))
+    return MarkItDown().convert_stream(io.BytesIO(page.encode()), file_extension=".html").text_content, pr
+
+
+def fuzz_text_number_units(truth, rng):
+    """The crawler's text of a number_units page (a cell per line; zeros printed, so no blank is
+    dropped): `1,234` on a line of its own is one number."""
+    from archive.extract import main_text
+
+    pr = UnitPrinter(rng)
+    pr.blank = 0.0
+    return main_text(html_page(truth, [(h, html_table(g)) for h, g in official_grids(truth, pr)])), pr
+
+
 # How zeros are printed: one office mixes several marks in one table.
 _BLANK_MARKS = ("—", "-", "/", "无", "", "——", "－", "／", "―", "--", "0", "\\", "— —")
 
@@ -462,8 +482,8 @@ def _change(rng: random.Random, now: int, last: int) -> str:
 
 def comparison_columns(truth: Truth, grids: Grids, rng: random.Random) -> Grids:
     """Last year's figures beside this year's: 表三 with 上年 and 同比 columns after 总计; 表二's
-    one-column blocks (2021) as 本年 | 上年 | 增减; 表四 as two value rows, 本年度 and 上年度 (in
-    either order), under a label column."""
+    one-column blocks (2021) as 本年 | 上年 | 增减 (or 上年 | 本年 | 增减); 表四 as two value rows,
+    本年度 and 上年度 (in either order), under a label column."""
     year = truth.year
     last_words = rng.choice((("上年总计", "同比增减"), ("上年同期", "增减"), (f"{year - 1}年", "同比"), ("上年数", "增减情况")))
     out = []
@@ -482,17 +502,21 @@ def comparison_columns(truth: Truth, grids: Grids, rng: random.Random) -> Grids:
                 last = max(0, now + rng.randint(-5, 5)) if rng.random() < 0.7 else rng.randint(0, 40)
                 r += [C(str(last)), C(_change(rng, now, last))]
         elif heading.startswith("二") and truth.template == "2021":
+            last_first = False
             for i, r in enumerate(new):
                 keyed = [c for c in r if c.key]
                 if len(r) == 2 and r[0].text == "信息内容":
                     word = r[1].text
                     unit = "（单位：万元）" if "万元" in word else ""
                     base = word.replace("本年", "").replace("（单位：万元）", "")
-                    new[i] = [r[0], C(word), C(f"上年{base}{unit}"), C(rng.choice(("增减", "同比增减", "比上年增减")))]
+                    last_first = rng.random() < 0.3  # 上年 | 本年 | 增减
+                    cols = [C(word), C(f"上年{base}{unit}")]
+                    new[i] = [r[0], *(cols[::-1] if last_first else cols), C(rng.choice(("增减", "同比增减", "比上年增减")))]
                 elif len(keyed) == 1 and len(r) == 2:
                     now = truth.number(*keyed[0].key.split("."))
                     last = max(0, int(now) + rng.randint(-20, 20))
-                    new[i] = [r[0], C(keyed[0].text, key=keyed[0].key), C(str(last)), C(_change(rng, int(now), last))]
+                    cols = [C(keyed[0].text, key=keyed[0].key), C(str(last))]
+                    new[i] = [r[0], *(cols[::-1] if last_first else cols), C(_change(rng, int(now), last))]
         elif heading.startswith("四"):
             prev = []
             for _ in schema.REVIEW_ROWS:
@@ -833,6 +857,8 @@ FUZZ = {
     "odt_libreoffice": _libreoffice(_docx_official, ".docx", "odt"),
     "pdf_libreoffice": _libreoffice(_docx_combo, ".docx", "pdf"),
     "number_units": fuzz_number_units,
+    "markdown_number_units": fuzz_markdown_number_units,
+    "text_number_units": fuzz_text_number_units,
     "blank_marks": fuzz_blank_marks,
     "page_break_no_header": _grid_class(page_break_no_header),
     "subtotal_rows": _truth_class(subtotal_rows, official=False),

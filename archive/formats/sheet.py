@@ -67,14 +67,22 @@ def split_tables(grid: Grid) -> list[Grid]:
         current.append(row)
     if current:
         out.append(current)
-    return [_trim(g) for g in out]
+    # Every table keeps the sheet's left edge: a table's first column blank in all its rows (a
+    # row of values whose first cell is blank, the rest of its table above a blank row) is
+    # still its first column.
+    left = min((_extent(g)[0] for g in out), default=0)
+    return [_trim(g, left) for g in out]
 
 
-def _trim(grid: Grid) -> Grid:
-    """Columns blank in every row (the sheet is wider than this table) removed."""
+def _extent(grid: Grid) -> tuple[int, int]:
     keep = [c for c in range(len(grid[0])) if any(row[c] is not None and row[c].text for row in grid)]
-    lo, hi = (keep[0], keep[-1]) if keep else (0, -1)
-    return [row[lo : hi + 1] for row in grid]
+    return (keep[0], keep[-1]) if keep else (0, -1)
+
+
+def _trim(grid: Grid, left: int) -> Grid:
+    """Columns blank in every row right of this table (the sheet is wider) and left of the
+    sheet's content removed."""
+    return [row[left : _extent(grid)[1] + 1] for row in grid]
 
 
 def read_sheet(data: bytes, source: str, kind: str) -> Document:
