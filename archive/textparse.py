@@ -478,6 +478,12 @@ def read_reviews(text: str, report: ParsedReport, pos: int, may_split: bool = Tr
         start = line_start if _BLANKS_ONLY.fullmatch(text, line_start, first.start()) else first.start()
         segs = segments(text[start : first.start() + 400])
         cells = row_cells(segs, len(REVIEW_KEYS), may_split, splitter=glued.review_splits)
+    if _another_value_row(text, line_start):
+        # 本年度 and 上年度 rows (or rows no label tells apart): the text cannot say which row is
+        # this year's (the grids may; see tables.read_reviews).
+        report.warnings.append("表四: more than one row of values: not read from the text")
+        report.unknown_cells.extend(f"reviews.{g}.{c}" for g, c in REVIEW_KEYS)
+        return
     if cells.unreadable:
         report.warnings.append(f"reviews: cannot read {''.join(segs)!r} as 15 cells")
         report.unknown_cells.extend(f"reviews.{g}.{c}" for g, c in REVIEW_KEYS)
@@ -489,6 +495,33 @@ def read_reviews(text: str, report: ParsedReport, pos: int, may_split: bool = Tr
             report.put("reviews", group, col, _value(cell))
     if len(cells.cands) > 1:
         report.warnings.append(f"reviews: {''.join(segs)!r} splits {len(cells.cands)} ways")
+
+
+_SECTION_FIVE = re.compile(r"五[、.．]|存在的主要问题")
+
+
+def _another_value_row(text: str, start: int) -> bool:
+    """Whether a second run of five or more values (numbers or blanks, nothing but separators
+    between them) follows the run of 表四's values that starts at ``start``, before section 五."""
+    end = _SECTION_FIVE.search(text, start, start + 1500)
+    region = text[start : end.start() if end else start + 1500]
+    region = _UNIT.sub(" ", region)
+    if "," in region:
+        region = _THOUSANDS.sub(lambda m: m.group().replace(",", ""), region)
+    runs, run, seen_values = [], 0, False
+    for m in _TOKEN.finditer(region):
+        kind = m.lastgroup
+        if kind == "sep":
+            continue
+        if kind == "num" or kind == "dash" or m.group() == "无":
+            run += 1
+            seen_values = True
+        elif seen_values:
+            runs.append(run)
+            run = 0
+    runs.append(run)
+    runs = [r for r in runs if r]
+    return len(runs) > 1 and max(runs[1:]) >= 5
 
 
 _DASH = Value(None, "—", "dash")
