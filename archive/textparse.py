@@ -85,19 +85,25 @@ _THOUSANDS = re.compile(r"(?<![\d,.])\d{1,3}(?:,\d{3})+(?![\d,]|\.\d)")
 _SIGN_WORD = re.compile(r"(?:增加|减少|增|减)(?=\d)")
 
 
-def segments(region: str) -> list[str]:
-    """The runs of number characters in ``region`` up to the first text after them. A dash or
-    slash on its own is a printed blank (glued.DASH); text before the numbers is the rest of a
-    wrapped label and is skipped."""
-    out: list[str] = []
+def _as_values(region: str) -> str:
+    """A stretch of a row as its values are read: OCR's O/l as digits, units gone, thousands
+    separators dropped, 减12 as −12 and 增5 as 5."""
     if "O" in region or "l" in region or "o" in region or "I" in region:
         region = _OCR_DIGITS.sub(lambda m: m.group().translate(_OCR_MAP), region)
     region = _UNIT.sub(" ", region)
     if "," in region:
         region = _THOUSANDS.sub(lambda m: m.group().replace(",", ""), region)
-    if "增" in region or "减" in region:  # 本年增/减 in words: 减12 is −12, 增5 is 5
+    if "增" in region or "减" in region:  # 本年增/减 in words
         region = _SIGN_WORD.sub(lambda m: " -" if m.group().startswith("减") else " ", region)
-    for m in _TOKEN.finditer(region):
+    return region
+
+
+def segments(region: str) -> list[str]:
+    """The runs of number characters in ``region`` up to the first text after them. A dash or
+    slash on its own is a printed blank (glued.DASH); text before the numbers is the rest of a
+    wrapped label and is skipped."""
+    out: list[str] = []
+    for m in _TOKEN.finditer(_as_values(region)):
         kind = m.lastgroup
         if kind == "num":
             out.append(m.group())
@@ -504,10 +510,7 @@ def _another_value_row(text: str, start: int) -> bool:
     """Whether a second run of five or more values (numbers or blanks, nothing but separators
     between them) follows the run of 表四's values that starts at ``start``, before section 五."""
     end = _SECTION_FIVE.search(text, start, start + 1500)
-    region = text[start : end.start() if end else start + 1500]
-    region = _UNIT.sub(" ", region)
-    if "," in region:
-        region = _THOUSANDS.sub(lambda m: m.group().replace(",", ""), region)
+    region = _as_values(text[start : end.start() if end else start + 1500])
     runs, run, seen_values = [], 0, False
     for m in _TOKEN.finditer(region):
         kind = m.lastgroup
