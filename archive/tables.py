@@ -360,6 +360,23 @@ def _this_year_rows(rows: Grid) -> list[int]:
     return []
 
 
+def _nothing_across(grid: Grid, report: ParsedReport) -> bool:
+    """表四's value row printed as one cell across all fifteen columns saying 无, — or 0 (no
+    review, no lawsuit): every cell that blank. True when such a row stood under the header."""
+    for i, row in enumerate(grid[1:], 1):
+        cells = [c for c in distinct(row) if c is not None]
+        if len(cells) != 1 or cells[0].colspan < len(REVIEW_KEYS) or _is_label(cells[0]):
+            continue
+        value = read_value(cells[0].text)
+        if value.number not in (None, 0) or not any(_is_label(c) and c.text for r in grid[:i] for c in r):
+            continue
+        for col in REVIEW_KEYS:
+            group, outcome = col.split("/")
+            report.put("reviews", group, outcome, value)
+        return True
+    return False
+
+
 def read_reviews(grid: Grid, report: ParsedReport, carry: dict) -> None:
     width = max(len(r) for r in grid)
     turned = _outcome_rows(grid)
@@ -371,7 +388,8 @@ def read_reviews(grid: Grid, report: ParsedReport, carry: dict) -> None:
 
     first = _first_data_row(grid, is_data)
     if first >= len(grid) or first == 0:
-        report.warnings.append("表四: no value row recognised")
+        if not _nothing_across(grid, report):
+            report.warnings.append("表四: no value row recognised")
         return
     rows = [i for i in range(first, len(grid)) if is_data(grid[i])]
     if len(rows) > 1:

@@ -371,7 +371,10 @@ _BLANK_MARKS = ("—", "-", "/", "无", "", "——", "－", "／", "―", "--",
 
 def fuzz_blank_marks(truth, rng):
     """Zeros printed as `—`, `-`, `/`, `无`, `——`, `―`, `／`, blank or `0`, mixed in one table;
-    and in 表三 a row of zeros printed as one merged cell (`无` across the seven columns)."""
+    in 表三 a row of zeros printed as one merged cell (`无` across the seven columns), and a 表四
+    of zeros (a town without reviews or lawsuits) as one cell across its fifteen."""
+    if rng.random() < 0.3:  # a town with no review and no lawsuit (still a consistent report)
+        truth.tables["reviews"] = {g: {c: "0" for c in cols} for g, cols in truth.tables["reviews"].items()}
     pr = Printer(rng, blank=0.5, blank_marks=_BLANK_MARKS)
     grids = _base(truth, pr, rng)
     out = []
@@ -379,6 +382,13 @@ def fuzz_blank_marks(truth, rng):
         new = []
         for row in rows:
             keys = [c for c in row if c.key]
+            if (heading.startswith("四") and len(keys) == 15 and rng.random() < 0.7
+                    and all(truth.number(*c.key.split(".")) == 0 for c in keys)):
+                # 表四 of zeros as one cell across the row: 无, 0 or —
+                for c in keys:
+                    pr.blanks.add(c.key)
+                new.append([C(rng.choice(("无", "—", "0", "/")), cs=15, key=keys[0].key)])
+                continue
             if (heading.startswith("三") and len(keys) == 7 and rng.random() < 0.7
                     and all(truth.number(*c.key.split(".")) == 0 for c in keys)):
                 mark = rng.choice(("无", "—", "/", "0"))

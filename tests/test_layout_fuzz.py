@@ -239,6 +239,28 @@ def test_rows_of_blank_marks_and_a_merged_row_of_none():
     assert merged and all(report.tables["applications"][k]["total"].number in (None, 0) for k in merged)
 
 
+def test_a_reviews_table_of_nothing_in_one_cell():
+    """表四 of a town without reviews or lawsuits, its value row one cell across the fifteen
+    columns (无, — or 0), in HTML and XLSX (whose merged range reaches past the header's last
+    column): every cell blank or 0, none unknown."""
+    from tests.layout_fuzz import _any_format
+    from tests.layouts import Printer, flat_grids, official_grids
+
+    truth = random_report(random.Random(12))
+    truth.tables["reviews"] = {g: {c: "0" for c in cols} for g, cols in truth.tables["reviews"].items()}
+    for mark, fmt, grids_of in (("无", "html", official_grids), ("—", "xlsx", lambda t, p: flat_grids(t, p, random.Random(1))),
+                                ("0", "xlsx", official_grids)):
+        pr = Printer(random.Random(1))
+        grids = grids_of(truth, pr)
+        t4 = grids[2][1]
+        t4[-1] = [C(mark, cs=15, key="reviews.review.upheld")]
+        blanks = {f"reviews.{g}.{c}" for g, cols in truth.tables["reviews"].items() for c in cols}
+        doc = _any_format(truth, grids, random.Random(0), formats=(fmt,))
+        report = _exact(doc.encode() if isinstance(doc, str) else doc, f"none.{fmt}", truth, pr.blanks | blanks)
+        assert {v.raw for cols in report.tables["reviews"].values() for v in cols.values()} == {mark}
+        assert sum(len(cols) for cols in report.tables["reviews"].values()) == 15
+
+
 def test_subtotal_rows_and_a_total_column_are_not_cells():
     """（三）不予公开 printing its group's subtotals on a row of its own, 小计 rows, a 合计 row in
     表二 and a 合计 column after 表四's fifteen (a header typed without merges): the template's

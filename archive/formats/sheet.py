@@ -36,13 +36,20 @@ def sheet_grids(sheet, source: str) -> list[Grid]:
     rows = sheet.to_python(skip_empty_area=False)
     if not rows:
         return []
+    # A merged range may reach past the last column holding a value (its other slots are empty
+    # in the sheet's rows): the grid is as wide as the ranges too.
+    merged = sheet.merged_cell_ranges or []
     width = max(len(r) for r in rows)
+    spans = max((c1 + 1 for (r0, c0), (_, c1) in merged
+                 if r0 < len(rows) and c0 < len(rows[r0]) and _text(rows[r0][c0])), default=0)
+    if width < spans and spans * len(rows) <= MAX_CELLS:
+        width = spans
     if width * len(rows) > MAX_CELLS:
         raise ParseError(source, f"sheet {sheet.name!r} too large ({len(rows)} × {width} cells)")
     grid: list[list[Cell | None]] = [
         [Cell(_text(v), r, c) for c, v in enumerate(row)] + [None] * (width - len(row)) for r, row in enumerate(rows)
     ]
-    for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []:
+    for (r0, c0), (r1, c1) in merged:
         if r0 >= len(grid) or c0 >= width:
             continue
         top = grid[r0][c0]
