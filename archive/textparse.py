@@ -119,6 +119,7 @@ _PIPE_LINE = re.compile(r"^[ \t]*\|", re.M)
 
 
 _TWO_NUMBERS = re.compile(r"\d\s+\d")
+_UNIT_CELL = re.compile(r"万元|元|件|个|项|条|笔|宗|人次|次|起|份")
 
 
 def pipe_cells(region: str) -> list[str] | None:
@@ -158,6 +159,11 @@ def pipe_cells(region: str) -> list[str] | None:
         if i == 0 and not stripped.endswith("|"):
             cells = cells[:-1]  # the next label follows on this line: its cell is not a value
         values = []
+        if i == 0:
+            # A 计量单位 column: 件 (or 个, 项…) between the label and the values.
+            unit = next((j for j, c in enumerate(cells) if c.strip()), None)
+            if unit is not None and _UNIT_CELL.fullmatch(cells[unit].strip()):
+                cells = cells[unit + 1:]  # (with the empty cells of a label's span before it)
         for cell in cells:
             if _TWO_NUMBERS.search(cell):
                 values = None  # two rows' values in one cell (`0<br>51`): not one number
@@ -167,6 +173,10 @@ def pipe_cells(region: str) -> list[str] | None:
                 values.append(str(v.number))
             elif v.status in ("blank", "dash"):
                 values.append(glued.DASH)
+            elif values and i == 0:
+                # Words after the row's values (已办结, 12.5%, 增加3件): the row's cells end there;
+                # the stream reader, which cannot see the empty cells, is not asked.
+                return values
             else:
                 values = None
                 break
@@ -387,18 +397,28 @@ def read_applications(text: str, report: ParsedReport, start: int | None) -> tup
     end = _table3_end(text, labels[-1].end)
     printed = {}
     piped: dict[str, Cells] = {}
+    pipe_rows = 0  # rows printed as pipe rows, read as such or not
     for lab, nxt in zip(labels, labels[1:] + [Label("", end, end)]):
         region = text[lab.end : nxt.start]
         pc = pipe_cells(region)
+        pipe_rows += "|" in region.split("\n", 1)[0]
         if pc is not None:
             if pc:  # a pipe row shows its blank cells: no split to guess
-                piped[lab.key] = Cells(pipe_candidates(pc, len(APPLICANT_KEYS)), pc)
+                cands = pipe_candidates(pc, len(APPLICANT_KEYS))
+                if len(pc) > len(APPLICANT_KEYS):
+                    # Cells beyond the seven (a label's span, or last year's figures after 总计):
+                    # a window is this row only if its 总计 is the sum of the six (A2).
+                    cands = [c for c in cands if _row_total_holds(c)]
+                piped[lab.key] = Cells(cands, pc)
             continue
         segs = segments(region)
         if segs:  # a label with no values is a group heading such as （六）其他处理
             printed[lab.key] = segs
     # A table whose rows are pipe rows separates its cells: a row read otherwise is never split.
-    glued_layout = runs_together(list(printed.values()), len(APPLICANT_KEYS)) if printed and not piped else False
+    # (A pipe row whose cells are not all values, a 件 or a 12.5% among them, still separates
+    # its cells: its empty cells are blanks the stream reader cannot see.)
+    glued_layout = runs_together(list(printed.values()), len(APPLICANT_KEYS)) if (
+        printed and not piped and pipe_rows * 2 < len(labels)) else False
     if glued_layout and values_broken_over_lines(text, labels, end):
         # Line breaks between a row's values: the cells are separated (a PDF text layer, a cell
         # per line), and a short row lost its blank cells (empty cells print nothing); splitting
@@ -427,6 +447,11 @@ def read_applications(text: str, report: ParsedReport, start: int | None) -> tup
             cells.cands = resolved[key]
         put_row(report, "applications", key, list(APPLICANT_KEYS), cells)
     return end, glued_layout
+
+
+def _row_total_holds(cells: tuple[str, ...]) -> bool:
+    nums = [Decimal(0) if c == glued.DASH else Decimal(c) for c in cells]
+    return sum(nums[:-1]) == nums[-1]
 
 
 def values_broken_over_lines(text: str, labels: list[Label], end: int) -> bool:
@@ -477,7 +502,8 @@ def read_reviews(text: str, report: ParsedReport, pos: int, may_split: bool = Tr
         cands = pipe_candidates(pc, len(REVIEW_KEYS))
         if len(pc) > len(REVIEW_KEYS):
             # Extra cells: a blank may have been added anywhere, not only at the ends.
-            cands = blank_drops(pc, len(REVIEW_KEYS), review_sums) or cands
+            # (A window is the row only if its totals hold, A4: a 合计 after the fifteen is not.)
+            cands = blank_drops(pc, len(REVIEW_KEYS), review_sums) or [c for c in cands if review_sums(c)]
         cells = Cells(cands, pc)
     else:
         # Blanks printed before the first digit (`无 无 0 …`, `— — 3 …`) are cells of the row.

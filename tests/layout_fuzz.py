@@ -624,6 +624,22 @@ def unit_column(truth: Truth, grids: Grids, rng: random.Random) -> Grids:
     return out
 
 
+def _markdown_class(perturb, official=None):
+    """A grid class's HTML page as markdown pipe tables (markitdown's conversion): the same
+    perturbation read by the text reader."""
+    def fam(truth, rng):
+        from markitdown import MarkItDown
+
+        pr = Printer(rng, blank=0.2)
+        base = _base(truth, pr, rng) if official is None else flat_grids(truth, pr, rng)
+        grids = perturb(truth, base, rng)
+        page = _html(truth, grids)
+        return MarkItDown().convert_stream(io.BytesIO(page.encode()), file_extension=".html").text_content, pr
+
+    fam.__doc__ = perturb.__doc__
+    return fam
+
+
 def _truth_class(perturb, formats=("html", "docx", "xlsx"), official=None):
     """A grid class whose perturbation needs the report's values (sums, last year's figures)."""
     def fam(truth, rng):
@@ -876,6 +892,11 @@ FUZZ = {
     "footnote_rows": _truth_class(footnote_rows),
     "column_numbers": _truth_class(column_numbers),
     "unit_column": _truth_class(unit_column),
+    "md_comparison_columns": _markdown_class(comparison_columns),
+    "md_subtotal_rows": _markdown_class(subtotal_rows, official=False),
+    "md_footnote_rows": _markdown_class(footnote_rows),
+    "md_column_numbers": _markdown_class(column_numbers),
+    "md_unit_column": _markdown_class(unit_column),
 }
 SLOW_FUZZ = ("xls_libreoffice", "ods_libreoffice", "odt_libreoffice", "pdf_libreoffice")
 
