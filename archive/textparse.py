@@ -390,6 +390,9 @@ def read_applications(text: str, report: ParsedReport, start: int | None) -> tup
         report.warnings.append("表三: applicant column header not recognised")
         return None, False
     labels = find_application_labels(text, start)
+    # Columns of last year's figures named after 总计 (上年总计 | 同比增减): a pipe row's first
+    # seven cells are this year's, its cells after them theirs.
+    compared = len(_AFTER_TOTAL.findall(header[header.rfind("总计"):].split("\n", 1)[0])) if "总计" in header else 0
     keys = {lab.key for lab in labels}
     if not {"new_received", "carried_over", "total_processed"} <= keys:
         report.warnings.append("表三: row labels not found in order")
@@ -408,6 +411,8 @@ def read_applications(text: str, report: ParsedReport, start: int | None) -> tup
                 if len(pc) > len(APPLICANT_KEYS):
                     # Cells beyond the seven (a label's span, or last year's figures after 总计):
                     # a window is this row only if its 总计 is the sum of the six (A2).
+                    if compared and len(pc) <= len(APPLICANT_KEYS) + compared:
+                        cands = [tuple(pc[: len(APPLICANT_KEYS)])]
                     cands = [c for c in cands if _row_total_holds(c)]
                 piped[lab.key] = Cells(cands, pc)
             continue
@@ -447,6 +452,9 @@ def read_applications(text: str, report: ParsedReport, start: int | None) -> tup
             cells.cands = resolved[key]
         put_row(report, "applications", key, list(APPLICANT_KEYS), cells)
     return end, glued_layout
+
+
+_AFTER_TOTAL = re.compile(r"\|[ \t]*(?:上年|上一年|去年|同期|同比|增减|比上年|(?:19|20)\d\d年)[^|\n]*")
 
 
 def _row_total_holds(cells: tuple[str, ...]) -> bool:
@@ -496,6 +504,14 @@ def read_reviews(text: str, report: ParsedReport, pos: int, may_split: bool = Tr
         report.warnings.append("表四: header not recognised")
         return
     line_start = text.rfind("\n", 0, first.start()) + 1
+    line_end = text.find("\n", first.start())
+    numbering = segments(text[line_start : line_end if line_end >= 0 else len(text)])
+    if len(numbering) >= 5 and numbering == [str(i) for i in range(1, len(numbering) + 1)]:
+        # A row numbering the columns (栏次 1 2 3 … 15) under the header: the values follow it.
+        first = _FIRST_DIGIT.search(text, line_end, line_end + 1500) if line_end >= 0 else None
+        if not first:
+            return
+        line_start = text.rfind("\n", 0, first.start()) + 1
     pc = pipe_cells(text[line_start : first.start() + 400]) if _PIPE_LINE.match(text, line_start) else None
     if pc is not None:
         segs = pc
