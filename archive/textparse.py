@@ -520,6 +520,10 @@ def read_reviews(text: str, report: ParsedReport, pos: int, may_split: bool = Tr
             # Extra cells: a blank may have been added anywhere, not only at the ends.
             # (A window is the row only if its totals hold, A4: a 合计 after the fifteen is not.)
             cands = blank_drops(pc, len(REVIEW_KEYS), review_sums) or [c for c in cands if review_sums(c)]
+            totals = _GROUP_TOTALS.search(header)
+            if not cands and totals and len(pc) == len(REVIEW_KEYS) + totals.group().count("|"):
+                # 行政复议 | 行政诉讼 | 合计: the groups' total after the fifteen cells.
+                cands = [c for c in [tuple(pc[: len(REVIEW_KEYS)])] if review_sums(c)]
         cells = Cells(cands, pc)
     else:
         # Blanks printed before the first digit (`无 无 0 …`, `— — 3 …`) are cells of the row.
@@ -545,6 +549,7 @@ def read_reviews(text: str, report: ParsedReport, pos: int, may_split: bool = Tr
         report.warnings.append(f"reviews: {''.join(segs)!r} splits {len(cells.cands)} ways")
 
 
+_GROUP_TOTALS = re.compile(r"行政诉讼[ \t]*(?:\|[ \t]*(?:合计|总计|小计)[ \t]*)+(?=\||\n|$)")
 _SECTION_FIVE = re.compile(r"五[、.．]|存在的主要问题")
 
 
