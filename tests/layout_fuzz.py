@@ -479,12 +479,6 @@ def subtotal_rows(truth: Truth, grids: Grids, rng: random.Random) -> Grids:
     return out
 
 
-def fuzz_subtotal_rows(truth, rng):
-    pr = Printer(rng, blank=0.2)
-    grids = flat_grids(truth, pr, rng)
-    return _any_format(truth, subtotal_rows(truth, grids, rng), rng), pr
-
-
 def _change(rng: random.Random, now: int, last: int) -> str:
     d = now - last
     return rng.choice((f"{d:+d}", str(d), f"{(d / last * 100) if last else 0:.1f}%", "增加" + str(d) if d > 0 else "减少" + str(-d)))
@@ -613,10 +607,7 @@ def unit_column(truth: Truth, grids: Grids, rng: random.Random) -> Grids:
                 rest = [c for c in row if c not in lab]
                 new.append(lab + [C(word, rs=head if any(c.rs > 1 for c in row) else 1)] + rest)
             elif i < head:
-                if not any(c.rs > 1 for c in rows[0]):
-                    new.append(row)  # hand-typed: the unit header only on the first row
-                else:
-                    new.append(row)
+                new.append(row)  # under a merged 计量单位, or beside it in a hand-typed header
             else:
                 labels = [c for c in row if not c.key]
                 new.append(labels + [C(rng.choice(("件", "件", "个")))] + [c for c in row if c.key])
