@@ -27,7 +27,21 @@ Classes (FUZZ):
 - p_span: HTML whose every value sits in `<p><span>` with &nbsp; padding and empty spans;
 - xlsx_text_numbers: XLSX with merged label cells and the numbers stored as text (or floats);
 - xls_libreoffice / ods_libreoffice / odt_libreoffice: the XLSX or DOCX converted by LibreOffice;
-- pdf_libreoffice: a DOCX with one to three of the perturbations above, printed to PDF by LibreOffice.
+- pdf_libreoffice: a DOCX with one to three of the perturbations above, printed to PDF by LibreOffice;
+- number_units (and markdown_number_units, text_number_units: markitdown's markdown of the page, the
+  crawler's text of it): `12件`, `3次`, `0起`, `1,234`, `1，234`, `１２`, 增5/减12, `12.5万元`;
+- blank_marks: zeros as —, -, /, 无, ——, ―, ／, `— —`, blank or 0 mixed, a 表三 row and a whole 表四
+  of zeros as one cell across the row;
+- page_break_no_header: every table cut by a page at any row, the header not repeated, a rowspan
+  crossing the cut left out, printed again empty, or printed again (表四's value row alone);
+- subtotal_rows: （三）不予公开 with its group's subtotals, 小计 rows, a 合计 row in 表二, a 合计
+  column after 表四's fifteen;
+- comparison_columns: 上年总计 / 同比 columns after 表三's 总计, 表二 as 本年 | 上年 | 增减 (or
+  上年 first), 表四 with 本年度 and 上年度 rows in either order;
+- footnote_rows: 注： / 说明： rows under the tables, full of numbers and dates;
+- column_numbers: a 栏次 1 2 3 … row under 表三's and 表四's headers;
+- unit_column: a 计量单位 column of 件 between 表三's labels and values;
+- md_*: the last five as markdown (markitdown's conversion of the HTML page).
 """
 from __future__ import annotations
 
