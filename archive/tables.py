@@ -237,9 +237,9 @@ def read_applications(grid: Grid, report: ParsedReport, carry: dict) -> None:
         last = max((i for i, c in enumerate(row[:start]) if _is_label(c) and c.text), default=-1)
         if any(c is not None and c is not row[last] for c in row[last + 1:start]):
             # A cell after the row's label where the header has labels: the row's cells are
-            # not in the header's places (labels a rowspan printed on the page before left out, the row padded
-            # with empty cells at its end). Its values are the cells after its label, when
-            # they are exactly the header's columns once the padding is dropped.
+            # not in the header's places (labels a rowspan printed on the page before left
+            # out, the row padded with empty cells at its end). Its values are the cells after
+            # its label, when they are exactly the header's columns once the padding is dropped.
             cells = distinct(row)
             at = max(i for i, c in enumerate(cells) if _is_label(c) and c.text)
             values = cells[at + 1:]
