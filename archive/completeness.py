@@ -57,6 +57,25 @@ def unreadable_as_unknown(report) -> None:
             del report.tables[table][row]
 
 
+def drop_outside_template(report) -> None:
+    """Forget the cells that are not cells of the report's template: values a reading put under
+    a row or column the decided format does not have (a 2021 table's 增减 column beside its
+    本年处理决定数量, the （六）其他处理 heading's subtotal over the 2021 sub-rows). They are no
+    value of the canonical tables, and a check never rests on them."""
+    if report.template not in ("2019", "2021"):
+        return
+    cells = set(_template_cells(report.template, report.template_variant))
+    for table, row, col, value in list(report.cells()):
+        key = f"{table}.{row}.{col}"
+        if key not in cells:
+            del report.tables[table][row][col]
+            report.warnings.append(f"{key}: not a cell of the {report.template} tables ({value.raw!r}): not kept")
+    report.unknown_cells = [c for c in report.unknown_cells if c in cells]
+    for table in list(report.tables):
+        for row in [r for r, cols in report.tables[table].items() if not cols]:
+            del report.tables[table][row]
+
+
 def clear_missing(report) -> None:
     """Forget the cells marked missing by an earlier pass (before the tables change again)."""
     if report.missing_cells:

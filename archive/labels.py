@@ -49,12 +49,15 @@ def clean_text(text: str) -> str:
 
 
 # What a cell may carry besides its number. 元/万元 are units printed inside amount cells;
-# 件/个/项/条 are counts. Thousands separators occur in large numbers ("3,985,758").
-_UNIT = re.compile(r"(万元|元|件|个|项|条|次|人次|宗)$")
+# 件/个/项/条/次/起/宗/笔/份 are counts (行政复议3起). Thousands separators occur in large numbers
+# ("3,985,758").
+_UNIT = re.compile(r"(万元|元|件|个|项|条|次|人次|宗|起|笔|份)$")
 _NUMBER = re.compile(r"^[+\-]?\d+(?:\.\d+)?$")
 # 本年增/减 printed in words: 减12 is −12, 增5 (增加5) is 5.
 _SIGN_WORD = re.compile(r"^(增加?|减少?)(?=\d)")
-_EMPTY_MARKS = {"", "/", "-", "—", "--", "——", "－", "─", "无", "空", "\\", "、"}
+# A printed blank: nothing, a run of dashes of any of the widths and code points offices type
+# (-, —, ――, ―, ─, －), a slash, 无 or 空.
+_EMPTY_MARK = re.compile(r"[-—–―─－‐‑‒﹣]*|[/\\、]|无|空")
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,7 @@ def read_value(raw: str) -> Value:
     """Read one printed cell. Anything that is not plainly a number is not turned into one."""
     text = unicodedata.normalize("NFKC", unescape_spaces(raw or ""))
     compact = _SPACE.sub("", text)
-    if compact in _EMPTY_MARKS:
+    if _EMPTY_MARK.fullmatch(compact):
         status = "blank" if compact == "" else "dash"
         return Value(None, clean_text(raw), status)
     body = _UNIT.sub("", compact).replace(",", "").replace("，", "")

@@ -16,7 +16,7 @@ from . import tables
 from .document import Document
 from .engine import read_document
 from .checks import check_report
-from .completeness import mark_missing, unreadable_as_unknown
+from .completeness import drop_outside_template, mark_missing, unreadable_as_unknown
 from .errors import ParseError
 from .extract import main_text
 from .htmlgrid import GridTooLarge, html_grids
@@ -201,6 +201,7 @@ def finish(report: ParsedReport) -> None:
                 report.template = tables.active_template(report) or report.template
                 if report.template == "2019":
                     report.template_variant = None
+    drop_outside_template(report)
     mark_missing(report)
     year, organ = title_year_organ(report.title or "")
     report.year = year or statement_year(report.text)

@@ -121,8 +121,16 @@ def _names_all(header_rows: Grid, rules, keys) -> bool:
     return set(keys) <= found
 
 
+def _ragged(grid: Grid) -> bool:
+    """Whether the rows printing values end at different columns (cells left out of some)."""
+    ends = {max(i for i, c in enumerate(row) if c is not None) for row in grid
+            if any(c is not None and c.text and not _is_label(c) for c in row)}
+    return len(ends) > 1
+
+
 def read_applications(grid: Grid, report: ParsedReport, carry: dict) -> None:
     width = max(len(r) for r in grid)
+    order = APPLICANT_KEYS
 
     def is_data(row):
         labels = [c.text for c in distinct(row) if _is_label(c)]
@@ -145,12 +153,19 @@ def read_applications(grid: Grid, report: ParsedReport, carry: dict) -> None:
             keys = []
         carry["applications"] = keys
         carry["applications_in_order"] = in_order
+        carry["applications_compared"] = _compared_after_total(grid[:first]) if in_order else 0
     else:
         # A continuation table (split at a page break) carries no header of its own.
         keys = carry.get("applications") or []
         in_order = carry.get("applications_in_order", False)
         first = 0
-        if keys and not in_order and len(keys) != width:
+        named = list(dict.fromkeys(k for k in keys if k))
+        if keys and not in_order and set(named) == set(APPLICANT_KEYS) and _ragged(grid):
+            # Rows of several lengths (the labels a rowspan printed on the page before left out
+            # of the first rows, not repeated): each row's values are the cells after its labels,
+            # in the order of the header's columns.
+            in_order, order = True, tuple(named)
+        elif keys and not in_order and len(keys) != width:
             # The page's table found with another number of columns (a label column split in
             # two): the values keep their places from the right edge, if every row agrees.
             keys = _aligned_right(grid, keys, width)
@@ -164,6 +179,7 @@ def read_applications(grid: Grid, report: ParsedReport, carry: dict) -> None:
     if 0 < first < len(grid):
         carry["applications_remarks"] = any(_aside_kind(c) == "remark" for row in grid[:first] for c in row)
     remarks = carry.get("applications_remarks", False)
+    compared = carry.get("applications_compared", 0)
     # The last column any header label stands over (a table typed inside a wider one, as the
     # three tables typed as one, has empty cells beyond it).
     if 0 < first < len(grid):
@@ -189,20 +205,25 @@ def read_applications(grid: Grid, report: ParsedReport, carry: dict) -> None:
             after = next((i for i, c in enumerate(values) if _is_label(c) and c.text), None)
             if after is not None and not any(not _is_label(c) for c in values[after:]):
                 values = values[:after]  # a remark after the values
-            while len(values) > len(APPLICANT_KEYS) and read_value(values[-1].text).status != "number" and (
+            while len(values) > len(order) and read_value(values[-1].text).status != "number" and (
                     remarks or row.index(values[-1]) > extent):
                 values.pop()  # the 备注 column's blank, or an empty cell beyond every header label
+            if compared and len(order) < len(values) <= len(order) + compared:
+                values = values[: len(order)]  # last year's columns, named after 总计
+            if len(values) == 1 and values[0].colspan == len(order) and read_value(values[0].text).status != "unreadable" \
+                    and read_value(values[0].text).number in (None, 0):
+                values = values * len(order)  # 无 (or 0) in one cell across the row: every column
             if key is None:
                 continue
             prev = carry["applications_prev"] = key
-            if len(values) != len(APPLICANT_KEYS):
+            if len(values) != len(order):
                 report.warnings.append(f"表三 {key}: {len(values)} value cells under a header without positions")
                 # The row was printed: its cells are unknown (and name the template's rows).
-                for col in APPLICANT_KEYS:
+                for col in order:
                     if f"applications.{key}.{col}" not in report.unknown_cells:
                         report.unknown_cells.append(f"applications.{key}.{col}")
                 continue
-            for col, cell in zip(APPLICANT_KEYS, values):
+            for col, cell in zip(order, values):
                 report.put("applications", key, col, read_value(cell.text))
             continue
         labels = [c.text for c in distinct(cell for k, cell in zip(keys + [None] * width, row) if k is None)]
@@ -212,8 +233,45 @@ def read_applications(grid: Grid, report: ParsedReport, carry: dict) -> None:
         if key is None:
             continue
         prev = carry["applications_prev"] = key
+        start = next((i for i, k in enumerate(keys) if k), 0)
+        last = max((i for i, c in enumerate(row[:start]) if _is_label(c) and c.text), default=-1)
+        if any(c is not None and c is not row[last] for c in row[last + 1:start]):
+            # A cell after the row's label where the header has labels: the row's cells are
+            # not in the header's places (labels a rowspan printed on the page before left
+            # out, the row padded with empty cells at its end). Its values are the cells after
+            # its label, when they are exactly the header's columns once the padding is dropped.
+            cells = distinct(row)
+            at = max(i for i, c in enumerate(cells) if _is_label(c) and c.text)
+            values = cells[at + 1:]
+            named = list(dict.fromkeys(k for k in keys if k))
+            while len(values) > len(named) and not values[-1].text.strip():
+                values.pop()
+            if len(values) != len(named) or any(_is_label(c) and c.text for c in values):
+                report.warnings.append(f"表三 {key}: its cells out of the header's places: not read")
+                report.unknown_cells.extend(f"applications.{key}.{c}" for c in APPLICANT_KEYS
+                                            if f"applications.{key}.{c}" not in report.unknown_cells)
+                continue
+            for col, cell in zip(named, values):
+                report.put("applications", key, col, read_value(cell.text))
+            continue
         for col, cell in _values_by_column(row, keys).items():
             report.put("applications", key, col, read_value(cell.text))
+
+
+def _compared_after_total(header_rows: Grid) -> int:
+    """How many columns of last year's figures (上年总计, 同比增减) a header typed without merged
+    cells names after its 总计 label, in the same header row; 0 when any stands elsewhere."""
+    for row in header_rows:
+        cells = [c for c in distinct(row) if c.text]
+        texts = [normalise(c.text) for c in cells]
+        if "总计" not in texts:
+            continue
+        after = texts[texts.index("总计") + 1:]
+        # after this year's 总计, a column named by a year is another year's
+        if after and all(_aside_kind(c) == "comparison" or _YEAR_HEAD.fullmatch(t)
+                         for c, t in zip(cells[texts.index("总计") + 1:], after)):
+            return len(after)
+    return 0
 
 
 APPLICANT_KEYS = tuple(k for k, _ in schema.APPLICANT_COLUMNS)
@@ -263,6 +321,62 @@ def read_reviews_transposed(grid: Grid, rows: list[tuple[int, str]], report: Par
     return True
 
 
+def _totals_after_groups(header_rows: Grid) -> int:
+    """How many 合计/总计 columns a 表四 header names after its two groups, in the row that
+    names 行政复议 and 行政诉讼 (a total of the groups, no cell of the table)."""
+    for row in header_rows:
+        texts = [normalise(c.text) for c in distinct(row) if c.text]
+        if "行政复议" in texts and "行政诉讼" in texts:
+            after = texts[texts.index("行政诉讼") + 1:]
+            if after and all(t in ("合计", "总计", "小计", "总数") for t in after):
+                return len(after)
+    return 0
+
+
+_YEAR_HEAD = re.compile(r"(?:19|20)\d\d年度?(?:总计|合计)?")
+_YEAR = re.compile(r"(20\d\d)年")
+
+
+def _row_label(row) -> str:
+    return "".join(normalise(c.text) for c in distinct(row) if _is_label(c) and c.text)
+
+
+def _this_year_rows(rows: Grid) -> list[int]:
+    """Which of several value rows its label names this year's: the one row not named last
+    year's (上年/去年/同比) when the others are, else 本年/本年度/今年, else the latest of the years
+    every row's label names. Rows without labels cannot be told apart: none."""
+    labels = [_row_label(r) for r in rows]
+    if not all(labels):
+        return []
+    current = [i for i, t in enumerate(labels) if not _COMPARISON_HEAD.search(t)]
+    if len(current) == 1:
+        return current
+    named = [i for i in current if labels[i].startswith(("本年", "今年"))]
+    if named:
+        return named
+    years = [m and int(m.group(1)) for m in (_YEAR.search(t) for t in labels)]
+    if all(years) and years.count(max(years)) == 1:
+        return [years.index(max(years))]
+    return []
+
+
+def _nothing_across(grid: Grid, report: ParsedReport) -> bool:
+    """表四's value row printed as one cell across all fifteen columns saying 无, — or 0 (no
+    review, no lawsuit): every cell that blank. True when such a row stood under the header."""
+    for i, row in enumerate(grid[1:], 1):
+        cells = [c for c in distinct(row) if c is not None]
+        if len(cells) != 1 or cells[0].colspan < len(REVIEW_KEYS) or _is_label(cells[0]):
+            continue
+        value = read_value(cells[0].text)
+        if value.number not in (None, 0) or not any(_is_label(c) and c.text for r in grid[:i] for c in r):
+            continue
+        for col in REVIEW_KEYS:
+            group, outcome = col.split("/")
+            report.put("reviews", group, outcome, value)
+        return True
+    return False
+
+
 def read_reviews(grid: Grid, report: ParsedReport, carry: dict) -> None:
     width = max(len(r) for r in grid)
     turned = _outcome_rows(grid)
@@ -274,8 +388,18 @@ def read_reviews(grid: Grid, report: ParsedReport, carry: dict) -> None:
 
     first = _first_data_row(grid, is_data)
     if first >= len(grid) or first == 0:
-        report.warnings.append("表四: no value row recognised")
+        if not _nothing_across(grid, report):
+            report.warnings.append("表四: no value row recognised")
         return
+    rows = [i for i in range(first, len(grid)) if is_data(grid[i])]
+    if len(rows) > 1:
+        # This year's row beside last year's (本年度 | … over 上年度 | …): the row its label names
+        # as this year's; unnamed rows cannot be told apart.
+        this_year = _this_year_rows([grid[i] for i in rows])
+        if len(this_year) != 1:
+            report.warnings.append(f"表四: {len(rows)} value rows, none named this year's: not read")
+            return
+        grid = grid[:first] + [grid[rows[this_year[0]]]]
     keys: list[str | None] = []
     for c in range(width):
         texts = [normalise(x.text) for x in distinct(row[c] for row in grid[:first] if c < len(row))]
@@ -294,10 +418,18 @@ def read_reviews(grid: Grid, report: ParsedReport, carry: dict) -> None:
             # A 备注 column typed after 总计 without merged cells: its blank is not a value.
             while len(values) > len(REVIEW_KEYS) and read_value(values[-1].text).status != "number":
                 values.pop()
+        extra = _totals_after_groups(grid[:first])
+        if extra and len(values) == len(REVIEW_KEYS) + extra:
+            values = values[: len(REVIEW_KEYS)]  # a 合计 of the groups after the fifteen
         if len(values) == len(REVIEW_KEYS):
             for col, cell in zip(REVIEW_KEYS, values):
                 group, outcome = col.split("/")
                 report.put("reviews", group, outcome, read_value(cell.text))
+            return
+        if not any(c.colspan > 1 or c.rowspan > 1 for row in grid[:first] for c in distinct(row)):
+            # A header typed without merged cells over a row of another count: its labels stand
+            # over no particular value. Nothing is read by position.
+            report.warnings.append(f"表四: {len(values)} value cells under a header without merged cells")
             return
         if len(set(k for k in keys if k)) != sum(1 for k in keys if k):
             # The header names some columns twice: its positions are not the values' (a header
@@ -324,10 +456,7 @@ def read_active(grid: Grid, report: ParsedReport, carry: dict) -> None:
             len(lead) > 1 and all(_is_label(c) for c in lead)
             and any(schema.match_rule(normalise(c.text), schema.ACTIVE_COLUMN_RULES) for c in lead[1:])
         ):
-            keys = [None] + [
-                schema.match_rule(normalise(c.text), schema.ACTIVE_COLUMN_RULES) if c is not None else None
-                for c in row[1:]
-            ]
+            keys = [None] + [_active_column(c) for c in row[1:]]
             carry["active"] = keys
             continue
         # The row's label: its first label cell naming a row (a 第二十条 heading may stand in a
@@ -343,6 +472,18 @@ def read_active(grid: Grid, report: ParsedReport, carry: dict) -> None:
                 report.put("active", key, col, read_value(cell.text))
 
 
+def _active_column(cell: Cell | None) -> str | None:
+    """A 表二 header cell's column; a column of last year's figures (上年处理决定数量 beside
+    本年处理决定数量) is none of this year's (the 2019 format's 上一年项目数量 is its own column)."""
+    if cell is None:
+        return None
+    text = normalise(cell.text)
+    key = schema.match_rule(text, schema.ACTIVE_COLUMN_RULES)
+    if key not in (None, "previous", "change") and _COMPARISON_HEAD.match(text):
+        return None
+    return key
+
+
 READERS = {"applications": read_applications, "reviews": read_reviews, "active": read_active}
 
 
@@ -353,11 +494,26 @@ _REMARK_HEAD = {"备注", "说明", "备注说明", "附注"}
 _SERIAL = re.compile(r"[0-9一二三四五六七八九十]{1,3}[.、．]?")
 
 
+_UNIT_HEAD = {"计量单位", "单位", "计算单位"}
+_UNIT_WORD = re.compile(r"(?:件|个|项|次|起|宗|笔|份|人次|万元|元)?")
+# Last year's figures or the change beside this year's (上年总计 | 同比增减): never this year's.
+_CHANGE = re.compile(r"(?:增加|减少|增长|下降|上升|增|减)?[+\-]?\d+(?:\.\d+)?%?|持平")
+_COMPARISON_HEAD = re.compile(r"(?:上年|上一年|去年|同期|同比|增减|比上年|增长|增幅|变化)")
+
+
 def _aside_kind(cell: Cell | None) -> str | None:
     if cell is None:
         return None
     t = normalise(cell.text).rstrip(":：")
-    return "serial" if t in _SERIAL_HEAD else "remark" if t in _REMARK_HEAD else None
+    if t in _SERIAL_HEAD:
+        return "serial"
+    if t in _REMARK_HEAD:
+        return "remark"
+    if t in _UNIT_HEAD:
+        return "unit"
+    if _COMPARISON_HEAD.match(t) and len(t) <= 12:
+        return "comparison"
+    return None
 
 
 def drop_aside_columns(grid: Grid, inherited: list[tuple[int, str, int]] | None = None) -> tuple[Grid, list[tuple[int, str, int]]]:
@@ -370,14 +526,27 @@ def drop_aside_columns(grid: Grid, inherited: list[tuple[int, str, int]] | None 
         return grid, []
     width = max(len(r) for r in grid)
     drop: list[tuple[int, str]] = []
+    table = classify(grid)
     for c in range(width):
         col = [row[c] if c < len(row) else None for row in grid]
         head = next((x for x in col if _aside_kind(x)), None)
         if head is None or any(x is head for x in _neighbours(grid, c)):
             continue
         kind = _aside_kind(head)
+        if kind == "comparison" and (table is None or table == "active"):
+            continue  # 表二's 2019 columns are 上一年项目数量 and 本年增/减
         if _aside_cells(grid, c, kind, head):
             drop.append((c, kind))
+    # Last year's columns stand after this year's: a 上年 label elsewhere is a header typed
+    # without merged cells, its labels not over their columns (the values' order says more).
+    right = width
+    for c, kind in sorted(drop, reverse=True):
+        if kind != "comparison":
+            continue
+        if any(row[i] is not None and row[i].text and not any(c2 == i for c2, _ in drop)
+               for row in grid for i in range(c + 1, min(right, len(row)))):
+            drop = [(c2, k) for c2, k in drop if c2 != c]
+        right = c
     if not drop and inherited:
         # Where they stand in this grid (another number of columns on another page): 序号 the
         # first column, 备注 as far from the right edge as before.
@@ -395,7 +564,15 @@ def drop_aside_columns(grid: Grid, inherited: list[tuple[int, str, int]] | None 
             if x is not None and id(x) not in shrunk and x.colspan > 1:
                 shrunk.add(id(x))
                 x.colspan -= 1
-    return [[x for i, x in enumerate(row) if i not in cols] for row in grid], [(c, k, width - 1 - c) for c, k in drop]
+    units = {c for c, k in drop if k == "unit"}
+
+    def gone(i, x) -> bool:
+        # A 单位 column typed into a header without merged cells (its labels left-aligned over
+        # other columns) leaves the header's other labels where they are.
+        return i in cols and not (i in units and x is not None and x.text and _is_label(x)
+                                  and _aside_kind(x) != "unit" and not _UNIT_WORD.fullmatch(normalise(x.text)))
+
+    return [[x for i, x in enumerate(row) if not gone(i, x)] for row in grid], [(c, k, width - 1 - c) for c, k in drop]
 
 
 def _aside_cells(grid: Grid, c: int, kind: str, head) -> bool:
@@ -407,6 +584,12 @@ def _aside_cells(grid: Grid, c: int, kind: str, head) -> bool:
            if x is not head and x.text and not any(y is x for y in _neighbours(grid, c))]
     if kind == "serial":
         return c == _first_column(grid) and all(_SERIAL.fullmatch(normalise(x.text)) for x in own)
+    if kind == "unit":  # in the rows of values: a unit or nothing
+        rows = [row for row in grid if any(y is not None and y.text and not _is_label(y) for y in row)]
+        cells = [row[c] for row in rows if c < len(row) and row[c] is not None and row[c].text]
+        return len(cells) >= 2 and all(_UNIT_WORD.fullmatch(normalise(x.text)) for x in cells)
+    if kind == "comparison":  # numbers, changes (增加3, -2, 12.5%, 持平) or blanks
+        return all(read_value(x.text).status != "unreadable" or _CHANGE.fullmatch(normalise(x.text)) for x in own)
     return not any(read_value(x.text).status == "number" or _names_a_column(x.text) for x in own)
 
 
@@ -464,6 +647,34 @@ def _repeated_header(grid: Grid, previous: Grid) -> int:
     return n
 
 
+# A note under (or inside) a table: 注：… / 说明：… in a cell across the table, or 注 | its text.
+_NOTE = re.compile(r"(?:注|说明|备注|附注|填表说明|数据来源|资料来源)(?:\d|[:：、.．]|$)")
+# What stands before a row numbering the columns: 栏次, 甲 乙 丙, 行次.
+_COLUMN_NUMBER_LABEL = re.compile(r"栏次|栏号|行次|[甲乙丙丁]|序号|项目")
+
+
+def _is_note(row) -> bool:
+    cells = [x for x in distinct(row) if x.text.strip()]
+    return 0 < len(cells) <= 2 and bool(_NOTE.match(normalise(cells[0].text))) and all(_is_label(x) for x in cells)
+
+
+def _numbers_columns(row) -> bool:
+    """A row numbering the value columns 1, 2, 3 … n (n ≥ 5) under a header: no row of values
+    (its 总计 would be n, never the sum of the others, A2/A4)."""
+    cells = [x for x in distinct(row) if x.text.strip()]
+    numbers = [read_value(x.text) for x in cells if not _is_label(x)]
+    labels = [normalise(x.text) for x in cells if _is_label(x)]
+    return len(numbers) >= 5 and [v.number for v in numbers] == list(range(1, len(numbers) + 1)) and all(
+        _COLUMN_NUMBER_LABEL.fullmatch(t) for t in labels)
+
+
+def drop_note_rows(grid: Grid) -> Grid:
+    """The grid without its note rows and its row of column numbers (neither holds a value of
+    the tables: a note's 上年结转的2件 is no row)."""
+    kept = [row for row in grid if not _is_note(row) and not _numbers_columns(row)]
+    return kept if len(kept) != len(grid) and kept else grid
+
+
 def read_grids(grids: list[Grid], report: ParsedReport) -> None:
     """Map every recognisable grid of a document into ``report``; a grid with no label of its
     own (a table continued after a page break) continues the table before it."""
@@ -472,11 +683,13 @@ def read_grids(grids: list[Grid], report: ParsedReport) -> None:
     joined: list[Grid] = []
     parts, dropped = [], []
     for part in (p for grid in grids for p in split_at_headings(grid)):
-        part, dropped = drop_aside_columns(part, dropped)
+        part, dropped = drop_aside_columns(drop_note_rows(part), dropped)
         parts.append(part)
     grids = parts
     for grid in grids:
-        if joined and len(grid[0]) == len(joined[-1][0]) and classify(joined[-1]) in ("applications", "reviews") and not any(
+        if joined and (len(grid[0]) == len(joined[-1][0]) or not any(
+                _is_label(c) for row in grid for c in row if c is not None and c.text)) and classify(
+                joined[-1]) in ("applications", "reviews") and not any(
                 not _is_label(c) and c.text for row in joined[-1] for c in row if c is not None):
             # A table whose page ends after its header (a header row itself may break over the
             # pages): the next grid holds its rows.
@@ -533,9 +746,14 @@ def decide_template(report: ParsedReport) -> None:
     active_2021 = bool(cols & {"issued", "abolished", "in_force"}) or (
         bool(active) and not cols & {"made", "published", "previous", "change", "projects"}
     )
-    active_2019 = bool(cols & {"made", "published", "total_published", "previous", "change", "projects"})
+    # 上年 and 增减 columns beside a 2021 block (a home-made comparison with last year) are not
+    # the 2019 format's 上一年项目数量 and 本年增/减: its other columns are.
+    active_2019 = bool(cols & {"made", "published", "total_published", "projects"}) or (
+        bool(cols & {"previous", "change"}) and not cols & {"issued", "abolished", "in_force"})
     apps_2021 = any(k in apps for k in schema.OTHER_2021)
-    apps_2019 = "other" in apps
+    # （六）其他处理 over the 2021 sub-rows 1.–3. is their group heading (a subtotal where it
+    # prints numbers), not the single row of the 2019 format.
+    apps_2019 = "other" in apps and not apps_2021
     if not apps and not report.tables.get("reviews") and not any(c.startswith("reviews.") for c in report.unknown_cells):
         report.template = None
         report.tables.pop("active", None)  # 表二 alone is not a 2019/2021 report

@@ -37,10 +37,10 @@ _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _MD_PLACEHOLDER = re.compile(r"\n[ \t]*\|(?:[ \t]*(?:(?:列|Column|col)[ \t]*\d+)?[ \t]*\|)+[ \t]*(?=\n|\Z)", re.I)
 # 第二十条第（一）项: a block heading of 表二; its ordinal may be printed as a digit.
 _ARTICLE = re.compile(r"第[\s|]*二[\s|]*十[\s|]*条[\s|]*第?[\s|]*[(（]?[\s|]*[\d一二三四五六七八九十]+[\s|]*[)）]?[\s|]*项")
-_UNIT = re.compile(r"(?<=\d)[\s|]*(?:万元|元|件|个|项|条|笔|宗|人次|次)")
+_UNIT = re.compile(r"(?<=\d)[\s|]*(?:万元|元|件|个|项|条|笔|宗|人次|次|起|份)")
 # OCR reads 0 as O and 1 as l: a token of digits with such letters (`2O`, `24l`, `O`) among the
 # values of a row is a number. Only whole tokens between separators, never letters in words.
-_OCR_DIGITS = re.compile(r"(?<![^\s|])[0-9OolI]*[OolI][0-9OolI]*(?![^\s|件个项条笔宗次])")
+_OCR_DIGITS = re.compile(r"(?<![^\s|])[0-9OolI]*[OolI][0-9OolI]*(?![^\s|件个项条笔宗次起份])")
 _OCR_MAP = str.maketrans("OolI", "0011")
 # A line break inside a markdown table cell (PDF→markdown converters print a wrapped label as
 # `三、本<br>年度办<br>理结果`): between two characters of a label it joins them; next to a digit
@@ -73,8 +73,29 @@ def fuzzy(words: str) -> re.Pattern:
 
 # Segments: the printed cells of a stretch of text --------------------------------------------
 _TOKEN = re.compile(
-    r"(?P<num>-?\d+(?:\.\d+)*)|(?P<dash>[—–\-/\\－─]+)|(?P<sep>[\s|,，;；]+)|(?P<text>[^\s|\d—–\-/\\－─,，;；]+)"
+    r"(?P<num>-?\d+(?:\.\d+)*)|(?P<dash>[—–―‐‑‒﹣\-/\\－─]+)|(?P<sep>[\s|,，;；]+)|(?P<text>[^\s|\d—–―‐‑‒﹣\-/\\－─,，;；]+)"
 )
+
+
+# A number printed with thousands separators (`1,795`, `3,985,758`): one cell, its commas no
+# separators between cells (a group of exactly three digits after each comma).
+_THOUSANDS = re.compile(r"(?<![\d,.])\d{1,3}(?:,\d{3})+(?![\d,]|\.\d)")
+
+
+_SIGN_WORD = re.compile(r"(?:增加|减少|增|减)(?=\d)")
+
+
+def _as_values(region: str) -> str:
+    """A stretch of a row as its values are read: OCR's O/l as digits, units gone, thousands
+    separators dropped, 减12 as −12 and 增5 as 5."""
+    if "O" in region or "l" in region or "o" in region or "I" in region:
+        region = _OCR_DIGITS.sub(lambda m: m.group().translate(_OCR_MAP), region)
+    region = _UNIT.sub(" ", region)
+    if "," in region:
+        region = _THOUSANDS.sub(lambda m: m.group().replace(",", ""), region)
+    if "增" in region or "减" in region:  # 本年增/减 in words
+        region = _SIGN_WORD.sub(lambda m: " -" if m.group().startswith("减") else " ", region)
+    return region
 
 
 def segments(region: str) -> list[str]:
@@ -82,10 +103,7 @@ def segments(region: str) -> list[str]:
     slash on its own is a printed blank (glued.DASH); text before the numbers is the rest of a
     wrapped label and is skipped."""
     out: list[str] = []
-    if "O" in region or "l" in region or "o" in region or "I" in region:
-        region = _OCR_DIGITS.sub(lambda m: m.group().translate(_OCR_MAP), region)
-    region = _UNIT.sub(" ", region)
-    for m in _TOKEN.finditer(region):
+    for m in _TOKEN.finditer(_as_values(region)):
         kind = m.lastgroup
         if kind == "num":
             out.append(m.group())
@@ -101,6 +119,7 @@ _PIPE_LINE = re.compile(r"^[ \t]*\|", re.M)
 
 
 _TWO_NUMBERS = re.compile(r"\d\s+\d")
+_UNIT_CELL = re.compile(r"万元|元|件|个|项|条|笔|宗|人次|次|起|份")
 
 
 def pipe_cells(region: str) -> list[str] | None:
@@ -140,6 +159,11 @@ def pipe_cells(region: str) -> list[str] | None:
         if i == 0 and not stripped.endswith("|"):
             cells = cells[:-1]  # the next label follows on this line: its cell is not a value
         values = []
+        if i == 0:
+            # A 计量单位 column: 件 (or 个, 项…) between the label and the values.
+            unit = next((j for j, c in enumerate(cells) if c.strip()), None)
+            if unit is not None and _UNIT_CELL.fullmatch(cells[unit].strip()):
+                cells = cells[unit + 1:]  # (with the empty cells of a label's span before it)
         for cell in cells:
             if _TWO_NUMBERS.search(cell):
                 values = None  # two rows' values in one cell (`0<br>51`): not one number
@@ -149,6 +173,10 @@ def pipe_cells(region: str) -> list[str] | None:
                 values.append(str(v.number))
             elif v.status in ("blank", "dash"):
                 values.append(glued.DASH)
+            elif values and i == 0:
+                # Words after the row's values (已办结, 12.5%, 增加3件): the row's cells end there;
+                # the stream reader, which cannot see the empty cells, is not asked.
+                return values
             else:
                 values = None
                 break
@@ -362,6 +390,9 @@ def read_applications(text: str, report: ParsedReport, start: int | None) -> tup
         report.warnings.append("表三: applicant column header not recognised")
         return None, False
     labels = find_application_labels(text, start)
+    # Columns of last year's figures named after 总计 (上年总计 | 同比增减): a pipe row's first
+    # seven cells are this year's, its cells after them theirs.
+    compared = len(_AFTER_TOTAL.findall(header[header.rfind("总计"):].split("\n", 1)[0])) if "总计" in header else 0
     keys = {lab.key for lab in labels}
     if not {"new_received", "carried_over", "total_processed"} <= keys:
         report.warnings.append("表三: row labels not found in order")
@@ -369,18 +400,30 @@ def read_applications(text: str, report: ParsedReport, start: int | None) -> tup
     end = _table3_end(text, labels[-1].end)
     printed = {}
     piped: dict[str, Cells] = {}
+    pipe_rows = 0  # rows printed as pipe rows, read as such or not
     for lab, nxt in zip(labels, labels[1:] + [Label("", end, end)]):
         region = text[lab.end : nxt.start]
         pc = pipe_cells(region)
+        pipe_rows += "|" in region.split("\n", 1)[0]
         if pc is not None:
             if pc:  # a pipe row shows its blank cells: no split to guess
-                piped[lab.key] = Cells(pipe_candidates(pc, len(APPLICANT_KEYS)), pc)
+                cands = pipe_candidates(pc, len(APPLICANT_KEYS))
+                if len(pc) > len(APPLICANT_KEYS):
+                    # Cells beyond the seven (a label's span, or last year's figures after 总计):
+                    # a window is this row only if its 总计 is the sum of the six (A2).
+                    if compared and len(pc) <= len(APPLICANT_KEYS) + compared:
+                        cands = [tuple(pc[: len(APPLICANT_KEYS)])]
+                    cands = [c for c in cands if _row_total_holds(c)]
+                piped[lab.key] = Cells(cands, pc)
             continue
         segs = segments(region)
         if segs:  # a label with no values is a group heading such as （六）其他处理
             printed[lab.key] = segs
     # A table whose rows are pipe rows separates its cells: a row read otherwise is never split.
-    glued_layout = runs_together(list(printed.values()), len(APPLICANT_KEYS)) if printed and not piped else False
+    # (A pipe row whose cells are not all values, a 件 or a 12.5% among them, still separates
+    # its cells: its empty cells are blanks the stream reader cannot see.)
+    glued_layout = runs_together(list(printed.values()), len(APPLICANT_KEYS)) if (
+        printed and not piped and pipe_rows * 2 < len(labels)) else False
     if glued_layout and values_broken_over_lines(text, labels, end):
         # Line breaks between a row's values: the cells are separated (a PDF text layer, a cell
         # per line), and a short row lost its blank cells (empty cells print nothing); splitting
@@ -411,6 +454,14 @@ def read_applications(text: str, report: ParsedReport, start: int | None) -> tup
     return end, glued_layout
 
 
+_AFTER_TOTAL = re.compile(r"\|[ \t]*(?:上年|上一年|去年|同期|同比|增减|比上年|(?:19|20)\d\d年)[^|\n]*")
+
+
+def _row_total_holds(cells: tuple[str, ...]) -> bool:
+    nums = [Decimal(0) if c == glued.DASH else Decimal(c) for c in cells]
+    return sum(nums[:-1]) == nums[-1]
+
+
 def values_broken_over_lines(text: str, labels: list[Label], end: int) -> bool:
     """Whether the rows of 表三 break their values over lines: in most rows that print several
     values, a line break stands between two of them (a PDF text layer, a cell per line). A
@@ -435,7 +486,7 @@ def _table3_end(text: str, pos: int) -> int:
 
 
 # 表四 ------------------------------------------------------------------------------------------
-_BLANKS_ONLY = re.compile(r"[\s|—–\-/\\－─无]*")
+_BLANKS_ONLY = re.compile(r"[\s|—–―‐‑‒﹣\-/\\－─无]*")
 REVIEW_KEYS = tuple((g, c) for g, _ in schema.REVIEW_ROWS for c, _ in schema.REVIEW_COLUMNS)
 _FIRST_DIGIT = re.compile(r"-?\d")
 
@@ -453,19 +504,38 @@ def read_reviews(text: str, report: ParsedReport, pos: int, may_split: bool = Tr
         report.warnings.append("表四: header not recognised")
         return
     line_start = text.rfind("\n", 0, first.start()) + 1
+    line_end = text.find("\n", first.start())
+    numbering = segments(text[line_start : line_end if line_end >= 0 else len(text)])
+    if len(numbering) >= 5 and numbering == [str(i) for i in range(1, len(numbering) + 1)]:
+        # A row numbering the columns (栏次 1 2 3 … 15) under the header: the values follow it.
+        first = _FIRST_DIGIT.search(text, line_end, line_end + 1500) if line_end >= 0 else None
+        if not first:
+            return
+        line_start = text.rfind("\n", 0, first.start()) + 1
     pc = pipe_cells(text[line_start : first.start() + 400]) if _PIPE_LINE.match(text, line_start) else None
     if pc is not None:
         segs = pc
         cands = pipe_candidates(pc, len(REVIEW_KEYS))
         if len(pc) > len(REVIEW_KEYS):
             # Extra cells: a blank may have been added anywhere, not only at the ends.
-            cands = blank_drops(pc, len(REVIEW_KEYS), review_sums) or cands
+            # (A window is the row only if its totals hold, A4: a 合计 after the fifteen is not.)
+            cands = blank_drops(pc, len(REVIEW_KEYS), review_sums) or [c for c in cands if review_sums(c)]
+            totals = _GROUP_TOTALS.search(header)
+            if not cands and totals and len(pc) == len(REVIEW_KEYS) + totals.group().count("|"):
+                # 行政复议 | 行政诉讼 | 合计: the groups' total after the fifteen cells.
+                cands = [c for c in [tuple(pc[: len(REVIEW_KEYS)])] if review_sums(c)]
         cells = Cells(cands, pc)
     else:
         # Blanks printed before the first digit (`无 无 0 …`, `— — 3 …`) are cells of the row.
         start = line_start if _BLANKS_ONLY.fullmatch(text, line_start, first.start()) else first.start()
         segs = segments(text[start : first.start() + 400])
         cells = row_cells(segs, len(REVIEW_KEYS), may_split, splitter=glued.review_splits)
+    if _another_value_row(text, line_start):
+        # 本年度 and 上年度 rows (or rows no label tells apart): the text cannot say which row is
+        # this year's (the grids may; see tables.read_reviews).
+        report.warnings.append("表四: more than one row of values: not read from the text")
+        report.unknown_cells.extend(f"reviews.{g}.{c}" for g, c in REVIEW_KEYS)
+        return
     if cells.unreadable:
         report.warnings.append(f"reviews: cannot read {''.join(segs)!r} as 15 cells")
         report.unknown_cells.extend(f"reviews.{g}.{c}" for g, c in REVIEW_KEYS)
@@ -477,6 +547,31 @@ def read_reviews(text: str, report: ParsedReport, pos: int, may_split: bool = Tr
             report.put("reviews", group, col, _value(cell))
     if len(cells.cands) > 1:
         report.warnings.append(f"reviews: {''.join(segs)!r} splits {len(cells.cands)} ways")
+
+
+_GROUP_TOTALS = re.compile(r"行政诉讼[ \t]*(?:\|[ \t]*(?:合计|总计|小计)[ \t]*)+(?=\||\n|$)")
+_SECTION_FIVE = re.compile(r"五[、.．]|存在的主要问题")
+
+
+def _another_value_row(text: str, start: int) -> bool:
+    """Whether a second run of five or more values (numbers or blanks, nothing but separators
+    between them) follows the run of 表四's values that starts at ``start``, before section 五."""
+    end = _SECTION_FIVE.search(text, start, start + 1500)
+    region = _as_values(text[start : end.start() if end else start + 1500])
+    runs, run, seen_values = [], 0, False
+    for m in _TOKEN.finditer(region):
+        kind = m.lastgroup
+        if kind == "sep":
+            continue
+        if kind == "num" or kind == "dash" or m.group() == "无":
+            run += 1
+            seen_values = True
+        elif seen_values:
+            runs.append(run)
+            run = 0
+    runs.append(run)
+    runs = [r for r in runs if r]
+    return len(runs) > 1 and max(runs[1:]) >= 5
 
 
 _DASH = Value(None, "—", "dash")

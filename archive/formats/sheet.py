@@ -36,13 +36,20 @@ def sheet_grids(sheet, source: str) -> list[Grid]:
     rows = sheet.to_python(skip_empty_area=False)
     if not rows:
         return []
+    # A merged range may reach past the last column holding a value (its other slots are empty
+    # in the sheet's rows): the grid is as wide as the ranges too.
+    merged = sheet.merged_cell_ranges or []
     width = max(len(r) for r in rows)
+    spans = max((c1 + 1 for (r0, c0), (_, c1) in merged
+                 if r0 < len(rows) and c0 < len(rows[r0]) and _text(rows[r0][c0])), default=0)
+    if width < spans and spans * len(rows) <= MAX_CELLS:
+        width = spans
     if width * len(rows) > MAX_CELLS:
         raise ParseError(source, f"sheet {sheet.name!r} too large ({len(rows)} × {width} cells)")
     grid: list[list[Cell | None]] = [
         [Cell(_text(v), r, c) for c, v in enumerate(row)] + [None] * (width - len(row)) for r, row in enumerate(rows)
     ]
-    for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []:
+    for (r0, c0), (r1, c1) in merged:
         if r0 >= len(grid) or c0 >= width:
             continue
         top = grid[r0][c0]
@@ -67,14 +74,22 @@ def split_tables(grid: Grid) -> list[Grid]:
         current.append(row)
     if current:
         out.append(current)
-    return [_trim(g) for g in out]
+    # Every table keeps the sheet's left edge: a table's first column blank in all its rows (a
+    # row of values whose first cell is blank, the rest of its table above a blank row) is
+    # still its first column.
+    left = min((_extent(g)[0] for g in out), default=0)
+    return [_trim(g, left) for g in out]
 
 
-def _trim(grid: Grid) -> Grid:
-    """Columns blank in every row (the sheet is wider than this table) removed."""
+def _extent(grid: Grid) -> tuple[int, int]:
     keep = [c for c in range(len(grid[0])) if any(row[c] is not None and row[c].text for row in grid)]
-    lo, hi = (keep[0], keep[-1]) if keep else (0, -1)
-    return [row[lo : hi + 1] for row in grid]
+    return (keep[0], keep[-1]) if keep else (0, -1)
+
+
+def _trim(grid: Grid, left: int) -> Grid:
+    """Columns blank in every row right of this table (the sheet is wider) and left of the
+    sheet's content removed."""
+    return [row[left : _extent(grid)[1] + 1] for row in grid]
 
 
 def read_sheet(data: bytes, source: str, kind: str) -> Document:
