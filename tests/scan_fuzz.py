@@ -137,16 +137,16 @@ def photo(r, rng):
     dst = np.float32([[pad + jitter() * w, pad + jitter() * h], [pad + w - jitter() * w, pad + jitter() * h],
                       [pad + w - jitter() * w, pad + h - jitter() * h], [pad + jitter() * w, pad + h - jitter() * h]])
     m = cv2.getPerspectiveTransform(src, dst)
-    desk = np.array([rng.randint(70, 110), rng.randint(50, 80), rng.randint(30, 55)], dtype=np.float32)
+    desk = np.array([rng.randint(45, 85), rng.randint(35, 65), rng.randint(20, 45)], dtype=np.float32)
     out = cv2.warpPerspective(img, m, (W, H), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
                               borderValue=desk.tolist())
     yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
     a = rng.uniform(0, 2 * np.pi)
     ramp = (np.cos(a) * xx / W + np.sin(a) * yy / H)
-    light = 1.0 - 0.35 * (ramp - ramp.min()) / (ramp.max() - ramp.min())
+    light = 1.0 - 0.3 * (ramp - ramp.min()) / (ramp.max() - ramp.min())
     # A soft shadow over one side of the page.
     edge = rng.uniform(0.15, 0.3) * W
-    shadow = 1.0 - 0.3 / (1 + np.exp((xx - edge) / (0.03 * W)))
+    shadow = 1.0 - 0.25 / (1 + np.exp((xx - edge) / (0.03 * W)))
     out = out * (light * shadow)[..., None]
     return "jpg", jpeg(Image.fromarray(out.clip(0, 255).astype(np.uint8)), 85)
 

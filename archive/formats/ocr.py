@@ -226,10 +226,47 @@ class PageReading:
     readings: dict  # id(Cell) -> Reading, for the value cells
 
 
-def read_page(img, source: str, timeout: float | None = None) -> PageReading:
+ORIENTATION_LINES = 8  # lines of text read both ways up to tell which way up a page is
+
+
+def _upside_down(page) -> bool:
+    """Whether RapidOCR reads the page's widest lines of text better turned half round: it reads
+    text upside down as marks it is unsure of."""
+    import numpy as np
+
+    from . import tablegrid as tg
+
+    lines = [ln for ln in tg.text_lines(page, [])
+             if ln[3] - ln[2] >= 3 * page.char and ln[1] - ln[0] <= 1.8 * page.char]
+    lines = sorted(lines, key=lambda ln: ln[2] - ln[3])[:ORIENTATION_LINES]
+    if not lines:
+        return False
+    # Eight characters of each are enough to tell, and keep the work small.
+    crops = [tg.crop(page, (y0, y1, x0, min(x1, x0 + int(8 * page.char)))) for y0, y1, x0, x1 in lines]
+    read = recognise(crops + [np.ascontiguousarray(np.rot90(c, 2)) for c in crops])
+    up = sum(sc for _, sc in read[: len(crops)])
+    down = sum(sc for _, sc in read[len(crops):])
+    return down > up
+
+
+def upright(img):
+    """The page prepared (tablegrid.prepare) the right way up: a page scanned sideways (its
+    lines of text run down the page) is turned a quarter, one upside down half round."""
     from . import tablegrid as tg
 
     page = tg.prepare(img)
+    if tg.text_runs_vertically(page):
+        img = img.rotate(90, expand=True)
+        page = tg.prepare(img)
+    if _upside_down(page):
+        page = tg.prepare(img.rotate(180))
+    return page
+
+
+def read_page(img, source: str, timeout: float | None = None) -> PageReading:
+    from . import tablegrid as tg
+
+    page = upright(img)
     tables = tg.find_tables(page)
     boxes = [b for _, bs in tables for b in bs]
     for b in boxes:
