@@ -13,6 +13,7 @@ were read how.
 from __future__ import annotations
 
 import dataclasses
+import re
 from decimal import Decimal
 
 from . import schema
@@ -126,6 +127,8 @@ def read_doubted(doc: Document, source: str) -> ParsedReport:
     doubted += _unknown_from_unreadable(report)
     if report.template:
         _missing_as_unknown(report)
+    elif doc.grids or len(_LOOSE_NUMBER.findall(doc.text)) >= LOOSE_NUMBERS:
+        _template_unread(report)
     lines = [doc.text]
     for grid in doc.grids:
         for row in grid:
@@ -154,10 +157,36 @@ def _unknown_from_unreadable(report: ParsedReport) -> int:
     return n
 
 
+# A number of the running text, its doubted digits (ocr.UNREADABLE) too: where OCR found no table
+# (the rules not seen), the tables' values are read as running text, numbers by the hundred, far
+# more than a page of prose holds.
+_LOOSE_NUMBER = re.compile("[0-9\ufffd]+")
+LOOSE_NUMBERS = 40
+
+
+def _template_unread(report: ParsedReport) -> None:
+    """A ruled table, or numbers by the score outside any, were found but not the labels that
+    name the template (a page OCR could not read): the cells of either template that were not read are unknown, which flags the
+    report, rather than missing without a word."""
+    have = {f"{t}.{r}.{c}" for t, r, c, _ in report.cells()} | set(report.unknown_cells)
+    for key in dict.fromkeys(template_cells("2021") + template_cells("2019")):
+        if key not in have:
+            report.unknown_cells.append(key)
+    report.warnings.append("OCR: the labels that name the template were not read: no template, every unread cell unknown")
+
+
 def _missing_as_unknown(report: ParsedReport) -> None:
     """Cells of the detected template that were not read at all (a label OCR garbled) are
     unknown too: a picture prints every cell of its tables."""
     have = {f"{t}.{r}.{c}" for t, r, c, _ in report.cells()} | set(report.unknown_cells)
-    for key in template_cells(report.template, report.template_variant):
+    keys = template_cells(report.template, report.template_variant)
+    apps = report.tables.get("applications", {})
+    if report.template == "2021" and not any(r in apps for r in (*schema.OTHER_2021, "other")):
+        # Which 表三 it prints (2021's （六） sub-rows or the 2019 （六）其他处理 of a "mixed"
+        # report) was told from fragments of garbled text, not from a row read: the rows of both
+        # are unknown.
+        other = template_cells("2021", None if report.template_variant else "mixed")
+        keys = list(dict.fromkeys(keys + other))
+    for key in keys:
         if key not in have:
             report.unknown_cells.append(key)
