@@ -95,8 +95,11 @@ def read_doubted(doc: Document, source: str) -> ParsedReport:
         if value.raw in cells:
             where[(table, row, col)] = readings[id(cells[value.raw])]
             key_of[id(cells[value.raw])] = (table, row, col)
+    misplaced = _misplaced(doc.grids, cells.values(), key_of)
     known, candidates = {}, {}
     for key, r in where.items():
+        if key in misplaced:
+            continue
         if r.agreed is not None:
             known[key] = _number(r.agreed)[1] or Decimal(0)
         elif r.candidates():
@@ -110,7 +113,7 @@ def read_doubted(doc: Document, source: str) -> ParsedReport:
     for key, r in where.items():
         table, row, col = key
         text = r.agreed if r.agreed is not None else confirmed.get(key)
-        if text is None:
+        if text is None or key in misplaced:
             del report.tables[table][row][col]
             report.unknown_cells.append(f"{table}.{row}.{col}")
             doubted += 1
@@ -140,6 +143,35 @@ def read_doubted(doc: Document, source: str) -> ParsedReport:
         f"{len(confirmed)} read by one and confirmed by the identities, {doubted} doubted and left unknown"))
     check_report(report)
     return report
+
+
+def _misplaced(grids, cells, key_of) -> set:
+    """表三's cells whose place the mapping cannot vouch for. Its grid has one value column per
+    applicant column and one value row per result row: where a column (row) of the picture's grid
+    was mapped to two canonical columns (rows), or one canonical column (row) was found in two
+    columns (rows) of one grid, a rule was missed or a label misread, and a number may sit in
+    its neighbour's place. Every cell of such a column or row is unknown, however well read."""
+    from collections import defaultdict
+
+    grid_of = {id(c): g for g, grid in enumerate(grids) for row in grid for c in row if c is not None}
+    found = []
+    for cell in cells:
+        key = key_of.get(id(cell))
+        if key is not None and key[0] == "applications" and id(cell) in grid_of:
+            found.append((grid_of[id(cell)], cell, key))
+    names, places = defaultdict(set), defaultdict(set)
+    for g, cell, (_, row, col) in found:
+        names[("col", g, cell.col)].add(col)
+        places[("col", g, col)].add(cell.col)
+        names[("row", g, cell.row)].add(row)
+        places[("row", g, row)].add(cell.row)
+    bad = set()
+    for g, cell, key in found:
+        _, row, col = key
+        if (len(names[("col", g, cell.col)]) > 1 or len(places[("col", g, col)]) > 1
+                or len(names[("row", g, cell.row)]) > 1 or len(places[("row", g, row)]) > 1):
+            bad.add(key)
+    return bad
 
 
 def _unknown_from_unreadable(report: ParsedReport) -> int:

@@ -304,16 +304,30 @@ def make(name: str, seed: int):
     return truth, kind, data
 
 
+HANG = 300  # seconds a report may take to read before it counts as failed (pages take 4–20 s)
+
+
 def score(name: str, seed: int) -> Score:
     from archive.errors import ParseError
     from archive.parse import parse_bytes
 
     truth, kind, data = make(name, seed)
     n = sum(1 for _ in truth.cells())
+    import signal
+
+    def hung(*_):
+        raise TimeoutError
+
+    # A reading that hangs (a regular expression backtracking on OCR's text) is a failure too.
+    old = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(HANG)
     try:
         report = parse_bytes(data, f"{name}-{seed}.{kind}")
-    except ParseError:
+    except (ParseError, TimeoutError):
         return Score(failed=1, reports=1, unknown=n)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
     exact, wrong, unknown = L.compare(report, truth, set())
     silent = [k for k in wrong if " " not in k and report.tables.get(k.split(".")[0], {}).get(k.split(".")[1], {})
               .get(k.split(".")[2]) is None]

@@ -293,7 +293,7 @@ def read_page(img, source: str, timeout: float | None = None) -> PageReading:
         if not b.lines:
             b.cell.text = ""
         elif _CJK.search(text) or re.search(r"[A-Za-z]{2,}", text):
-            b.cell.text = text.replace(" ", "")
+            b.cell.text = _no_rules(text).replace(" ", "")
         elif len(b.lines) == 1:
             values.append(b)
         else:
@@ -324,6 +324,12 @@ def read_page(img, source: str, timeout: float | None = None) -> PageReading:
 _NUMBERS = re.compile(r"\d+(?:\.\d+)?")
 
 
+def _no_rules(text: str) -> str:
+    """Words without the bars RapidOCR reads into them where a stub of a rule is left in a crop:
+    no report prints a bar in its labels or prose (a value cell's bar may be a 1: never dropped)."""
+    return text.replace("|", "")
+
+
 def _checked_lines(page, lines, crops, reads, source, timeout) -> list[str]:
     """Running text as RapidOCR read it; a line's numbers are kept only when Tesseract (chi_sim)
     reads the same numbers in it, otherwise its digits become marks no reader takes for a number."""
@@ -331,7 +337,7 @@ def _checked_lines(page, lines, crops, reads, source, timeout) -> list[str]:
         return []
     numbered = [i for i, (t, _) in enumerate(reads) if _NUMBERS.search(t)]
     second = tesseract_lines([crops[i] for i in numbered], source, timeout, lang=LANG, whitelist=None)
-    out = [t for t, _ in reads]
+    out = [_no_rules(t) for t, _ in reads]
     import unicodedata
 
     for i, chars in zip(numbered, second):

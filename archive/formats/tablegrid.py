@@ -17,6 +17,9 @@ import numpy as np
 from ..htmlgrid import Cell
 
 MAX_SKEW = 10.0  # degrees either way searched when turning a page upright (a page laid crooked on the glass)
+# No table of a report has more (表四: 15 columns; 表三: 28 rows, a few more where wrapped).
+MAX_COLUMNS = 24
+MAX_ROWS = 60
 MAX_SIDE = 3400  # pixels: larger pages are scaled down first
 
 
@@ -278,6 +281,8 @@ def find_tables(page: Page) -> list[tuple[list[list[Cell]], list[Box]]]:
         xs = _cluster([b[0] for b in vg], ctol)
         if len(ys) < 2 or len(xs) < 2:
             continue
+        if len(xs) - 1 > MAX_COLUMNS or len(ys) - 1 > MAX_ROWS:
+            continue  # strokes of characters taken for rules (a page scanned too coarsely): no table
         tables.append(_cells(ys, xs, hmask, vmask))
     tables.sort(key=lambda t: (t[1][0].y0, t[1][0].x0))
     return tables
