@@ -304,7 +304,7 @@ def make(name: str, seed: int):
     return truth, kind, data
 
 
-HANG = 300  # seconds a report may take to read before it counts as failed (pages take 4–20 s)
+HANG = 200  # seconds a report may take to read before it counts as failed (pages take 4–20 s)
 
 
 def score(name: str, seed: int) -> Score:
