@@ -1,6 +1,8 @@
 """Pictures of reports (PNG/JPG attachments, scanned PDFs) read by two OCR engines, cell by cell.
 
-The page is turned upright and its ruled tables found (tablegrid: OpenCV); each cell's lines of
+The page is turned the right way up (sideways when its lines of text run down the page,
+upside down when RapidOCR reads its lines better turned half round) and its ruled tables found
+(tablegrid: OpenCV); each cell's lines of
 ink are cut out inside its rules and read by RapidOCR (PP-OCR recognition; its models ship in
 the wheel). Label cells keep RapidOCR's text, and the grids are mapped by their labels like any
 other reader's grids. Every value cell is read a second time by Tesseract (digits only), an
@@ -8,7 +10,8 @@ independent engine: a number is kept when both read the same number, or when one
 confidence and an accounting identity (A1–A4), all of whose other cells are known, balances
 with exactly that number (archive/confirm.py, the mapping side: this reader yields a Document
 whose value cells carry both readings). Anything else is unknown, never guessed, and the report
-carries source_format "ocr" and a warning saying how many cells were read how. Running text
+carries source_format "ocr" and a warning saying how many cells were read how. A page whose
+characters are under COARSE_CHAR pixels keeps none of its numbers. Running text
 (title, headings) is RapidOCR's; a number in it is kept only where Tesseract (chi_sim) reads it
 too.
 """
@@ -328,7 +331,7 @@ def read_page(img, source: str, timeout: float | None = None) -> PageReading:
             r.coarse = True
     # Where the two differ, Tesseract's Chinese model reads the cell too (restricted to digits
     # it knows those of 楷体 fonts, whose 9 its English model takes for a q).
-    again = [i for i, b in enumerate(values) if readings[id(b.cell)].agreed is None]
+    again = [i for i, b in enumerate(values) if readings[id(b.cell)].agreed is None] if page.char >= COARSE_CHAR else []
     for i, chars in zip(again, tesseract_lines([value_crops[i] for i in again], source, timeout, lang=LANG)):
         r = readings[id(values[i].cell)]
         r.tess2, r.tess2_conf = _tess_text(chars)

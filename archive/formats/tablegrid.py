@@ -1,6 +1,7 @@
 """A scanned page made ready for OCR, its ruled tables found and their cells cut out (OpenCV).
 
-Real scans are grey, noisy, slightly rotated and stamped with a red seal. The page is read in
+Real scans are grey, noisy, slightly rotated and stamped with a red seal; photos show the page
+in perspective on a darker ground, whose four corners are mapped onto a rectangle first. The page is read in
 its red channel (a red seal is as light as the paper there, black ink stays dark), the paper's
 shading is divided out, the page is turned upright (the angle whose horizontal profile is the
 sharpest: ruled tables and lines of text make it peak), and binarised. Rules are the long
