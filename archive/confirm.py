@@ -13,6 +13,7 @@ were read how.
 from __future__ import annotations
 
 import dataclasses
+import re
 from decimal import Decimal
 
 from . import schema
@@ -94,8 +95,11 @@ def read_doubted(doc: Document, source: str) -> ParsedReport:
         if value.raw in cells:
             where[(table, row, col)] = readings[id(cells[value.raw])]
             key_of[id(cells[value.raw])] = (table, row, col)
+    misplaced = _misplaced(doc.grids, cells.values(), key_of)
     known, candidates = {}, {}
     for key, r in where.items():
+        if key in misplaced:
+            continue
         if r.agreed is not None:
             known[key] = _number(r.agreed)[1] or Decimal(0)
         elif r.candidates():
@@ -109,7 +113,7 @@ def read_doubted(doc: Document, source: str) -> ParsedReport:
     for key, r in where.items():
         table, row, col = key
         text = r.agreed if r.agreed is not None else confirmed.get(key)
-        if text is None:
+        if text is None or key in misplaced:
             del report.tables[table][row][col]
             report.unknown_cells.append(f"{table}.{row}.{col}")
             doubted += 1
@@ -126,6 +130,8 @@ def read_doubted(doc: Document, source: str) -> ParsedReport:
     doubted += _unknown_from_unreadable(report)
     if report.template:
         _missing_as_unknown(report)
+    elif doc.grids or len(_LOOSE_NUMBER.findall(doc.text)) >= LOOSE_NUMBERS:
+        _template_unread(report)
     lines = [doc.text]
     for grid in doc.grids:
         for row in grid:
@@ -137,6 +143,35 @@ def read_doubted(doc: Document, source: str) -> ParsedReport:
         f"{len(confirmed)} read by one and confirmed by the identities, {doubted} doubted and left unknown"))
     check_report(report)
     return report
+
+
+def _misplaced(grids, cells, key_of) -> set:
+    """表三's cells whose place the mapping cannot vouch for. Its grid has one value column per
+    applicant column and one value row per result row: where a column (row) of the picture's grid
+    was mapped to two canonical columns (rows), or one canonical column (row) was found in two
+    columns (rows) of one grid, a rule was missed or a label misread, and a number may sit in
+    its neighbour's place. Every cell of such a column or row is unknown, however well read."""
+    from collections import defaultdict
+
+    grid_of = {id(c): g for g, grid in enumerate(grids) for row in grid for c in row if c is not None}
+    found = []
+    for cell in cells:
+        key = key_of.get(id(cell))
+        if key is not None and key[0] == "applications" and id(cell) in grid_of:
+            found.append((grid_of[id(cell)], cell, key))
+    names, places = defaultdict(set), defaultdict(set)
+    for g, cell, (_, row, col) in found:
+        names[("col", g, cell.col)].add(col)
+        places[("col", g, col)].add(cell.col)
+        names[("row", g, cell.row)].add(row)
+        places[("row", g, row)].add(cell.row)
+    bad = set()
+    for g, cell, key in found:
+        _, row, col = key
+        if (len(names[("col", g, cell.col)]) > 1 or len(places[("col", g, col)]) > 1
+                or len(names[("row", g, cell.row)]) > 1 or len(places[("row", g, row)]) > 1):
+            bad.add(key)
+    return bad
 
 
 def _unknown_from_unreadable(report: ParsedReport) -> int:
@@ -154,10 +189,36 @@ def _unknown_from_unreadable(report: ParsedReport) -> int:
     return n
 
 
+# A number of the running text, its doubted digits (ocr.UNREADABLE) too: where OCR found no table
+# (the rules not seen), the tables' values are read as running text, numbers by the hundred, far
+# more than a page of prose holds.
+_LOOSE_NUMBER = re.compile("[0-9\ufffd]+")
+LOOSE_NUMBERS = 40
+
+
+def _template_unread(report: ParsedReport) -> None:
+    """A ruled table, or numbers by the score outside any, were found but not the labels that
+    name the template (a page OCR could not read): the cells of either template that were not read are unknown, which flags the
+    report, rather than missing without a word."""
+    have = {f"{t}.{r}.{c}" for t, r, c, _ in report.cells()} | set(report.unknown_cells)
+    for key in dict.fromkeys(template_cells("2021") + template_cells("2019")):
+        if key not in have:
+            report.unknown_cells.append(key)
+    report.warnings.append("OCR: the labels that name the template were not read: no template, every unread cell unknown")
+
+
 def _missing_as_unknown(report: ParsedReport) -> None:
     """Cells of the detected template that were not read at all (a label OCR garbled) are
     unknown too: a picture prints every cell of its tables."""
     have = {f"{t}.{r}.{c}" for t, r, c, _ in report.cells()} | set(report.unknown_cells)
-    for key in template_cells(report.template, report.template_variant):
+    keys = template_cells(report.template, report.template_variant)
+    apps = report.tables.get("applications", {})
+    if report.template == "2021" and not any(r in apps for r in (*schema.OTHER_2021, "other")):
+        # Which 表三 it prints (2021's （六） sub-rows or the 2019 （六）其他处理 of a "mixed"
+        # report) was told from fragments of garbled text, not from a row read: the rows of both
+        # are unknown.
+        other = template_cells("2021", None if report.template_variant else "mixed")
+        keys = list(dict.fromkeys(keys + other))
+    for key in keys:
         if key not in have:
             report.unknown_cells.append(key)

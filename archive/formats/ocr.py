@@ -1,6 +1,8 @@
 """Pictures of reports (PNG/JPG attachments, scanned PDFs) read by two OCR engines, cell by cell.
 
-The page is turned upright and its ruled tables found (tablegrid: OpenCV); each cell's lines of
+The page is turned the right way up (sideways when its lines of text run down the page,
+upside down when RapidOCR reads its lines better turned half round) and its ruled tables found
+(tablegrid: OpenCV); each cell's lines of
 ink are cut out inside its rules and read by RapidOCR (PP-OCR recognition; its models ship in
 the wheel). Label cells keep RapidOCR's text, and the grids are mapped by their labels like any
 other reader's grids. Every value cell is read a second time by Tesseract (digits only), an
@@ -8,7 +10,8 @@ independent engine: a number is kept when both read the same number, or when one
 confidence and an accounting identity (A1–A4), all of whose other cells are known, balances
 with exactly that number (archive/confirm.py, the mapping side: this reader yields a Document
 whose value cells carry both readings). Anything else is unknown, never guessed, and the report
-carries source_format "ocr" and a warning saying how many cells were read how. Running text
+carries source_format "ocr" and a warning saying how many cells were read how. A page whose
+characters are under COARSE_CHAR pixels keeps none of its numbers. Running text
 (title, headings) is RapidOCR's; a number in it is kept only where Tesseract (chi_sim) reads it
 too.
 """
@@ -88,6 +91,7 @@ def ocr_chars(png: bytes, source: str, timeout: float | None = None, psm: int = 
 
 # RapidOCR ---------------------------------------------------------------------------------------
 _RAPID = None
+COARSE_CHAR = 14  # pixels: a page whose characters are smaller is read, but none of its numbers kept
 RAPID_CONFIDENT = 0.9  # RapidOCR's line score (mean character probability) that makes a reading a candidate
 TESS_CONFIDENT = 80.0
 
@@ -198,9 +202,12 @@ class Reading:
     tess_conf: float
     tess2: str = ""
     tess2_conf: float = 0.0
+    coarse: bool = False  # read on a page scanned too coarsely to trust any reading (COARSE_CHAR)
 
     @property
     def agreed(self) -> str | None:
+        if self.coarse:
+            return None
         a = _number(self.rapid)
         if a is not None and (a == _number(self.tess) or a == _number(self.tess2)):
             return self.rapid
@@ -209,6 +216,8 @@ class Reading:
     def candidates(self) -> list:
         """Numbers one engine alone read with confidence: kept only if an identity confirms one."""
         out = []
+        if self.coarse:
+            return out
         if self.score >= RAPID_CONFIDENT and _number(self.rapid):
             out.append(self.rapid)
         for text, conf in ((self.tess, self.tess_conf), (self.tess2, self.tess2_conf)):
@@ -226,10 +235,47 @@ class PageReading:
     readings: dict  # id(Cell) -> Reading, for the value cells
 
 
-def read_page(img, source: str, timeout: float | None = None) -> PageReading:
+ORIENTATION_LINES = 8  # lines of text read both ways up to tell which way up a page is
+
+
+def _upside_down(page) -> bool:
+    """Whether RapidOCR reads the page's widest lines of text better turned half round: it reads
+    text upside down as marks it is unsure of."""
+    import numpy as np
+
+    from . import tablegrid as tg
+
+    lines = [ln for ln in tg.text_lines(page, [])
+             if ln[3] - ln[2] >= 3 * page.char and ln[1] - ln[0] <= 1.8 * page.char]
+    lines = sorted(lines, key=lambda ln: ln[2] - ln[3])[:ORIENTATION_LINES]
+    if not lines:
+        return False
+    # Eight characters of each are enough to tell, and keep the work small.
+    crops = [tg.crop(page, (y0, y1, x0, min(x1, x0 + int(8 * page.char)))) for y0, y1, x0, x1 in lines]
+    read = recognise(crops + [np.ascontiguousarray(np.rot90(c, 2)) for c in crops])
+    up = sum(sc for _, sc in read[: len(crops)])
+    down = sum(sc for _, sc in read[len(crops):])
+    return down > up
+
+
+def upright(img):
+    """The page prepared (tablegrid.prepare) the right way up: a page scanned sideways (its
+    lines of text run down the page) is turned a quarter, one upside down half round."""
     from . import tablegrid as tg
 
     page = tg.prepare(img)
+    if tg.text_runs_vertically(page):
+        img = img.rotate(90, expand=True)
+        page = tg.prepare(img)
+    if _upside_down(page):
+        page = tg.prepare(img.rotate(180))
+    return page
+
+
+def read_page(img, source: str, timeout: float | None = None) -> PageReading:
+    from . import tablegrid as tg
+
+    page = upright(img)
     tables = tg.find_tables(page)
     boxes = [b for _, bs in tables for b in bs]
     for b in boxes:
@@ -256,7 +302,7 @@ def read_page(img, source: str, timeout: float | None = None) -> PageReading:
         if not b.lines:
             b.cell.text = ""
         elif _CJK.search(text) or re.search(r"[A-Za-z]{2,}", text):
-            b.cell.text = text.replace(" ", "")
+            b.cell.text = _no_rules(text).replace(" ", "")
         elif len(b.lines) == 1:
             values.append(b)
         else:
@@ -274,9 +320,18 @@ def read_page(img, source: str, timeout: float | None = None) -> PageReading:
         readings[id(b.cell)] = Reading(_clean_number(rtext), score, *_tess_text(chars))
     for b in stacked:
         readings[id(b.cell)] = Reading("", 0.0, "", 0.0)
+    if page.char < COARSE_CHAR:
+        # Characters this small (a page under ~120 dpi) lose a minus sign or a stroke in both
+        # engines alike (measured: -12 read 12 by both at 100 dpi), or a whole digit (an 8 read as
+        # an empty cell): no reading stands, not even of an empty cell.
+        for b in boxes:
+            if not b.lines:
+                readings[id(b.cell)] = Reading("", 0.0, "", 0.0)
+        for r in readings.values():
+            r.coarse = True
     # Where the two differ, Tesseract's Chinese model reads the cell too (restricted to digits
     # it knows those of 楷体 fonts, whose 9 its English model takes for a q).
-    again = [i for i, b in enumerate(values) if readings[id(b.cell)].agreed is None]
+    again = [i for i, b in enumerate(values) if readings[id(b.cell)].agreed is None] if page.char >= COARSE_CHAR else []
     for i, chars in zip(again, tesseract_lines([value_crops[i] for i in again], source, timeout, lang=LANG)):
         r = readings[id(values[i].cell)]
         r.tess2, r.tess2_conf = _tess_text(chars)
@@ -287,6 +342,12 @@ def read_page(img, source: str, timeout: float | None = None) -> PageReading:
 _NUMBERS = re.compile(r"\d+(?:\.\d+)?")
 
 
+def _no_rules(text: str) -> str:
+    """Words without the bars RapidOCR reads into them where a stub of a rule is left in a crop:
+    no report prints a bar in its labels or prose (a value cell's bar may be a 1: never dropped)."""
+    return text.replace("|", "")
+
+
 def _checked_lines(page, lines, crops, reads, source, timeout) -> list[str]:
     """Running text as RapidOCR read it; a line's numbers are kept only when Tesseract (chi_sim)
     reads the same numbers in it, otherwise its digits become marks no reader takes for a number."""
@@ -294,7 +355,7 @@ def _checked_lines(page, lines, crops, reads, source, timeout) -> list[str]:
         return []
     numbered = [i for i, (t, _) in enumerate(reads) if _NUMBERS.search(t)]
     second = tesseract_lines([crops[i] for i in numbered], source, timeout, lang=LANG, whitelist=None)
-    out = [t for t, _ in reads]
+    out = [_no_rules(t) for t, _ in reads]
     import unicodedata
 
     for i, chars in zip(numbered, second):

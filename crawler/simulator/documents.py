@@ -297,11 +297,18 @@ def scanned_image(r, kind: str):
     """The report printed on grey paper, stamped with a red seal across its third table, then
     scanned: slightly rotated, blurred, with sensor noise (the JPEG artefacts come when it is
     saved). RGB, at the scan's resolution."""
+    s = scan_of(r, kind)
+    return scan_picture(r, s, kind), s
+
+
+def scan_picture(r, s: Scan, kind: str = "scan", page=None):
+    """The scanning of scanned_image with a given Scan, of the report's page as report_image
+    draws it or of ``page`` (a grey page drawn otherwise: tests/scan_fuzz.py). RGB."""
     import numpy as np
     from PIL import Image, ImageFilter
 
-    s = scan_of(r, kind)
-    page = report_image(r, s.size, s.font, ink=s.ink, rule=max(2, s.dpi // 100))
+    if page is None:
+        page = report_image(r, s.size, s.font, ink=s.ink, rule=max(2, s.dpi // 100))
     parts = [table_image(g, s.size, s.font) for g in grids(r)]
     # Where the third table sits on the page (report_image's layout).
     margin = s.size * 2
@@ -311,6 +318,9 @@ def scanned_image(r, kind: str):
     seal = _seal(diameter, r.organ.name)
     cx = margin + int(parts[2].width * s.seal[0])
     cy = top + int(parts[2].height * s.seal[1])
+    # A page drawn otherwise may be smaller: the seal's centre stays on it.
+    cx = max(min(cx, page.width - 1), diameter // 2)
+    cy = max(min(cy, page.height - 1), diameter // 2)
     base = rgb.convert("RGBA")
     stamp = Image.new("RGBA", base.size, (0, 0, 0, 0))
     stamp.alpha_composite(seal, (cx - diameter // 2, cy - diameter // 2))
@@ -328,7 +338,7 @@ def scanned_image(r, kind: str):
     # Dust: sparse dark specks.
     specks = rng.random(arr.shape[:2]) < 0.0004
     arr[specks] *= 0.35
-    return Image.fromarray(arr.clip(0, 255).astype(np.uint8), "RGB"), s
+    return Image.fromarray(arr.clip(0, 255).astype(np.uint8), "RGB")
 
 
 def image_bytes(r, fmt: str = "PNG", size: int | None = None) -> bytes:
