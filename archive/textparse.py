@@ -34,7 +34,9 @@ _MD_RULE = re.compile(r"\n[ \t]*\|?(?:[ \t]*:?-+:?[ \t]*\|)+[ \t]*(?::?-+:?)?[ \
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 # A markdown table's placeholder header (`| 列1 | 列2 | 列3 |`) that converters print over a
 # table whose first row they could not take as a header.
-_MD_PLACEHOLDER = re.compile(r"\n[ \t]*\|(?:[ \t]*(?:(?:列|Column|col)[ \t]*\d+)?[ \t]*\|)+[ \t]*(?=\n|\Z)", re.I)
+# Each cell's spaces are matched at one place only: with a second [ \t]* after the optional
+# placeholder, a line of many empty cells that is no placeholder row backtracked exponentially.
+_MD_PLACEHOLDER = re.compile(r"\n[ \t]*\|(?:[ \t]*(?:(?:列|Column|col)[ \t]*\d+[ \t]*)?\|)+[ \t]*(?=\n|\Z)", re.I)
 # 第二十条第（一）项: a block heading of 表二; its ordinal may be printed as a digit.
 _ARTICLE = re.compile(r"第[\s|]*二[\s|]*十[\s|]*条[\s|]*第?[\s|]*[(（]?[\s|]*[\d一二三四五六七八九十]+[\s|]*[)）]?[\s|]*项")
 _UNIT = re.compile(r"(?<=\d)[\s|]*(?:万元|元|件|个|项|条|笔|宗|人次|次|起|份)")
