@@ -732,14 +732,7 @@ def _any_format(truth, grids, rng, formats=("html", "docx", "xlsx")):
 
 
 def _grid_class(perturb, formats=("html", "docx", "xlsx"), official=None):
-    def fam(truth, rng):
-        pr = Printer(rng, blank=0.2)
-        if official is None:
-            grids = _base(truth, pr, rng)
-        else:
-            grids = official_grids(truth, pr) if official else flat_grids(truth, pr, rng)
-        return _any_format(truth, perturb(grids, rng), rng, formats), pr
-
+    fam = _truth_class(lambda truth, grids, rng: perturb(grids, rng), formats, official)
     fam.__doc__ = perturb.__doc__
     return fam
 
