@@ -52,6 +52,11 @@ def unreadable_as_unknown(report) -> None:
             if key not in report.unknown_cells:
                 report.unknown_cells.append(key)
             report.warnings.append(f"{key}: {value.raw!r} is not a number: left unknown")
+    _drop_empty_rows(report)
+
+
+def _drop_empty_rows(report) -> None:
+    """Rows left without a cell by the removals above are no rows of the report."""
     for table in list(report.tables):
         for row in [r for r, cols in report.tables[table].items() if not cols]:
             del report.tables[table][row]
@@ -71,9 +76,7 @@ def drop_outside_template(report) -> None:
             del report.tables[table][row][col]
             report.warnings.append(f"{key}: not a cell of the {report.template} tables ({value.raw!r}): not kept")
     report.unknown_cells = [c for c in report.unknown_cells if c in cells]
-    for table in list(report.tables):
-        for row in [r for r, cols in report.tables[table].items() if not cols]:
-            del report.tables[table][row]
+    _drop_empty_rows(report)
 
 
 def clear_missing(report) -> None:
