@@ -51,7 +51,8 @@ def clean_text(text: str) -> str:
 # What a cell may carry besides its number. 元/万元 are units printed inside amount cells;
 # 件/个/项/条/次/起/宗/笔/份 are counts (行政复议3起). Thousands separators occur in large numbers
 # ("3,985,758").
-_UNIT = re.compile(r"(万元|元|件|个|项|条|次|人次|宗|起|笔|份)$")
+UNITS = "万元|元|件|个|项|条|次|人次|宗|起|笔|份"  # as a regex alternation; textparse uses it too
+_UNIT = re.compile(f"({UNITS})$")
 _NUMBER = re.compile(r"^[+\-]?\d+(?:\.\d+)?$")
 # 本年增/减 printed in words: 减12 is −12, 增5 (增加5) is 5.
 _SIGN_WORD = re.compile(r"^(增加?|减少?)(?=\d)")

@@ -19,7 +19,7 @@ from functools import lru_cache
 from . import glued, schema
 from .errors import ParseError
 from .nfkc import nfkc
-from .labels import Value, read_value
+from .labels import UNITS, Value, read_value
 from .simplified import to_simplified
 from .report import ParsedReport
 
@@ -39,7 +39,7 @@ _COMMENT = re.compile(r"<!--.*?-->", re.S)
 _MD_PLACEHOLDER = re.compile(r"\n[ \t]*\|(?:[ \t]*(?:(?:列|Column|col)[ \t]*\d+[ \t]*)?\|)+[ \t]*(?=\n|\Z)", re.I)
 # 第二十条第（一）项: a block heading of 表二; its ordinal may be printed as a digit.
 _ARTICLE = re.compile(r"第[\s|]*二[\s|]*十[\s|]*条[\s|]*第?[\s|]*[(（]?[\s|]*[\d一二三四五六七八九十]+[\s|]*[)）]?[\s|]*项")
-_UNIT = re.compile(r"(?<=\d)[\s|]*(?:万元|元|件|个|项|条|笔|宗|人次|次|起|份)")
+_UNIT = re.compile(rf"(?<=\d)[\s|]*(?:{UNITS})")
 # OCR reads 0 as O and 1 as l: a token of digits with such letters (`2O`, `24l`, `O`) among the
 # values of a row is a number. Only whole tokens between separators, never letters in words.
 _OCR_DIGITS = re.compile(r"(?<![^\s|])[0-9OolI]*[OolI][0-9OolI]*(?![^\s|件个项条笔宗次起份])")
