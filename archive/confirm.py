@@ -198,19 +198,15 @@ LOOSE_NUMBERS = 40
 
 def _template_unread(report: ParsedReport) -> None:
     """A ruled table, or numbers by the score outside any, were found but not the labels that
-    name the template (a page OCR could not read): the cells of either template that were not read are unknown, which flags the
-    report, rather than missing without a word."""
-    have = {f"{t}.{r}.{c}" for t, r, c, _ in report.cells()} | set(report.unknown_cells)
-    for key in dict.fromkeys(template_cells("2021") + template_cells("2019")):
-        if key not in have:
-            report.unknown_cells.append(key)
+    name the template (a page OCR could not read): the cells of either template that were not
+    read are unknown, which flags the report, rather than missing without a word."""
+    _unread_as_unknown(report, template_cells("2021") + template_cells("2019"))
     report.warnings.append("OCR: the labels that name the template were not read: no template, every unread cell unknown")
 
 
 def _missing_as_unknown(report: ParsedReport) -> None:
     """Cells of the detected template that were not read at all (a label OCR garbled) are
     unknown too: a picture prints every cell of its tables."""
-    have = {f"{t}.{r}.{c}" for t, r, c, _ in report.cells()} | set(report.unknown_cells)
     keys = template_cells(report.template, report.template_variant)
     apps = report.tables.get("applications", {})
     if report.template == "2021" and not any(r in apps for r in (*schema.OTHER_2021, "other")):
@@ -218,7 +214,14 @@ def _missing_as_unknown(report: ParsedReport) -> None:
         # report) was told from fragments of garbled text, not from a row read: the rows of both
         # are unknown.
         other = template_cells("2021", None if report.template_variant else "mixed")
-        keys = list(dict.fromkeys(keys + other))
-    for key in keys:
+        keys += other
+    _unread_as_unknown(report, keys)
+
+
+def _unread_as_unknown(report: ParsedReport, keys: list[str]) -> None:
+    """The cells of `keys` (once each, in order) that were neither read nor listed unknown are
+    listed unknown."""
+    have = {f"{t}.{r}.{c}" for t, r, c, _ in report.cells()} | set(report.unknown_cells)
+    for key in dict.fromkeys(keys):
         if key not in have:
             report.unknown_cells.append(key)
