@@ -204,11 +204,15 @@ def build_downloads(db, out_dir: Path) -> list[dict]:
         for organ, year, province in db.execute("select distinct organ_id, year, province from reports"):
             organs[(organ,)] = tuple(sorted({*organs.get((organ,), ()), *targets(year, province)}))
         places: dict[tuple, tuple[int, ...]] = {}
+
+        def place_targets(place: tuple) -> tuple[int, ...]:
+            if place not in places:
+                places[place] = targets(*place)
+            return places[place]
+
         for table, key in ZIP_KEYS:
-            where = organs if key == "organ" else places
             _zip_csv_all(zips, counts, table, _columns(db, table), _rows_with_places(db, table, key),
-                         lambda place: where.get(place) if key == "organ" else
-                         where.setdefault(place, targets(*place)))
+                         organs.get if key == "organ" else place_targets)
         for sel, zf, n in zip(sels, zips, counts):
             n["region_totals"] = _zip_csv(zf, db, "region_totals", sel["totals"], sel["totals_args"])
             with zf.open(DICTIONARY, "w") as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as fh:
